@@ -1,0 +1,48 @@
+"""Shared fixtures. Every module built while the tests run is tracked, and a test that leaves a
+hook on any of them fails: hooks must live for one call only, error paths included."""
+import weakref
+
+import pytest
+import torch
+from torch import nn
+
+from xaitutor.guard import HOOK_DICTS
+
+_BUILT: "weakref.WeakSet[nn.Module]" = weakref.WeakSet()
+_module_init = nn.Module.__init__
+
+
+def _tracking_init(self, *args, **kwargs):
+    _module_init(self, *args, **kwargs)
+    _BUILT.add(self)
+
+
+nn.Module.__init__ = _tracking_init
+
+
+def modules_with_hooks() -> list[nn.Module]:
+    """The modules built during the test session that carry a forward, backward or pre-hook."""
+    return [m for m in list(_BUILT) if any(getattr(m, d, None) for d in HOOK_DICTS)]
+
+
+@pytest.fixture(autouse=True)
+def no_hook_survives():
+    yield
+    leaking = modules_with_hooks()
+    for module in leaking:  # clean up, so that one leak fails one test, not all that follow
+        for d in HOOK_DICTS:
+            getattr(module, d).clear()
+    assert not leaking, f"hooks left behind on {len(leaking)} modules: {[type(m).__name__ for m in leaking[:5]]}"
+
+
+@pytest.fixture(autouse=True)
+def seeded():
+    torch.manual_seed(0)
+
+
+@pytest.fixture(scope="session")
+def lite0():
+    """The real efficientnet_lite0 Classifier, loaded once."""
+    import xaitutor as xt
+
+    return xt.models.load("efficientnet_lite0")

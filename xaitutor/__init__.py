@@ -1,0 +1,22 @@
+"""xaitutor: explainable AI for convolutional networks, the package of the course.
+
+>>> import xaitutor as xt
+>>> clf = xt.models.load("efficientnet_lite0")
+>>> img = xt.data.sample_image("chelsea")
+>>> clf.predict(img, k=5)
+"""
+from . import data, exercises, hooks, imaging, models
+from .models import Classifier
+
+__version__ = "0.1.0"
+
+__all__ = ["data", "exercises", "hooks", "imaging", "models", "Classifier", "widgets"]
+
+
+def __getattr__(name):
+    # The widgets pull in ipywidgets and IPython; import them on first use only.
+    if name == "widgets":
+        import importlib
+
+        return importlib.import_module(".widgets", __name__)
+    raise AttributeError(f"module 'xaitutor' has no attribute {name!r}")

@@ -1,0 +1,34 @@
+"""Pictures to explain: sample photos bundled with scikit-image, and the synthetic shapes data
+set whose ground-truth masks let us score explanations."""
+from __future__ import annotations
+
+from PIL import Image
+
+from .shapes import ShapesDataset, shapes
+
+# name -> how to get it from skimage.data (all bundled with scikit-image, no network)
+_SAMPLES = {
+    "chelsea": lambda d: d.chelsea(),                  # a tabby cat
+    "coffee": lambda d: d.coffee(),                    # a cup of coffee on a saucer
+    "rocket": lambda d: d.rocket(),                    # a rocket on its launch pad
+    "astronaut": lambda d: d.astronaut(),              # Eileen Collins in her space suit
+    "motorcycle": lambda d: d.stereo_motorcycle()[0],  # the left image of a stereo pair
+    "camera": lambda d: d.camera(),                    # the cameraman, a grayscale photo
+}
+
+
+def sample_names() -> list[str]:
+    """The names :func:`sample_image` knows."""
+    return list(_SAMPLES)
+
+
+def sample_image(name: str) -> Image.Image:
+    """A sample photo from scikit-image's bundled images, as an RGB (or grayscale) PIL image."""
+    import skimage.data
+
+    if name not in _SAMPLES:
+        raise ValueError(f"unknown sample image {name!r}; known: {', '.join(_SAMPLES)}")
+    return Image.fromarray(_SAMPLES[name](skimage.data))
+
+
+__all__ = ["sample_image", "sample_names", "shapes", "ShapesDataset"]

@@ -1,0 +1,221 @@
+"""Images in, images out: turning pictures into tensors and back, (de)normalising, overlaying a
+heatmap on a photo, showing a row of pictures, and the degradations of the Grad-CAM chapter.
+
+Conventions: a picture is a float tensor ``3 x H x W`` (or a batch ``N x 3 x H x W``) with values
+in [0, 1] (pixel space); a *normalised* tensor is what a model eats, ``(x - mean) / std``.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+CMAP = "viridis"  # perceptually uniform and readable with colour-blindness
+
+ACCEPTED = ("a PIL image, an H x W or H x W x 3 (or x 4) uint8 or float array, or a tensor "
+            "3 x H x W or N x 3 x H x W with values in [0, 1] (not normalised)")
+
+
+def to_tensor(image) -> torch.Tensor:
+    """A picture as a float32 tensor in [0, 1]: ``3 x H x W`` for one image, ``N x 3 x H x W``
+    for a batch tensor. Grayscale becomes 3 channels and an alpha channel is dropped; anything
+    else raises a ``ValueError`` that says what was wrong and what is accepted."""
+    if isinstance(image, Image.Image):
+        return torch.from_numpy(np.array(image.convert("RGB"))).permute(2, 0, 1).float() / 255
+    if isinstance(image, np.ndarray):
+        if image.ndim == 2:
+            image = image[..., None]
+        if image.ndim != 3:
+            raise ValueError(f"an image array must be H x W or H x W x C, got shape {image.shape}; "
+                             f"accepted: {ACCEPTED}")
+        return _from_channels(torch.from_numpy(np.ascontiguousarray(image)).permute(2, 0, 1), "array")
+    if isinstance(image, torch.Tensor):
+        image = image.detach().cpu()
+        if image.dim() == 2:
+            image = image[None]
+        if image.dim() == 3:
+            return _from_channels(image, "tensor")
+        if image.dim() == 4:
+            return torch.stack([_from_channels(im, "tensor") for im in image])
+        raise ValueError(f"an image tensor must be 3 x H x W or N x 3 x H x W, got shape "
+                         f"{tuple(image.shape)}; accepted: {ACCEPTED}")
+    raise TypeError(f"cannot read an image from {type(image).__name__}; accepted: {ACCEPTED}")
+
+
+def _from_channels(image: torch.Tensor, kind: str) -> torch.Tensor:
+    """``C x H x W`` with C in 1 (gray), 3 (RGB) or 4 (RGBA) -> float ``3 x H x W`` in [0, 1]."""
+    channels = image.shape[0]
+    if channels not in (1, 3, 4):
+        raise ValueError(f"an image {kind} needs 1 (gray), 3 (RGB) or 4 (RGBA) channels, got "
+                         f"{channels} (shape {tuple(image.shape)}); accepted: {ACCEPTED}")
+    if image.dtype == torch.uint8:
+        image = image.float() / 255
+    elif image.dtype.is_floating_point:
+        image = image.float()
+        if torch.isnan(image).any() or torch.isinf(image).any():
+            raise ValueError(f"the image {kind} contains NaN or infinite values")
+        if image.min() < 0 or image.max() > 1:
+            raise ValueError(f"a float image {kind} must hold values in [0, 1], got "
+                             f"[{image.min():.3g}, {image.max():.3g}]: divide uint8 pixels by 255; "
+                             "pass pictures, not already normalised tensors")
+    else:
+        raise ValueError(f"an image {kind} must be uint8 (0 to 255) or float (0 to 1), got {image.dtype}")
+    if channels == 1:
+        image = image.expand(3, -1, -1)
+    return image[:3].contiguous()
+
+
+def resize(x: torch.Tensor, size) -> torch.Tensor:
+    """Resize a ``3 x H x W`` or ``N x 3 x H x W`` picture; ``size`` is an int (the short side,
+    keeping the aspect ratio and so the whole picture) or ``(height, width)``."""
+    h, w = x.shape[-2:]
+    if isinstance(size, int):
+        scale = size / min(h, w)
+        size = (max(1, round(h * scale)), max(1, round(w * scale)))
+    if tuple(size) == (h, w):
+        return x
+    batch = x if x.dim() == 4 else x[None]
+    out = F.interpolate(batch, size=tuple(size), mode="bilinear", align_corners=False, antialias=True)
+    out = out.clamp(0, 1)
+    return out if x.dim() == 4 else out[0]
+
+
+def normalize(x: torch.Tensor, mean, std) -> torch.Tensor:
+    """``(x - mean) / std`` per channel: pixel space -> model input."""
+    mean, std = _channels(mean, x), _channels(std, x)
+    return (x - mean) / std
+
+
+def denormalize(x: torch.Tensor, mean, std) -> torch.Tensor:
+    """``x * std + mean`` per channel: model input -> pixel space, clamped to [0, 1]."""
+    mean, std = _channels(mean, x), _channels(std, x)
+    return (x * std + mean).clamp(0, 1)
+
+
+def _channels(values, x: torch.Tensor) -> torch.Tensor:
+    return torch.as_tensor(values, dtype=x.dtype, device=x.device).reshape(-1, 1, 1)
+
+
+def to_image(x) -> np.ndarray:
+    """A ``3 x H x W`` / ``1 x 3 x H x W`` picture or a ``1 x H x W`` / ``H x W`` map as an
+    ``H x W x 3`` (or ``H x W``) float numpy array, ready for ``plt.imshow``."""
+    if isinstance(x, torch.Tensor):
+        x = x.detach().float().cpu()
+        while x.dim() > 3 and x.shape[0] == 1:
+            x = x[0]
+        if x.dim() == 3 and x.shape[0] in (1, 3):
+            x = x[0] if x.shape[0] == 1 else x.permute(1, 2, 0)
+        return x.numpy()
+    if isinstance(x, Image.Image):
+        return np.asarray(x.convert("RGB")) / 255.0
+    return np.asarray(x)
+
+
+def to_map(attribution: torch.Tensor) -> torch.Tensor:
+    """Reduce an ``N x 3 x H x W`` attribution to ``N x 1 x H x W`` by the maximum absolute
+    value over the channels (Simonyan et al. 2014, https://arxiv.org/abs/1312.6034, sec. 3.1);
+    one-channel maps pass through."""
+    if attribution.dim() != 4:
+        raise ValueError(f"expected an N x C x H x W attribution, got shape {tuple(attribution.shape)}")
+    if attribution.shape[1] == 1:
+        return attribution
+    return attribution.abs().amax(dim=1, keepdim=True)
+
+
+def scale_01(maps: torch.Tensor) -> torch.Tensor:
+    """Min-max scale each map of a batch to [0, 1]; a constant map becomes zeros, never NaN."""
+    flat = maps.flatten(1)
+    low, high = flat.min(1).values, flat.max(1).values
+    span = (high - low).clamp_min(torch.finfo(maps.dtype).tiny)
+    shape = (-1,) + (1,) * (maps.dim() - 1)
+    return torch.where((high > low).reshape(shape), (maps - low.reshape(shape)) / span.reshape(shape),
+                       torch.zeros_like(maps))
+
+
+def overlay(image, heatmap, alpha: float = 0.5, cmap: str = CMAP) -> np.ndarray:
+    """Blend a heatmap (``H x W`` or ``1 x 1 x H x W``, any range) over a picture.
+
+    The heatmap is resized to the picture and scaled to [0, 1]; returns an ``H x W x 3`` float
+    array. ``image`` may be anything :func:`to_tensor` reads."""
+    import matplotlib
+
+    picture = to_tensor(image)
+    if picture.dim() == 4:
+        picture = picture[0]
+    heat = torch.as_tensor(np.asarray(to_image(heatmap), dtype=np.float32))
+    if heat.dim() == 3:  # a 3-channel attribution: reduce it as to_map does
+        heat = heat.abs().amax(dim=-1)
+    heat = F.interpolate(heat[None, None], size=picture.shape[-2:], mode="bilinear", align_corners=False)
+    heat = scale_01(heat)[0, 0].numpy()
+    colours = matplotlib.colormaps[cmap](heat)[..., :3]
+    return (1 - alpha) * to_image(picture) + alpha * colours
+
+
+def show(images, titles=None, ax=None, cols: int | None = None, cmap: str = CMAP, size: float = 3.0):
+    """Show one picture or map, or a list of them in a grid, and return the figure.
+
+    Each item may be a picture or a map in any form :func:`to_image` reads; maps (one channel)
+    get ``cmap``. With ``ax`` given, one item is drawn into it. The library never calls
+    ``plt.show()``: in a notebook the returned figure displays itself.
+    """
+    import matplotlib.pyplot as plt
+
+    single = not isinstance(images, (list, tuple))
+    items = [images] if single else list(images)
+    titles = [titles] if isinstance(titles, str) else (titles or [None] * len(items))
+    if ax is not None:
+        if len(items) != 1:
+            raise ValueError("ax= draws one item; pass a single image or leave ax=None for a grid")
+        axes = [ax]
+        fig = ax.figure
+    else:
+        cols = cols or min(len(items), 4)
+        rows = -(-len(items) // cols)
+        fig, grid = plt.subplots(rows, cols, figsize=(size * cols, size * rows), squeeze=False)
+        axes = list(grid.flat)
+        for extra in axes[len(items):]:
+            extra.axis("off")
+    for item, title, axis in zip(items, titles, axes):
+        array = to_image(item)
+        axis.imshow(array, cmap=cmap if array.ndim == 2 else None)
+        axis.axis("off")
+        if title:
+            axis.set_title(title, fontsize=10)
+    if ax is None:
+        fig.tight_layout()
+    return fig
+
+
+# Degradations (chapter 3, section 3.5). Each takes a picture in [0, 1] and a strength.
+
+def add_noise(image, strength: float, seed: int = 0) -> torch.Tensor:
+    """Add Gaussian noise with standard deviation ``strength`` (in [0, 1] pixel units), clamped."""
+    x = to_tensor(image)
+    _check_strength(strength, 0, 1)
+    generator = torch.Generator().manual_seed(seed)
+    return (x + strength * torch.randn(x.shape, generator=generator)).clamp(0, 1)
+
+
+def change_brightness(image, strength: float) -> torch.Tensor:
+    """Blend toward white by ``strength`` in [0, 1], or toward black for a negative strength."""
+    x = to_tensor(image)
+    _check_strength(strength, -1, 1)
+    toward = 1.0 if strength >= 0 else 0.0
+    return x + abs(strength) * (toward - x)
+
+
+def change_contrast(image, strength: float) -> torch.Tensor:
+    """Blend toward the picture's mean grey by ``strength`` in [0, 1] (1: a flat grey picture)."""
+    x = to_tensor(image)
+    _check_strength(strength, 0, 1)
+    grey = x.mean(dim=(-3, -2, -1), keepdim=True)
+    return (1 - strength) * x + strength * grey
+
+
+DEGRADATIONS = {"noise": add_noise, "brightness": change_brightness, "contrast": change_contrast}
+
+
+def _check_strength(strength: float, low: float, high: float) -> None:
+    if not low <= strength <= high:
+        raise ValueError(f"strength must lie in [{low}, {high}], got {strength}")

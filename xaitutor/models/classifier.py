@@ -1,0 +1,111 @@
+"""The ``Classifier``: a model together with everything needed to feed it pictures and read its
+answers (input size, normalisation, class names) and to explain it (the default Grad-CAM layer and
+the ordered list of its convolutional layers)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+import torchvision.transforms.functional as TF
+from torch import nn
+
+from .. import imaging
+from ..guard import evaluating
+from ..resolve import resolve_layer
+
+
+@dataclass(eq=False)
+class Classifier:
+    """An image classifier ready to be explained.
+
+    Attributes:
+        model: the ``nn.Module``, put in eval mode.
+        labels: one name per class.
+        mean, std: per-channel normalisation: the model eats ``(x - mean) / std`` for pictures
+            ``x`` in [0, 1].
+        input_size: the short side pictures are resized to (``None``: they keep their size).
+        cam_layer: the dotted name of the default Grad-CAM layer.
+        name: a name for titles.
+        conv_layers: the names of the ``nn.Conv2d`` modules, in the order they were registered
+            (for a plain CNN, the order of the forward pass).
+    """
+
+    model: nn.Module
+    labels: list[str]
+    mean: tuple[float, float, float]
+    std: tuple[float, float, float]
+    input_size: int | None = 224
+    cam_layer: str | None = None
+    name: str = "model"
+    conv_layers: list[str] = field(init=False)
+
+    def __post_init__(self):
+        self.model.eval()
+        self.conv_layers = [n for n, m in self.model.named_modules() if isinstance(m, nn.Conv2d)]
+        if self.cam_layer is not None:
+            resolve_layer(self.model, self.cam_layer)  # fail now on a wrong name, not at first use
+
+    @property
+    def device(self) -> torch.device:
+        """The device the model's parameters live on."""
+        return next(self.model.parameters(), torch.empty(0)).device
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        """The logits for an already preprocessed batch."""
+        return self.model(x)
+
+    def preprocess(self, images, size=None, crop: bool = False) -> torch.Tensor:
+        """Pictures -> the normalised ``N x 3 x H x W`` batch the model eats, on its device.
+
+        Args:
+            images: one picture (PIL, array or tensor, see :func:`xaitutor.imaging.to_tensor`),
+                a batch tensor, or a list of pictures.
+            size: the short side to resize to (an int) or an exact ``(height, width)``. By
+                default one picture keeps its aspect ratio with its short side at
+                ``input_size``, so an explanation covers the whole picture; a list becomes one
+                batch of ``input_size`` squares, since a batch has one shape.
+            crop: resize and centre-crop to a square instead, as torchvision's evaluation
+                transform does (short side ``input_size * 256 / 224``, then the central
+                ``input_size`` square).
+        """
+        if isinstance(images, (list, tuple)):
+            if not images:
+                raise ValueError("got an empty list of images")
+            pictures = [self._fit(imaging.to_tensor(im), size, crop, square=True) for im in images]
+            shapes = {p.shape for p in pictures}
+            if len(shapes) > 1:
+                raise ValueError(f"the images have different sizes {sorted(s[-2:] for s in shapes)} "
+                                 "and this model has no input_size: pass size=(height, width)")
+            x = torch.stack(pictures)
+        else:
+            x = self._fit(imaging.to_tensor(images), size, crop, square=False)
+            x = x if x.dim() == 4 else x[None]
+        return imaging.normalize(x, self.mean, self.std).to(self.device)
+
+    def _fit(self, x: torch.Tensor, size, crop: bool, square: bool) -> torch.Tensor:
+        side = self.input_size if size is None else size
+        if side is None:
+            return x
+        if crop:
+            short = side if isinstance(side, int) else min(side)
+            return TF.center_crop(imaging.resize(x, round(short * 256 / 224)), [short, short])
+        if square and isinstance(side, int):
+            side = (side, side)
+        return imaging.resize(x, side)
+
+    def predict(self, images, k: int = 5):
+        """The top-``k`` classes of pictures (not preprocessed) with their softmax probabilities.
+
+        Returns ``[(label, probability), ...]`` for one picture, or one such list per picture
+        for a list or a batch.
+        """
+        x = self.preprocess(images)
+        with evaluating(self.model), torch.no_grad():
+            probs = self.model(x).softmax(dim=-1)
+        top = probs.topk(min(k, probs.shape[-1]), dim=-1)
+        rows = [[(self.labels[i], float(p)) for p, i in zip(ps, idx)]
+                for ps, idx in zip(top.values.tolist(), top.indices.tolist())]
+        single = not isinstance(images, (list, tuple)) and not (
+            isinstance(images, torch.Tensor) and images.dim() == 4 and len(images) > 1)
+        return rows[0] if single else rows
+

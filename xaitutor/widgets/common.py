@@ -1,0 +1,81 @@
+"""Building blocks the chapter explorers share: a photo picker, a class picker with search, and an
+output area that redraws one figure. Glue only: the explorers call the package's pure functions."""
+from __future__ import annotations
+
+import io
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import traitlets
+from IPython.display import display
+from PIL import Image
+
+from ..data import sample_image, sample_names
+
+UPLOAD = "(uploaded)"
+
+
+class PhotoPicker(widgets.VBox):
+    """A dropdown of the sample photos plus an upload button; ``.image`` is the chosen PIL image.
+
+    ``observe(callback, names="image")`` is called whenever the picture changes."""
+
+    image = traitlets.Any(None)
+
+    def __init__(self, value: str = "chelsea", description: str = "Photo"):
+        self.dropdown = widgets.Dropdown(options=sample_names(), value=value, description=description)
+        self.upload = widgets.FileUpload(accept="image/*", multiple=False, description="Upload")
+        super().__init__([widgets.HBox([self.dropdown, self.upload])])
+        self.image = sample_image(value)
+        self.dropdown.observe(self._on_choose, names="value")
+        self.upload.observe(self._on_upload, names="value")
+
+    def _on_choose(self, change):
+        if change["new"] != UPLOAD:
+            self.image = sample_image(change["new"])
+
+    def _on_upload(self, change):
+        if not change["new"]:
+            return
+        content = change["new"][0]["content"]
+        self.image = Image.open(io.BytesIO(bytes(content))).convert("RGB")
+        self.dropdown.options = [*sample_names(), UPLOAD]
+        self.dropdown.value = UPLOAD
+
+
+class ClassPicker(widgets.VBox):
+    """Choose a class: buttons for a short list (e.g. the top-5) and a search box over all labels.
+
+    ``.value`` is the chosen class index (``None`` until one is chosen); observe ``"value"``."""
+
+    value = traitlets.Any(None)
+
+    def __init__(self, labels: list[str], description: str = "Class"):
+        self.labels = labels
+        self.choices = {f"{i}: {label}": i for i, label in enumerate(labels)}
+        self.top = widgets.ToggleButtons(options=[], description=description, style={"button_width": "auto"})
+        self.search = widgets.Combobox(options=list(self.choices), placeholder="search all classes...",
+                                       ensure_option=True, description="Search")
+        super().__init__([self.top, self.search])
+        self.top.observe(lambda c: self._set(c["new"]), names="value")
+        self.search.observe(lambda c: self._set(c["new"]), names="value")
+
+    def show_top(self, predictions: list[tuple[str, float]]) -> None:
+        """Offer these ``(label, probability)`` pairs as buttons and choose the first."""
+        options = [(f"{label} ({p:.0%})", f"{self.labels.index(label)}: {label}") for label, p in predictions]
+        self.top.options = options
+        self.top.value = options[0][1] if options else None
+
+    def _set(self, key):
+        if key in self.choices:
+            self.value = self.choices[key]
+
+
+class FigureOutput(widgets.Output):
+    """An output area showing one matplotlib figure, replaced at each :meth:`draw`."""
+
+    def draw(self, fig) -> None:
+        with self:
+            self.clear_output(wait=True)
+            display(fig)
+        plt.close(fig)
