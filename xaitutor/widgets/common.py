@@ -2,12 +2,12 @@
 output area that redraws one figure. Glue only: the explorers call the package's pure functions."""
 from __future__ import annotations
 
+import base64
 import io
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import traitlets
-from IPython.display import display
 from PIL import Image
 
 from ..data import sample_image, sample_names
@@ -72,10 +72,15 @@ class ClassPicker(widgets.VBox):
 
 
 class FigureOutput(widgets.Output):
-    """An output area showing one matplotlib figure, replaced at each :meth:`draw`."""
+    """An output area showing one matplotlib figure, replaced at each :meth:`draw`.
 
-    def draw(self, fig) -> None:
-        with self:
-            self.clear_output(wait=True)
-            display(fig)
+    The figure is rendered to a PNG once and then closed, so redrawing never flickers, leaks
+    figures, or depends on the notebook's matplotlib backend."""
+
+    def draw(self, fig, dpi: int = 80) -> None:
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
         plt.close(fig)
+        png = base64.b64encode(buffer.getvalue()).decode("ascii")
+        self.outputs = ({"output_type": "display_data", "metadata": {},
+                         "data": {"image/png": png, "text/plain": "<figure>"}},)

@@ -1,0 +1,75 @@
+"""capture records the true output of a layer and its gradient, and always removes its hooks."""
+import pytest
+import torch
+from torch import nn
+
+import xaitutor as xt
+from xaitutor.guard import evaluating, hook_count
+
+
+def net():
+    # conv -> in-place ReLU: the trap of vgg16's features.28 / features.29
+    return nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(inplace=True), nn.Flatten(), nn.Linear(2 * 4 * 4, 3))
+
+
+def test_capture_keeps_the_pre_relu_output_and_its_gradient():
+    model, x = net(), torch.randn(2, 1, 4, 4)
+    with xt.hooks.capture(model, ["0"]) as rec:
+        logits = model(x)
+        grad, = torch.autograd.grad(logits[:, 1].sum(), rec["0"])
+    expected = model[0](x)
+    assert torch.allclose(rec.activations["0"], expected)
+    assert (rec.activations["0"] < 0).any(), "the in-place ReLU must not overwrite the stored output"
+    # by hand: d logit_1 / d conv = W_fc[1] masked by the ReLU
+    by_hand = model[3].weight[1].reshape(2, 4, 4) * (expected > 0)
+    assert torch.allclose(grad, by_hand.expand_as(grad))
+    assert torch.allclose(rec.gradients["0"], grad)
+    assert torch.allclose(logits, model(x)), "capture must not change the model's output"
+    assert hook_count(model) == 0
+
+
+def test_no_hook_survives_an_exception():
+    model = net()
+    with pytest.raises(RuntimeError, match="boom"):
+        with xt.hooks.capture(model, ["0", "1"]):
+            assert hook_count(model) == 2
+            raise RuntimeError("boom")
+    assert hook_count(model) == 0
+
+
+def test_no_hook_survives_a_bad_layer_name():
+    model = net()
+    with pytest.raises(ValueError, match="no layer named"):
+        with xt.hooks.capture(model, ["0", "nope"]):
+            pass
+    assert hook_count(model) == 0
+
+
+def test_capture_without_gradients():
+    model = net()
+    with torch.no_grad(), xt.hooks.capture(model, "0") as rec:
+        model(torch.randn(1, 1, 4, 4))
+    assert rec.activations["0"].shape == (1, 2, 4, 4) and not rec.gradients
+
+
+def test_evaluating_restores_the_model_exactly():
+    model = net().train()
+    model[0].weight.requires_grad_(False)
+    model[3].weight.grad = torch.ones_like(model[3].weight)
+    with evaluating(model):
+        assert not model.training and not model[3].training
+        model[0].weight.requires_grad_(True)
+        model[3].weight.grad = None
+    assert model.training and model[3].training
+    assert not model[0].weight.requires_grad
+    assert torch.equal(model[3].weight.grad, torch.ones_like(model[3].weight))
+
+
+def test_the_conftest_finds_leaked_hooks():
+    from conftest import modules_with_hooks
+
+    model = net()
+    handle = model[1].register_forward_hook(lambda *args: None)
+    assert model[1] in modules_with_hooks()
+    handle.remove()
+    assert model[1] not in modules_with_hooks()

@@ -1,0 +1,64 @@
+"""Maps, overlays, figures and the degradations of chapter 3."""
+import matplotlib
+
+matplotlib.use("Agg")
+import numpy as np
+import pytest
+import torch
+
+import xaitutor as xt
+from xaitutor import imaging
+
+
+def test_to_map_takes_the_max_absolute_value_over_channels():
+    a = torch.tensor([[[[1.0, -3.0]], [[-2.0, 0.5]], [[0.0, 1.0]]]])  # 1 x 3 x 1 x 2
+    assert imaging.to_map(a).tolist() == [[[[2.0, 3.0]]]]
+    assert imaging.to_map(a[:, :1]) is not None and imaging.to_map(a[:, :1]).shape == (1, 1, 1, 2)
+
+
+def test_scale_01_per_map_and_constant_maps_become_zeros():
+    maps = torch.stack([torch.tensor([[[1.0, 3.0], [2.0, 5.0]]]), torch.full((1, 2, 2), 7.0)])
+    scaled = imaging.scale_01(maps)
+    assert scaled[0].flatten().tolist() == [0.0, 0.5, 0.25, 1.0]
+    assert torch.equal(scaled[1], torch.zeros(1, 2, 2)) and not scaled.isnan().any()
+
+
+def test_normalize_and_denormalize_are_inverse():
+    x = torch.rand(2, 3, 4, 4)
+    mean, std = (0.5, 0.4, 0.3), (0.2, 0.3, 0.4)
+    assert torch.allclose(imaging.denormalize(imaging.normalize(x, mean, std), mean, std), x, atol=1e-6)
+
+
+def test_overlay_blends_a_resized_heatmap():
+    picture = np.zeros((8, 10, 3), np.uint8)
+    heat = torch.zeros(1, 1, 4, 5)
+    heat[..., 0, 0] = 1
+    out = imaging.overlay(picture, heat, alpha=1.0, cmap="gray")
+    assert out.shape == (8, 10, 3)
+    assert out[0, 0].max() == pytest.approx(1.0) and out[-1, -1].max() == pytest.approx(0.0)
+
+
+def test_show_returns_a_figure_with_one_axis_per_item():
+    fig = imaging.show([torch.rand(3, 8, 8), torch.rand(1, 8, 8), np.zeros((8, 8))], titles=["a", "b", "c"])
+    assert len([ax for ax in fig.axes if ax.images]) == 3
+    assert fig.axes[0].get_title() == "a"
+    fig2, ax = matplotlib.pyplot.subplots()
+    assert imaging.show(torch.rand(3, 8, 8), ax=ax) is fig2
+
+
+def test_degradations_have_the_documented_end_points():
+    cat = xt.data.sample_image("chelsea")
+    x = imaging.to_tensor(cat)
+    assert torch.equal(imaging.add_noise(cat, 0.0), x)
+    assert torch.equal(imaging.add_noise(cat, 0.3, seed=1), imaging.add_noise(cat, 0.3, seed=1))
+    assert not torch.equal(imaging.add_noise(cat, 0.3, seed=1), imaging.add_noise(cat, 0.3, seed=2))
+    assert abs((imaging.add_noise(torch.full((3, 64, 64), 0.5), 0.1) - 0.5).std() - 0.1) < 0.01
+    assert torch.allclose(imaging.change_brightness(cat, 1.0), torch.ones_like(x))
+    assert torch.allclose(imaging.change_brightness(cat, -1.0), torch.zeros_like(x))
+    assert torch.allclose(imaging.change_brightness(cat, 0.5), (x + 1) / 2)
+    flat = imaging.change_contrast(cat, 1.0)
+    assert torch.allclose(flat, torch.full_like(x, x.mean().item()), atol=1e-6)
+    assert torch.allclose(imaging.change_contrast(cat, 0.0), x)
+    with pytest.raises(ValueError, match=r"strength must lie in \[0, 1\]"):
+        imaging.change_contrast(cat, 1.5)
+    assert set(imaging.DEGRADATIONS) == {"noise", "brightness", "contrast"}

@@ -1,0 +1,76 @@
+"""The course's models: the offline efficientnet_lite0, the essay's torchvision models from the
+cache (or a clear error offline), and wrap() for any classifier."""
+import os
+import urllib.error
+import urllib.request
+
+import pytest
+import torch
+import torchvision
+from torch import nn
+
+import xaitutor as xt
+from xaitutor.models.torchvision_models import weights_path
+
+
+def test_lite0_sees_the_cat_and_the_coffee(lite0):
+    probs = dict(lite0.predict(xt.data.sample_image("chelsea"), k=1000))
+    cats = sum(probs[lite0.labels[i]] for i in range(281, 286))
+    assert cats > 0.7, f"cat classes 281-285 got {cats:.3f}"
+    top = lite0.predict(xt.data.sample_image("coffee"), k=1)[0][0]
+    assert top in ("espresso", "cup")
+
+
+def test_lite0_classifier_fields(lite0):
+    assert lite0.name == "efficientnet_lite0" and lite0.cam_layer == "_head_act"
+    assert len(lite0.labels) == 1000 and lite0.labels[281] == "tabby"
+    assert lite0.conv_layers[0] == "_conv_stem" and lite0.conv_layers[-1] == "_conv_head"
+    assert not lite0.model.training
+
+
+def test_predict_on_a_list_gives_one_row_per_picture(lite0):
+    rows = lite0.predict([xt.data.sample_image("chelsea"), xt.data.sample_image("coffee")], k=3)
+    assert len(rows) == 2 and all(len(r) == 3 for r in rows)
+    assert rows[0][0][1] >= rows[0][1][1] >= rows[0][2][1]
+
+
+def test_unknown_model_names_the_known_ones():
+    with pytest.raises(ValueError, match="known: efficientnet_lite0, resnet18, vgg16"):
+        xt.models.load("resnet50")
+
+
+def test_essay_model_loads_from_a_torch_home_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    reference = torchvision.models.resnet18(weights=None)
+    os.makedirs(os.path.dirname(weights_path("resnet18")))
+    torch.save(reference.state_dict(), weights_path("resnet18"))
+    assert weights_path("resnet18").startswith(str(tmp_path))
+
+    clf = xt.models.load("resnet18")
+    assert clf.cam_layer == "layer4" and clf.labels[0] == "tench"
+    x = torch.rand(1, 3, 64, 64)
+    assert torch.equal(clf(x), reference.eval()(x))
+
+
+def test_essay_model_offline_without_cache_says_what_to_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+
+    def no_network(*args, **kwargs):
+        raise urllib.error.URLError("no network")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    with pytest.raises(RuntimeError, match="python -m xaitutor download resnet18 vgg16"):
+        xt.models.load("vgg16")
+
+
+def test_wrap_any_classifier():
+    model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU(), nn.Conv2d(4, 5, 3), nn.AdaptiveAvgPool2d(1),
+                          nn.Flatten(), nn.Linear(5, 2))
+    clf = xt.models.wrap(model, labels=["cat", "dog"])
+    assert clf.cam_layer == "2" and clf.conv_layers == ["0", "2"] and clf.input_size is None
+    assert xt.models.wrap(model).labels == ["class 0", "class 1"]
+    assert xt.models.wrap(torchvision.models.resnet18(weights=None)).labels[0] == "tench"
+    with pytest.raises(ValueError, match="no nn.Conv2d layer"):
+        xt.models.wrap(nn.Sequential(nn.Flatten(), nn.Linear(3, 2)))
+    with pytest.raises(ValueError, match="no layer named 'layer9'"):
+        xt.models.wrap(model, cam_layer="layer9")

@@ -1,0 +1,48 @@
+"""The widget building blocks react to their controls."""
+import datetime
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from PIL import Image
+
+import xaitutor as xt
+from xaitutor.widgets import ClassPicker, FigureOutput, PhotoPicker
+
+
+def test_photo_picker_follows_the_dropdown_and_uploads():
+    picker = PhotoPicker("chelsea")
+    seen = []
+    picker.observe(lambda change: seen.append(change["new"]), names="image")
+    assert picker.image.size == (451, 300)
+    picker.dropdown.value = "coffee"
+    assert picker.image.size == (600, 400) and len(seen) == 1
+    buffer = io.BytesIO()
+    Image.fromarray(np.zeros((20, 30, 4), np.uint8)).save(buffer, format="PNG")
+    picker.upload.value = ({"name": "x.png", "type": "image/png", "size": 1, "content": memoryview(buffer.getvalue()),
+                            "last_modified": datetime.datetime.now()},)
+    assert picker.image.size == (30, 20) and picker.image.mode == "RGB" and picker.dropdown.value == "(uploaded)"
+
+
+def test_class_picker_from_top_k_and_search(lite0):
+    picker = ClassPicker(lite0.labels)
+    picker.show_top(lite0.predict(xt.data.sample_image("chelsea"), k=3))
+    assert picker.value == 285  # Egyptian cat, the top class
+    picker.search.value = "207: golden retriever"
+    assert picker.value == 207
+
+
+def test_figure_output_replaces_its_figure():
+    out = FigureOutput()
+    pngs = []
+    for title in ("one", "two"):
+        fig, ax = plt.subplots()
+        ax.set_title(title)
+        out.draw(fig)
+        assert len(out.outputs) == 1
+        pngs.append(out.outputs[0]["data"]["image/png"])
+    assert pngs[0] != pngs[1]
+    assert not plt.get_fignums(), "drawn figures are closed, not leaked"
