@@ -162,17 +162,26 @@ def shapes(n, size=64, seed=0, shortcut=0.0):
     k = len(CLASSES)
     labels = shape_rng.permutation(np.arange(n) % k).astype(np.int64)
     cues = np.where(cue_rng.random(n) < shortcut, labels, cue_rng.integers(0, k, n))
-    masks = _draw_masks(labels, size, shape_rng)
-    background = _draw_backgrounds(cues, size, texture_rng)
 
-    # The object: a bright, saturated colour of any hue (hue, saturation,
-    # value), plus a little uniform noise on each pixel.
-    colour = hsv_to_rgb(shape_rng.uniform([0, 0.6, 0.85], [1, 1, 1], (n, 3)))
-    noise = shape_rng.uniform(-0.05, 0.05, (masks.sum(), 3))
-    images = background
-    images[masks] = np.clip(colour[np.nonzero(masks)[0]] + noise, 0, 1)
-    images = np.round(images * 255).astype(np.uint8)
+    # Draw the images in batches: small arrays are much faster to compute with.
+    images = np.empty((n, size, size, 3), dtype=np.uint8)
+    masks = np.empty((n, size, size), dtype=bool)
+    for start in range(0, n, 500):
+        batch = slice(start, start + 500)
+        masks[batch] = _draw_masks(labels[batch], size, shape_rng)
+        background = _draw_backgrounds(cues[batch], size, texture_rng)
+        images[batch] = _paint_objects(background, masks[batch], shape_rng)
     return ShapesDataset(images, labels, masks, cues.astype(np.int64))
+
+
+def _paint_objects(background, masks, rng):
+    """Paint each mask in one bright colour, plus a little noise per pixel."""
+    # A bright, saturated colour of any hue: (hue, saturation, value) -> RGB.
+    colour = hsv_to_rgb(rng.uniform([0, 0.6, 0.85], [1, 1, 1], (len(masks), 3)))
+    noise = rng.uniform(-0.05, 0.05, (masks.sum(), 3))
+    image_of_pixel = np.nonzero(masks)[0]  # which image each object pixel is in
+    background[masks] = np.clip(colour[image_of_pixel] + noise, 0, 1)
+    return np.round(background * 255).astype(np.uint8)
 
 
 def _pixel_grid(size):

@@ -38,9 +38,11 @@ class PhotoPicker(widgets.VBox):
         if not change["new"]:
             return
         content = change["new"][0]["content"]
-        self.image = Image.open(io.BytesIO(bytes(content))).convert("RGB")
+        self.dropdown.unobserve(self._on_choose, names="value")  # new options must not reload a sample
         self.dropdown.options = [*sample_names(), UPLOAD]
         self.dropdown.value = UPLOAD
+        self.dropdown.observe(self._on_choose, names="value")
+        self.image = Image.open(io.BytesIO(bytes(content))).convert("RGB")
 
 
 class ClassPicker(widgets.VBox):
