@@ -7,10 +7,12 @@
 """
 from . import data, exercises, hooks, imaging, models
 from .models import Classifier
+from .methods import gradcam, guided_backprop, guided_gradcam, saliency
 
 __version__ = "0.1.0"
 
-__all__ = ["data", "exercises", "hooks", "imaging", "models", "Classifier", "widgets"]
+__all__ = ["data", "exercises", "hooks", "imaging", "models", "Classifier", "widgets",
+           "gradcam", "guided_backprop", "guided_gradcam", "saliency"]
 
 
 def __getattr__(name):

@@ -1,0 +1,5 @@
+"""The explanation methods, one file each."""
+from .gradcam import gradcam
+from .guided_backprop import guided_backprop
+from .guided_gradcam import guided_gradcam
+from .saliency import saliency
