@@ -5,13 +5,13 @@
 >>> img = xt.data.sample_image("chelsea")
 >>> clf.predict(img, k=5)
 """
-from . import data, exercises, hooks, imaging, models
+from . import background, data, exercises, hooks, imaging, models
 from .models import Classifier
 from .methods import gradcam, guided_backprop, guided_gradcam, saliency
 
 __version__ = "0.1.0"
 
-__all__ = ["data", "exercises", "hooks", "imaging", "models", "Classifier", "widgets",
+__all__ = ["background", "data", "exercises", "hooks", "imaging", "models", "Classifier", "widgets",
            "gradcam", "guided_backprop", "guided_gradcam", "saliency"]
 
 
