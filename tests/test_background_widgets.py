@@ -1,0 +1,71 @@
+"""Chapter 1 explorers, driven from Python as a student's clicks would drive them."""
+import pytest
+import torch
+
+import xaitutor as xt
+from xaitutor import background as bg
+
+pytest.importorskip("ipywidgets")
+
+
+def shown(widget) -> int:
+    """How many figures the explorer's output area holds (each draw replaces the last)."""
+    return len(widget.output.outputs)
+
+
+def test_learning_rate_slider_moves_from_converging_to_diverging():
+    explorer = xt.widgets.GradientDescentExplorer(lr=0.3)
+    assert "converges" in explorer.verdict.value and shown(explorer) == 1
+    first = explorer.path
+    explorer.lr.value = 1.05
+    assert "diverges" in explorer.verdict.value
+    assert explorer.path[-1].abs().item() > first[0].abs().item()
+    assert shown(explorer) == 1
+
+
+def test_switching_to_the_2d_valley_draws_a_2d_path():
+    explorer = xt.widgets.GradientDescentExplorer()
+    explorer.function.value = "valley x² + 10y² (2-D)"
+    explorer.steps.value = 7
+    assert explorer.path.shape == (8, 2)
+    assert torch.equal(explorer.path, bg.gradient_descent(bg.valley, [1.8, 1.0], explorer.lr.value, 7))
+
+
+def test_receptive_field_sliders_remeasure():
+    explorer = xt.widgets.ReceptiveFieldExplorer()
+    assert explorer.field.size == (5, 5) and "18 weights" in explorer.summary.value
+    explorer.layers.value = 3
+    explorer.kernel_size.value = 5
+    assert explorer.field.size == (13, 13) and "75 weights" in explorer.summary.value
+    assert shown(explorer) == 1
+
+
+def test_playground_preset_fills_the_grid_and_filters_the_photo():
+    playground = xt.widgets.ConvolutionPlayground(kernel="mean 3x3", photo="camera")
+    assert torch.allclose(playground.kernel, torch.full((3, 3), 1 / 9), atol=1e-4)
+    assert "symmetric" in playground.info.value
+    playground.preset.value = "Sobel x"
+    assert torch.equal(playground.kernel, torch.tensor(bg.KERNELS["Sobel x"], dtype=torch.float32))
+    picture = xt.imaging.to_tensor(xt.data.sample_image("camera"))
+    assert torch.allclose(playground.result, bg.filter_image(picture, playground.kernel, "nearest"), atol=1e-6)
+    assert "differ" in playground.info.value
+
+
+def test_playground_typed_kernel_operation_padding_and_stride():
+    playground = xt.widgets.ConvolutionPlayground(photo="camera")
+    playground.set_kernel([[1, 0, 0], [0, 0, 0], [0, 0, 0]])
+    assert playground.preset.value == "custom"
+    convolved = playground.result
+    playground.operation.value = "cross-correlation"
+    assert not torch.allclose(playground.result, convolved)  # a shift one way, then the other
+    playground.padding.value = None
+    playground.stride.value = 2
+    assert playground.result.shape == (3, 255, 255) and "(512, 512) -> (255, 255)" in playground.info.value
+    playground.set_kernel(bg.KERNELS["sharpen"])
+    assert playground.preset.value == "sharpen"
+
+
+def test_playground_follows_the_photo_picker():
+    playground = xt.widgets.ConvolutionPlayground(photo="camera")
+    playground.photo.dropdown.value = "chelsea"
+    assert playground.result.shape == (3, 300, 451)
