@@ -1,0 +1,45 @@
+"""pyproject.toml, environment.yml and binder/environment.yml ask for the same dependencies."""
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CONDA_TO_PYPI = {"pytorch-cpu": "torch"}
+NOT_PACKAGES = {"python", "pip"}
+
+
+def pyproject_requirements() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return dict(_split(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"])
+
+
+def conda_requirements(path: Path) -> tuple[dict[str, str], list[str]]:
+    deps = yaml.safe_load(path.read_text())["dependencies"]
+    pip = next(d["pip"] for d in deps if isinstance(d, dict))
+    conda = [d for d in deps if isinstance(d, str)]
+    names = dict(_split(r) for r in conda + [p for p in pip if not p.startswith("-e")])
+    names = {CONDA_TO_PYPI.get(n, n): spec for n, spec in names.items() if n not in NOT_PACKAGES}
+    return names, [p for p in pip if p.startswith("-e")]
+
+
+def _split(requirement: str) -> tuple[str, str]:
+    name, spec = re.match(r"([A-Za-z0-9_.\-]+)\s*(.*)", requirement).groups()
+    return name.lower().replace("_", "-"), spec.replace(" ", "")
+
+
+def test_root_environment_matches_pyproject_and_installs_the_package():
+    names, editable = conda_requirements(ROOT / "environment.yml")
+    assert names == pyproject_requirements()
+    assert editable == ["-e ."]
+
+
+def test_binder_environment_matches_but_leaves_the_package_to_postbuild():
+    names, editable = conda_requirements(ROOT / "binder" / "environment.yml")
+    assert names == pyproject_requirements()
+    assert editable == []
+    post_build = ROOT / "binder" / "postBuild"
+    assert post_build.stat().st_mode & 0o111, "postBuild must be executable"
+    assert "pip install --no-deps -e ." in post_build.read_text()
+    assert "xaitutor download resnet18 vgg16" in post_build.read_text()
