@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 ARGS ?=
+AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test notebooks venv
 
@@ -17,7 +18,7 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 lab: $(INSTALLED)
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(ARGS)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(AS_ROOT) $(ARGS)
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest tests
