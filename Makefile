@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 ARGS ?=
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test notebooks venv
+.PHONY: lab test notebooks slides venv
 
 venv: $(INSTALLED)
 
@@ -29,3 +29,14 @@ notebooks: $(INSTALLED)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.store_widget_state=True \
 		notebooks/*.ipynb
+
+# Lecture decks (reveal.js) for every chapter in build/slides/, working offline: the web assets
+# nbconvert would load come from the npm packages pinned in slides/package-lock.json.
+SLIDES_ASSETS := reveal.js mathjax requirejs jquery @jupyter-widgets
+slides: $(INSTALLED) slides/node_modules/.package-lock.json
+	mkdir -p build/slides/lib
+	cd slides/node_modules && cp -r --parents $(SLIDES_ASSETS) ../../build/slides/lib/
+	$(BIN)/jupyter nbconvert --config slides/config.py --to slides --output-dir build/slides notebooks/*.ipynb
+
+slides/node_modules/.package-lock.json: slides/package.json slides/package-lock.json
+	npm ci --prefix slides --no-audit --no-fund --loglevel=error
