@@ -1,0 +1,165 @@
+"""Saliency, guided backpropagation and Guided Grad-CAM: values by hand, the guided rule at
+in-place and reused activations against an independent reference, and the guided rule kept out of
+the Grad-CAM weights."""
+import copy
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+import xaitutor as xt
+
+
+def two_pixel_net(inplace: bool) -> nn.Module:
+    """Two pixels ``x = (2, -1)``, a 1x1 convolution to channels ``(x, -x)``, a ReLU and a linear
+    layer with weights ``[[1, 1, -1, -1], [-1, 2, 3, -2]]`` on ``(h0p0, h0p1, h1p0, h1p1)``."""
+    conv = nn.Conv2d(1, 2, kernel_size=1, bias=False)
+    fc = nn.Linear(4, 2, bias=False)
+    with torch.no_grad():
+        conv.weight.copy_(torch.tensor([1.0, -1.0]).reshape(2, 1, 1, 1))
+        fc.weight.copy_(torch.tensor([[1.0, 1.0, -1.0, -1.0], [-1.0, 2.0, 3.0, -2.0]]))
+    return nn.Sequential(conv, nn.ReLU(inplace=inplace), nn.Flatten(), fc)
+
+
+X = torch.tensor([2.0, -1.0]).reshape(1, 1, 1, 2)  # h = (2, 0, 0, 1), logits (1, -4)
+
+
+@pytest.mark.parametrize("inplace", [False, True])
+def test_by_hand(inplace):
+    model = two_pixel_net(inplace)
+    # class 0: dy/dh = (1, 1, -1, -1); the ReLU passes h0p0 and h1p1 (positive input)
+    # backprop: (1, 0, 0, -1) -> dx = (1, 0) from h0 = x, plus (0, +1) from h1 = -x
+    torch.testing.assert_close(xt.saliency(model, X), torch.tensor([[[[1.0, 1.0]]]]))
+    # guided: the negative -1s stop at the ReLU first: (1, 1, 0, 0) -> masked (1, 0, 0, 0)
+    torch.testing.assert_close(xt.guided_backprop(model, X), torch.tensor([[[[1.0, 0.0]]]]))
+    # class 1: dy/dh = (-1, 2, 3, -2): backprop (-1, 0, 0, -2) -> (-1, 2); guided: nothing passes
+    torch.testing.assert_close(xt.saliency(model, X, target=1), torch.tensor([[[[-1.0, 2.0]]]]))
+    torch.testing.assert_close(xt.guided_backprop(model, X, target=1), torch.zeros(1, 1, 1, 2))
+
+
+def test_guided_rule_stays_out_of_the_gradcam_weights():
+    """The layer is the convolution, *below* the ReLU: its plain gradient for class 0 is
+    (1, 0 | 0, -1), so alpha = (0.5, -0.5) and the raw map ReLU(0.5 x + 0.5 x) = (2, 0). Guided
+    gradients would give (1, 0 | 0, 0), alpha = (0.5, 0) and the map (1, 0): a leak shows."""
+    model = two_pixel_net(inplace=True)
+    cam = xt.gradcam(model, X, layer="0", upsample=None, normalize=False)
+    torch.testing.assert_close(cam, torch.tensor([[[[2.0, 0.0]]]]))
+    ggc = xt.guided_gradcam(model, X, layer="0", upsample="nearest", normalize=False)
+    torch.testing.assert_close(ggc, torch.tensor([[[[2.0, 0.0]]]]))  # (1, 0) * (2, 0)
+
+
+class _GuidedClamp(torch.autograd.Function):
+    """The reference's activation: ``clamp(x, 0, high)`` forward; backward, the gradient where
+    the input was in the open interval (0, high) and the gradient itself is positive."""
+
+    @staticmethod
+    def forward(ctx, x, high):
+        ctx.save_for_backward(x)
+        ctx.high = high
+        return x.clamp(0, high)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return grad.clamp(min=0) * ((x > 0) & (x < ctx.high)), None
+
+
+class _GuidedActivation(nn.Module):
+    def __init__(self, high):
+        super().__init__()
+        self.high = high
+
+    def forward(self, x):
+        return _GuidedClamp.apply(x, self.high)
+
+
+def guided_reference(model: nn.Module, x: torch.Tensor, target) -> torch.Tensor:
+    """Guided backpropagation computed independently: a deep copy of the model whose ReLU / ReLU6
+    modules are swapped for :class:`_GuidedActivation`, and a plain input gradient."""
+    guided = copy.deepcopy(model).eval()
+    for name, module in list(guided.named_modules()):
+        if isinstance(module, (nn.ReLU, nn.ReLU6)):
+            parent, _, child = name.rpartition(".")
+            high = 6.0 if isinstance(module, nn.ReLU6) else float("inf")
+            setattr(guided.get_submodule(parent) if parent else guided, child, _GuidedActivation(high))
+    x = x.clone().requires_grad_(True)
+    score = guided(x).gather(1, torch.as_tensor(target).reshape(-1, 1)).sum()
+    return torch.autograd.grad(score, x)[0]
+
+
+class ReusedReLU6(nn.Module):
+    """One in-place ReLU6 module called twice in the forward, as torchvision's BasicBlock does."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, padding=1)
+        self.conv2 = nn.Conv2d(8, 8, 3, padding=1)
+        self.act = nn.ReLU6(inplace=True)
+        self.fc = nn.Linear(8, 5)
+
+    def forward(self, x):
+        x = self.act(self.conv1(x))
+        x = self.act(self.conv2(x))
+        return self.fc(x.mean(dim=(2, 3)))
+
+
+def test_inplace_relu6_called_twice_matches_reference():
+    model = ReusedReLU6()
+    x = 8 * torch.randn(3, 3, 10, 10)  # large enough that many activations saturate at 6
+    with torch.no_grad():
+        pre = model.conv1(x)
+    assert (pre > 6).any() and (pre < 0).any()
+    targets = [0, 3, 4]
+    guided = xt.guided_backprop(model, x, target=targets)
+    torch.testing.assert_close(guided, guided_reference(model, x, targets), atol=1e-6, rtol=1e-5)
+    assert not torch.allclose(guided, xt.saliency(model, x, target=targets)), "the rule changed nothing"
+
+
+def test_efficientnet_lite0_matches_reference(lite0):
+    x = lite0.preprocess([xt.data.sample_image("chelsea"), xt.data.sample_image("rocket")], size=128)
+    targets = [285, 812]
+    guided = xt.guided_backprop(lite0, x, target=targets)
+    reference = guided_reference(lite0.model, x, targets)
+    torch.testing.assert_close(guided, reference, atol=1e-5, rtol=1e-4)
+    assert guided.abs().flatten(1).amax(1).gt(0).all()
+
+
+def test_batch_with_targets_equals_single_calls():
+    import torchvision
+
+    model = torchvision.models.resnet18(weights=None).eval()
+    x = torch.randn(4, 3, 64, 64)
+    targets = [3, 141, 999, 0]
+    for method, kwargs in ((xt.saliency, {}), (xt.guided_backprop, {}), (xt.guided_gradcam, {"layer": "layer4"})):
+        batch = method(model, x, target=targets, **kwargs)
+        singles = torch.cat([method(model, x[i:i + 1], target=t, **kwargs) for i, t in enumerate(targets)])
+        torch.testing.assert_close(batch, singles, atol=1e-6, rtol=1e-4)
+    assert batch.shape == (4, 3, 64, 64)
+
+
+def test_functional_relu_warns():
+    class Functional(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 4, 3)
+            self.fc = nn.Linear(4, 2)
+
+        def forward(self, x):
+            return self.fc(F.relu(self.conv(x)).mean(dim=(2, 3)))
+
+    model = Functional()
+    x = torch.randn(1, 3, 8, 8)
+    with pytest.warns(UserWarning, match="functional activations"):
+        guided = xt.guided_backprop(model, x)
+    torch.testing.assert_close(guided, xt.saliency(model, x))
+
+
+def test_errors_name_the_problem():
+    model = two_pixel_net(inplace=False)
+    with pytest.raises(ValueError, match="target 5 is not a class index"):
+        xt.guided_backprop(model, X, target=5)
+    with pytest.raises(ValueError, match="got 3 targets for a batch of 1"):
+        xt.saliency(model, X, target=[0, 1, 1])
+    with pytest.raises(TypeError, match="clf.preprocess"):
+        xt.guided_backprop(model, [[2.0, -1.0]])
