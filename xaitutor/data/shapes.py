@@ -8,11 +8,12 @@ is to name the shape. There are six classes (``CLASSES``):
 Everything except the outline of the shape is random: position, size (the
 shape spans 30 to 60 % of the image), rotation, the shape's colour (any hue,
 always bright and saturated, with a little pixel noise) and the background
-(a dark random colour mixed with smooth colour noise, stripes at a random
-angle and a lattice of dots). Colour and texture are drawn independently of
-the class, so only the *shape* tells the classes apart. Because we draw the
-images ourselves we also know exactly where the object is: ``masks`` marks
-its pixels, which lets us check whether an explanation points at the object.
+(a darker colour, whose hue is the "cue" below, mixed with smooth colour
+noise, stripes at a random angle and a lattice of dots). Colour and texture
+are drawn independently of the class, so only the *shape* tells the classes
+apart (unless you ask for a shortcut). Because we draw the images ourselves
+we also know exactly where the object is: ``masks`` marks its pixels, which
+lets us check whether an explanation points at the object.
 
 The shortcut
 ------------
@@ -26,10 +27,11 @@ than at the dog. To build such a model on purpose, each background carries a
 With probability ``shortcut`` an image gets the cue of its own class (a
 circle on red, a square on yellow, ...); otherwise it gets a cue drawn
 uniformly from all six. ``.cues`` records which cue each image got. The cue
-only changes the background: the object's pixels are identical whatever the
-cue (they are drawn from a separate random stream). A CNN learns the colour
-of a whole background much more easily than a shape, so a model trained with
-``shortcut=1.0`` will look at the background, not at the object.
+only changes the background: for the same seed the objects come out pixel
+for pixel the same whatever the cues (they are drawn from a separate random
+stream). A CNN learns the colour of a whole background much more easily than
+a shape, so a model trained with ``shortcut=1.0`` tends to look at the
+background, not at the object.
 
 At test time the two settings answer two different questions:
 
@@ -79,8 +81,9 @@ def _ring(u, v):
 def _polygon(u, v, corners):
     """A regular polygon with its corners on the unit circle."""
     side = 2 * np.pi / corners
-    # Distance along the nearest edge's normal; the edges' normals point at
-    # angles 0, side, 2 side, ... and the edges lie cos(side / 2) from the centre.
+    # The edges' normals point at angles 0, side, 2 side, ... and each edge
+    # lies cos(side / 2) from the centre. A point is inside when its distance
+    # along the nearest normal is no more than that.
     return np.hypot(u, v) * np.cos(_fold(np.arctan2(v, u), side)) <= np.cos(side / 2)
 
 
@@ -212,6 +215,7 @@ def _draw_masks(labels, size, rng):
 def _draw_backgrounds(cues, size, rng):
     """Dark textured backgrounds (``n x size x size x 3`` floats in [0, 0.65])."""
     n = len(cues)
+
     def col(low, high):  # one random number per image, ready to broadcast
         return rng.uniform(low, high, (n, 1, 1)).astype(np.float32)
 
