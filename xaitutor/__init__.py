@@ -7,12 +7,12 @@
 """
 from . import background, data, exercises, hooks, imaging, models
 from .models import Classifier
-from .methods import gradcam, guided_backprop, guided_gradcam, saliency
+from .methods import gradcam, guided_backprop, guided_gradcam, lime, saliency
 
 __version__ = "0.1.0"
 
 __all__ = ["background", "data", "exercises", "hooks", "imaging", "models", "Classifier", "widgets",
-           "gradcam", "guided_backprop", "guided_gradcam", "saliency"]
+           "gradcam", "guided_backprop", "guided_gradcam", "lime", "saliency"]
 
 
 def __getattr__(name):

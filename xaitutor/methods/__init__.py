@@ -2,4 +2,5 @@
 from .gradcam import gradcam
 from .guided_backprop import guided_backprop
 from .guided_gradcam import guided_gradcam
+from .lime import lime
 from .saliency import saliency
