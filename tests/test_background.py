@@ -298,3 +298,21 @@ def test_exercise_says_what_shape_of_answer_it_wants(name):
 def test_perceptron_update_exercise_spots_the_sign_and_the_step():
     assert "wrong way" in xt.exercises.check("background.perceptron_update", [1.0, -0.5, 1.5]).message
     assert "twice" in xt.exercises.check("background.perceptron_update", [-0.5, -2.0, 0.0]).message
+
+
+def test_composed_kernel_is_the_stack_in_one_window():
+    model = bg.stacked_convs(3, 3, seed=1)
+    kernel = bg.composed_kernel([conv.weight[0, 0].detach() for conv in model])
+    assert kernel.shape == (7, 7)
+    x = torch.randn(1, 1, 16, 16)
+    assert torch.allclose(model(x), F.conv2d(x, kernel[None, None]), atol=1e-5)
+
+
+def test_plot_decision_and_receptive_field_figures():
+    import matplotlib.pyplot as plt
+
+    fig = bg.plot_decision(bg.xor_mlp, bg.BINARY_INPUTS, bg.XOR, lines=[bg.F1, bg.F2])
+    assert len(fig.axes[0].collections) >= 3  # the shading, two lines, the samples
+    fig = bg.plot_receptive_field(bg.receptive_field(bg.stacked_convs(2, 3)))
+    assert "5 x 5" in fig.axes[0].get_title()
+    plt.close("all")

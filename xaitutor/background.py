@@ -108,7 +108,7 @@ def plot_descent(f: Callable[[torch.Tensor], torch.Tensor], path: torch.Tensor, 
         grid = np.linspace(-reach, reach, 121)
         gx, gy = np.meshgrid(grid, grid)
         values = np.vectorize(lambda a, b: float(f(torch.tensor([a, b]))))(gx, gy)
-        ax.contour(gx, gy, values, levels=15, colors="0.7", linewidths=0.7)
+        ax.contour(gx, gy, values, levels=np.linspace(0, np.sqrt(values.max()), 15)[1:] ** 2, colors="0.7", linewidths=0.7)  # evenly spaced in |x|
         ax.plot(path[:, 0], path[:, 1], "-o", color="C1", markersize=4, lw=1)
         ax.plot(path[0, 0], path[0, 1], "s", color="C3", label="start $x_0$")
         ax.set(xlim=(-reach, reach), ylim=(-reach, reach), xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
@@ -239,23 +239,44 @@ def xor_table() -> list[tuple[int, int, int, int, int]]:
             for x in BINARY_INPUTS]
 
 
-def plot_perceptron(weights, X, y, ax=None, title: str | None = None):
-    """Draw the samples (filled: label 1, hollow: label 0) and the perceptron's decision boundary
-    ``w_0 + w_1 x_1 + w_2 x_2 = 0`` with its positive side shaded. Returns the figure."""
+def plot_decision(predict: Callable[[torch.Tensor], torch.Tensor], X, y, lines=(), ax=None,
+                  title: str | None = None):
+    """Draw binary samples (filled: label 1, hollow: label 0), shade where ``predict`` says 1 and
+    draw the line ``w_0 + w_1 x_1 + w_2 x_2 = 0`` of each perceptron in ``lines``.
+
+    Args:
+        predict: maps a ``... x 2`` float64 tensor of points to 0/1 (a perceptron, an MLP...).
+        X, y: the ``N x 2`` samples and their N labels.
+        lines: weight triples ``(w_0, w_1, w_2)`` whose boundaries to draw.
+
+    Returns:
+        The figure.
+    """
     fig, ax = _figure(ax, (3, 3))
-    w = torch.as_tensor(weights, dtype=torch.float64)
     X, y = torch.as_tensor(X).numpy(), torch.as_tensor(y).numpy()
     grid = np.linspace(-0.5, 1.5, 201)
     gx, gy = np.meshgrid(grid, grid)
-    inside = perceptron(w, torch.from_numpy(np.stack([gx, gy], -1))).numpy()
+    with torch.no_grad():
+        inside = torch.as_tensor(predict(torch.from_numpy(np.stack([gx, gy], -1)))).double().numpy()
     ax.contourf(gx, gy, inside, levels=[-0.5, 0.5, 1.5], colors=["white", "#cfe3f7"])
-    if w[1:].abs().sum() > 0:
-        ax.contour(gx, gy, w[0].item() + w[1].item() * gx + w[2].item() * gy, levels=[0], colors="C0")
+    for i, w in enumerate(lines):
+        w = [float(v) for v in w]
+        if w[1] or w[2]:  # all-zero input weights: no line at all
+            ax.contour(gx, gy, w[0] + w[1] * gx + w[2] * gy, levels=[0], colors=f"C{i}")
     ax.scatter(X[y == 1, 0], X[y == 1, 1], s=80, color="C0", edgecolor="k", label="y = 1", zorder=3)
     ax.scatter(X[y == 0, 0], X[y == 0, 1], s=80, facecolor="white", edgecolor="k", label="y = 0", zorder=3)
     ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
-    ax.set_title(title or "w = " + np.array2string(w.numpy(), precision=2), fontsize=9)
+    if title:
+        ax.set_title(title, fontsize=9)
     return fig
+
+
+def plot_perceptron(weights, X, y, ax=None, title: str | None = None):
+    """:func:`plot_decision` for one perceptron: its positive side shaded, its line drawn, the
+    weights in the title. Returns the figure."""
+    w = torch.as_tensor(weights, dtype=torch.float64)
+    return plot_decision(lambda points: perceptron(w, points), X, y, lines=[w], ax=ax,
+                         title=title or "w = " + np.array2string(w.numpy(), precision=2))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -571,6 +592,19 @@ def plot_receptive_field(field: ReceptiveField, ax=None, title: str | None = Non
     return fig
 
 
+def composed_kernel(kernels) -> torch.Tensor:
+    """The one kernel equal to a stack of single-channel cross-correlations (no padding, no bias,
+    no activation) with these 2-D ``kernels``: their full convolution, of side
+    ``1 + sum(k - 1)``. Two 3x3 kernels (18 numbers) make a 5x5 kernel, but not every 5x5 kernel
+    (25 numbers): stacking widens the field without adding expressive power (section 1.4.4)."""
+    kernels = [torch.as_tensor(k) for k in kernels]
+    result = kernels[0]
+    for kernel in kernels[1:]:
+        border = (kernel.shape[0] - 1, kernel.shape[1] - 1)
+        result = convolve(pad(result, border, "zeros"), kernel)  # the full sum over all offsets
+    return result
+
+
 def receptive_field_size(n_layers: int, kernel_size: int) -> int:
     """The side of the receptive field of ``n_layers`` stacked ``kernel_size`` convolutions with
     stride 1: each layer adds ``kernel_size - 1`` pixels, so ``1 + n_layers (kernel_size - 1)``."""
@@ -587,11 +621,11 @@ def _figure(ax, size):
 
 __all__ = [
     "parabola", "valley", "gradient_descent", "describe_descent", "plot_descent",
-    "step", "perceptron", "perceptron_update", "PerceptronRun", "train_perceptron", "plot_perceptron",
+    "step", "perceptron", "perceptron_update", "PerceptronRun", "train_perceptron", "plot_decision", "plot_perceptron",
     "BINARY_INPUTS", "AND", "OR", "XOR", "F1", "F2", "G", "xor_mlp", "xor_table",
     "sigmoid", "tiny_network", "forward_pass", "backward_pass", "train_mlp",
     "PADDINGS", "output_size", "pad", "windows", "cross_correlate", "convolve", "pool",
     "KERNELS", "filter_image", "displayable",
     "dense_parameters", "conv_parameters",
-    "stacked_convs", "ReceptiveField", "receptive_field", "plot_receptive_field", "receptive_field_size",
+    "stacked_convs", "ReceptiveField", "receptive_field", "plot_receptive_field", "composed_kernel", "receptive_field_size",
 ]
