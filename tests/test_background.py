@@ -316,3 +316,10 @@ def test_plot_decision_and_receptive_field_figures():
     fig = bg.plot_receptive_field(bg.receptive_field(bg.stacked_convs(2, 3)))
     assert "5 x 5" in fig.axes[0].get_title()
     plt.close("all")
+
+
+def test_integer_signals_are_filtered_in_floating_point():
+    image = torch.arange(16).reshape(4, 4)  # int64 pixels, a float kernel: no silent rounding to 0
+    out = bg.convolve(image, [[1 / 9] * 3] * 3)
+    assert out.dtype == torch.float32 and torch.allclose(out, bg.cross_correlate(image.float(), torch.full((3, 3), 1 / 9)))
+    assert bg.convolve([1, 2, 3, 4], [1, 0, -1]).tolist() == [2.0, 2.0]

@@ -62,13 +62,16 @@ def gradient_descent(f: Callable[[torch.Tensor], torch.Tensor], x0, lr: float, s
     """
     if lr <= 0:
         raise ValueError(f"the learning rate must be positive, got {lr}")
-    x = torch.as_tensor(x0, dtype=torch.float64).reshape(-1).clone()
-    path = [x.clone()]
+    x = torch.as_tensor(x0, dtype=torch.float64).reshape(-1)
+    path = [x]
     for _ in range(steps):
-        x.requires_grad_(True)
-        (grad,) = torch.autograd.grad(f(x), x)
-        x = (x - lr * grad).detach()
-        path.append(x.clone())
+        leaf = x.clone().requires_grad_(True)  # a fresh leaf: the path itself stays out of the graph
+        value = f(leaf)
+        if value.numel() != 1:
+            raise ValueError(f"f must return one number (a scalar tensor), got shape {tuple(value.shape)}")
+        (grad,) = torch.autograd.grad(value, leaf)
+        x = x - lr * grad
+        path.append(x)
         if not torch.isfinite(x).all() or x.abs().max() > blow_up:
             break
     return torch.stack(path)
@@ -76,8 +79,8 @@ def gradient_descent(f: Callable[[torch.Tensor], torch.Tensor], x0, lr: float, s
 
 def describe_descent(path: torch.Tensor, tol: float = 1e-3) -> str:
     """Say in words what a :func:`gradient_descent` path did: converged, oscillated, diverged, or is
-    still on its way. It oscillates when a coordinate changes sign at every step (it jumps over
-    the minimum each time)."""
+    still on its way. It oscillates when a coordinate changes sign from one step to the next (it
+    jumps over the minimum)."""
     start, end = path[0].norm().item(), path[-1].norm().item()
     flips = len(path) > 2 and bool(((path[1:] * path[:-1]) < 0).any(0).any())
     how = "oscillating, " if flips else ""
@@ -99,16 +102,20 @@ def plot_descent(f: Callable[[torch.Tensor], torch.Tensor], path: torch.Tensor, 
     reach = max(2.0, float(np.abs(path[: min(len(path), 8)]).max()) * 1.1)
     if path.shape[1] == 1:
         grid = np.linspace(-reach, reach, 301)
-        ax.plot(grid, [float(f(torch.tensor([g]))) for g in grid], color="0.6")
-        values = [float(f(torch.from_numpy(p))) for p in path]
+        curve = torch.vmap(f)(torch.from_numpy(grid)[:, None]).numpy()  # f at every grid point
+        ax.plot(grid, curve, color="0.6")
+        values = torch.vmap(f)(torch.from_numpy(path)).numpy()
         ax.plot(path[:, 0], values, "-o", color="C1", markersize=4, lw=1)
         ax.plot(path[0, 0], values[0], "s", color="C3", label="start $x_0$")
-        ax.set(xlim=(-reach, reach), ylim=(-0.05 * reach ** 2, reach ** 2 * 1.05), xlabel="x", ylabel="f(x)")
+        margin = 0.05 * (curve.max() - curve.min())
+        ax.set(xlim=(-reach, reach), ylim=(curve.min() - margin, curve.max() + margin), xlabel="x", ylabel="f(x)")
     else:
         grid = np.linspace(-reach, reach, 121)
         gx, gy = np.meshgrid(grid, grid)
-        values = np.vectorize(lambda a, b: float(f(torch.tensor([a, b]))))(gx, gy)
-        ax.contour(gx, gy, values, levels=np.linspace(0, np.sqrt(values.max()), 15)[1:] ** 2, colors="0.7", linewidths=0.7)  # evenly spaced in |x|
+        points = torch.from_numpy(np.stack([gx, gy], -1).reshape(-1, 2))
+        values = torch.vmap(f)(points).reshape(gx.shape).numpy()  # f at every grid point
+        levels = values.min() + np.linspace(0, np.sqrt(np.ptp(values)), 15)[1:] ** 2  # evenly spaced in |x|
+        ax.contour(gx, gy, values, levels=levels, colors="0.7", linewidths=0.7)
         ax.plot(path[:, 0], path[:, 1], "-o", color="C1", markersize=4, lw=1)
         ax.plot(path[0, 0], path[0, 1], "s", color="C3", label="start $x_0$")
         ax.set(xlim=(-reach, reach), ylim=(-reach, reach), xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
@@ -205,11 +212,11 @@ def train_perceptron(X, y, lr: float = 1.0, epochs: int = 20, weights=None) -> P
         if mistakes == 0:
             run.converged = True
             break
-        if any(torch.equal(w, old) for old in run.history):
-            run.cycle = epoch
-            run.history.append(w)
-            break
+        seen_before = any(torch.equal(w, old) for old in run.history)
         run.history.append(w)
+        if seen_before:
+            run.cycle = epoch
+            break
     return run
 
 
@@ -434,7 +441,9 @@ def cross_correlate(x: torch.Tensor, kernel: torch.Tensor, padding: str | None =
     Returns:
         The filtered signal; each filtered axis has :func:`output_size` values.
     """
-    kernel = torch.as_tensor(kernel, dtype=x.dtype)
+    x, kernel = torch.as_tensor(x), torch.as_tensor(kernel)
+    dtype = torch.promote_types(torch.promote_types(x.dtype, kernel.dtype), torch.float32)  # ints -> float
+    x, kernel = x.to(dtype), kernel.to(dtype)
     if kernel.dim() not in (1, 2) or x.dim() < kernel.dim():
         raise ValueError(f"need a 1-D or 2-D kernel and a signal with at least as many axes, got "
                          f"kernel {tuple(kernel.shape)} and signal {tuple(x.shape)}")
@@ -453,7 +462,7 @@ def convolve(x: torch.Tensor, kernel: torch.Tensor, padding: str | None = None, 
     As ``i`` goes up, ``n - i`` goes down: the window is read backwards, so a convolution is a
     cross-correlation with the kernel flipped (along every axis). Same arguments as
     :func:`cross_correlate`; without padding this is ``np.convolve(f, g, "valid")`` in 1-D."""
-    kernel = torch.as_tensor(kernel, dtype=x.dtype)
+    kernel = torch.as_tensor(kernel)
     return cross_correlate(x, kernel.flip(tuple(range(kernel.dim()))), padding, stride)
 
 
