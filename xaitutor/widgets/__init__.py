@@ -1,6 +1,8 @@
 """ipywidgets explorers for the chapters, and the building blocks they share."""
 from .background import ConvolutionPlayground, GradientDescentExplorer, ReceptiveFieldExplorer
 from .common import ClassPicker, FigureOutput, PhotoPicker
+from .gradcam import GradCamExplorer, gradcam_explorer
 
 __all__ = ["PhotoPicker", "ClassPicker", "FigureOutput",
-           "GradientDescentExplorer", "ReceptiveFieldExplorer", "ConvolutionPlayground"]
+           "GradientDescentExplorer", "ReceptiveFieldExplorer", "ConvolutionPlayground",
+           "gradcam_explorer", "GradCamExplorer"]
