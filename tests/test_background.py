@@ -209,7 +209,9 @@ def test_filter_image_mean_filter_on_the_photo():
 def test_displayable_keeps_brightness_or_centres_edges_on_gray():
     filtered = torch.tensor([[-2.0, 0.0, 1.0]])
     assert torch.equal(bg.displayable(filtered, bg.KERNELS["mean 3x3"]), torch.tensor([[0.0, 0.0, 1.0]]))
-    assert torch.equal(bg.displayable(filtered, bg.KERNELS["Sobel x"]), torch.tensor([[0.0, 0.5, 0.75]]))
+    assert torch.equal(bg.displayable(filtered, bg.KERNELS["Sobel x"]), torch.tensor([[0.0, 0.5, 1.0]]))
+    edges = torch.cat([torch.full((99,), 0.5), torch.tensor([100.0])])  # one outlier does not gray out the rest
+    assert torch.allclose(bg.displayable(edges, bg.KERNELS["Sobel x"])[:99], torch.tensor(1.0))
 
 
 # --- parameter counts (section 1.4.2) ---------------------------------------------------------

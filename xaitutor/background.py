@@ -512,10 +512,13 @@ def filter_image(image, kernel, padding: str | None = "nearest", stride: int = 1
 def displayable(filtered: torch.Tensor, kernel) -> torch.Tensor:
     """A filtered picture ready to show: clipped to [0, 1] when the kernel's weights sum to 1 (it
     keeps the brightness: blur, sharpen), else (edge detectors, sum 0) 0 drawn mid-gray and the
-    largest absolute value black or white."""
+    99th percentile of the absolute values black or white (a few strong edges would otherwise
+    leave the rest gray)."""
     if abs(float(torch.as_tensor(kernel, dtype=torch.float64).sum()) - 1) < 1e-6:
         return filtered.clamp(0, 1)
-    return 0.5 + filtered / (2 * filtered.abs().max().clamp_min(1e-12))
+    magnitudes = filtered.abs().flatten()
+    scale = magnitudes.kthvalue(max(1, int(0.99 * len(magnitudes)))).values.clamp_min(1e-12)
+    return (0.5 + filtered / (2 * scale)).clamp(0, 1)
 
 
 # ----------------------------------------------------------------------------------------------
