@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 ARGS ?=
+NOTEBOOKS ?= notebooks
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test notebooks slides venv
@@ -18,10 +19,10 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 lab: $(INSTALLED)
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(AS_ROOT) $(ARGS)
+	$(BIN)/jupyter lab --notebook-dir=$(NOTEBOOKS) $(AS_ROOT) $(ARGS)
 
 test: $(INSTALLED)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest -rs tests
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks/
 
 # Re-execute every notebook in place, widget state stored, so committed outputs match the code.

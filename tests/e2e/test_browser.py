@@ -1,0 +1,141 @@
+"""The course as students and instructors meet it: JupyterLab in a real browser, and the
+lecture decks. Every chapter notebook is opened and run in headless Chromium, its widgets are
+checked and one control is moved; one slide deck is opened offline and screenshotted.
+
+Needs Debian's Chromium (/usr/bin/chromium; `.ci/run` installs it); skipped, saying so, without it.
+Screenshots go to build/e2e/.
+"""
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+if not os.path.exists(CHROMIUM):
+    pytest.skip("Chromium is not installed (apt-get install chromium): browser tests skipped",
+                allow_module_level=True)
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "build" / "e2e"
+CHAPTERS = sorted(p.name for p in (ROOT / "notebooks").glob("0*.ipynb"))
+TOKEN = "xaitutor-e2e"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab started as `make lab` starts it, serving a copy of the notebooks (running them
+    in the browser must not rewrite the committed ones)."""
+    folder = tmp_path_factory.mktemp("notebooks")
+    for name in CHAPTERS:
+        shutil.copy(ROOT / "notebooks" / name, folder / name)
+    port = free_port()
+    args = f"--no-browser --port {port} --IdentityProvider.token={TOKEN}"
+    env = {**os.environ, "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("workspaces"))}
+    server = subprocess.Popen(["make", "-s", "lab", f"NOTEBOOKS={folder}", f"ARGS={args}"], cwd=ROOT, env=env,
+                              start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("JupyterLab did not start within 120 s")
+        yield url, folder
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def images_of_widgets(page) -> list[str]:
+    return page.locator(".jupyter-widgets img").evaluate_all("els => els.map(e => e.src)")
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_runs_in_jupyterlab(lab, browser, name):
+    url, folder = lab
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(f"{url}/lab/workspaces/{name.removesuffix('.ipynb')}/tree/{name}?reset&token={TOKEN}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+        page.click("li.lm-MenuBar-item:has-text('Run')")
+        page.click("li.lm-Menu-item[data-command='runmenu:run-all']")
+        page.wait_for_function(
+            """() => document.querySelectorAll('.jp-InputPrompt').length > 0 &&
+                     [...document.querySelectorAll('.jp-InputPrompt')].every(p => !p.textContent.includes('*')) &&
+                     document.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']")""",
+            timeout=300_000, polling=1000)
+        body = page.locator(".jp-Notebook").inner_text()
+        assert "Error displaying widget" not in body
+        assert "Loading widget..." not in body
+
+        sliders = page.locator(".jp-Notebook .widget-slider .noUi-handle")
+        if sliders.count():  # move one control and check that a figure changed
+            before = images_of_widgets(page)
+            sliders.first.scroll_into_view_if_needed()
+            sliders.first.focus()
+            for _ in range(3):
+                page.keyboard.press("ArrowRight")
+            page.wait_for_function(
+                "before => [...document.querySelectorAll('.jupyter-widgets img')].map(e => e.src).join() !== before.join()",
+                arg=before, timeout=120_000)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name.removesuffix('.ipynb')}.png"))
+
+        page.keyboard.press("Control+s")  # then read back what ran: no cell may show an error
+        page.wait_for_timeout(2000)
+        notebook = nbformat.read(folder / name, as_version=4)
+        errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs
+                  if o.output_type == "error"]
+        assert not errors, f"{name}: {errors[0]['ename']}: {errors[0]['evalue']}"
+    finally:
+        page.close()
+
+
+def test_a_lecture_deck_works_offline(browser):
+    subprocess.run(["make", "-s", "slides"], cwd=ROOT, check=True, capture_output=True)
+    with_math = [name for name in CHAPTERS if "$$" in (ROOT / "notebooks" / name).read_text()]
+    name = (with_math or CHAPTERS)[0].removesuffix(".ipynb")
+    deck = ROOT / "build" / "slides" / f"{name}.slides.html"
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    requested = []
+    page.route("**/*", lambda route: (requested.append(route.request.url), route.abort())
+               if route.request.url.startswith("http") else route.continue_())
+    page.goto(deck.as_uri())
+    page.wait_for_selector(".reveal.ready", timeout=30_000)  # reveal.js initialised
+    assert not requested, f"the deck asked the web for {requested[:3]}"
+    assert page.evaluate("getComputedStyle(document.querySelector('.reveal')).position") == "relative", "reveal.css not applied"
+    if with_math:  # MathJax typeset the equations
+        page.wait_for_selector(".MathJax_Display, .MathJax", state="attached", timeout=30_000)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for i in range(3):
+        page.screenshot(path=str(SHOTS / f"slides_{deck.name.split('.')[0]}_{i}.png"))
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(500)
