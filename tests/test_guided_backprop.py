@@ -163,3 +163,13 @@ def test_errors_name_the_problem():
         xt.saliency(model, X, target=[0, 1, 1])
     with pytest.raises(TypeError, match="clf.preprocess"):
         xt.guided_backprop(model, [[2.0, -1.0]])
+
+
+def test_gradient_picture_centres_on_grey():
+    from xaitutor.methods.guided_backprop import gradient_picture
+
+    gradient = torch.randn(2, 3, 5, 5)
+    picture = gradient_picture(gradient)
+    assert picture.shape == gradient.shape and 0 <= picture.min() and picture.max() <= 1
+    torch.testing.assert_close(picture.mean(dim=(1, 2, 3)), torch.full((2,), 0.5), atol=0.01, rtol=0)
+    assert torch.equal(gradient_picture(torch.zeros(1, 3, 2, 2)), torch.full((1, 3, 2, 2), 0.5))

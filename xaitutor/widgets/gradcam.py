@@ -9,6 +9,7 @@ import torch
 
 from .. import imaging, models
 from ..methods import gradcam, guided_backprop, guided_gradcam, saliency
+from ..methods.guided_backprop import gradient_picture
 from .common import ClassPicker, FigureOutput, PhotoPicker
 
 # name -> (method, whether it uses the layer)
@@ -69,7 +70,9 @@ class GradCamExplorer(widgets.VBox):
         self._choosing = True  # the class picker's own updates must not draw: one draw below
         try:
             self.classes.show_top(self.predictions)
-            if keep_class and chosen is not None:
+            if keep_class and chosen is not None:  # highlight its button if it is still in the top-5
+                key = f"{chosen}: {self.classifier.labels[chosen]}"
+                self.classes.top.value = key if key in [v for _, v in self.classes.top.options] else None
                 self.classes.value = chosen
         finally:
             self._choosing = False
@@ -101,8 +104,12 @@ class GradCamExplorer(widgets.VBox):
         where = f", layer {layer}" if layer else ""
         if self.attribution.shape[1] == 1:
             imaging.show(imaging.overlay(self.picture, self.attribution), ax=right)
-        else:  # a gradient: its largest absolute value over the colours, as Simonyan et al. show it
-            imaging.show(imaging.to_map(self.attribution), ax=right, cmap="gray")
+        elif method == "Saliency":  # the largest absolute value over the colours, as Simonyan et al. show it
+            saliency_map = imaging.to_map(self.attribution)
+            saliency_map = (saliency_map / saliency_map.quantile(0.99)).clamp(max=1)  # a few pixels would darken all
+            imaging.show(saliency_map, ax=right, cmap="gray")
+        else:  # guided gradients keep their colours: grey is zero, brighter is positive
+            imaging.show(gradient_picture(self.attribution), ax=right)
         right.set_title(f"{method} for {label!r}{where}", fontsize=10)
         fig.tight_layout()
         return fig
