@@ -13,11 +13,17 @@ def shown(widget) -> int:
     return len(widget.output.outputs)
 
 
+def picture(widget) -> str:
+    """The PNG (base64) of the figure the explorer shows now."""
+    return widget.output.outputs[-1]["data"]["image/png"]
+
+
 def test_learning_rate_slider_moves_from_converging_to_diverging():
     explorer = xt.widgets.GradientDescentExplorer(lr=0.3)
     assert "converges" in explorer.verdict.value and shown(explorer) == 1
-    first = explorer.path
+    first, before = explorer.path, picture(explorer)
     explorer.lr.value = 1.05
+    assert picture(explorer) != before
     assert "diverges" in explorer.verdict.value
     assert explorer.path[-1].abs().item() > first[0].abs().item()
     assert shown(explorer) == 1
@@ -34,20 +40,23 @@ def test_switching_to_the_2d_valley_draws_a_2d_path():
 def test_receptive_field_sliders_remeasure():
     explorer = xt.widgets.ReceptiveFieldExplorer()
     assert explorer.field.size == (5, 5) and "18 weights" in explorer.summary.value
+    before = picture(explorer)
     explorer.layers.value = 3
     explorer.kernel_size.value = 5
     assert explorer.field.size == (13, 13) and "75 weights" in explorer.summary.value
-    assert shown(explorer) == 1
+    assert shown(explorer) == 1 and picture(explorer) != before
 
 
 def test_playground_preset_fills_the_grid_and_filters_the_photo():
     playground = xt.widgets.ConvolutionPlayground(kernel="mean 3x3", photo="camera")
     assert torch.allclose(playground.kernel, torch.full((3, 3), 1 / 9), atol=1e-4)
     assert "symmetric" in playground.info.value
+    before = picture(playground)
     playground.preset.value = "Sobel x"
+    assert picture(playground) != before and shown(playground) == 1
     assert torch.equal(playground.kernel, torch.tensor(bg.KERNELS["Sobel x"], dtype=torch.float32))
-    picture = xt.imaging.to_tensor(xt.data.sample_image("camera"))
-    assert torch.allclose(playground.result, bg.filter_image(picture, playground.kernel, "nearest"), atol=1e-6)
+    camera = xt.imaging.to_tensor(xt.data.sample_image("camera"))
+    assert torch.allclose(playground.result, bg.filter_image(camera, playground.kernel, "nearest"), atol=1e-6)
     assert "differ" in playground.info.value
 
 
