@@ -8,11 +8,14 @@
 from . import background, data, exercises, hooks, imaging, models
 from .models import Classifier
 from .methods import gradcam, guided_backprop, guided_gradcam, lime, saliency
+from .methods import objectives
+from .methods.featurevis import visualize
 
 __version__ = "0.1.0"
 
 __all__ = ["background", "data", "exercises", "hooks", "imaging", "models", "Classifier", "widgets",
-           "gradcam", "guided_backprop", "guided_gradcam", "lime", "saliency"]
+           "gradcam", "guided_backprop", "guided_gradcam", "lime", "saliency",
+           "objectives", "visualize"]
 
 
 def __getattr__(name):
