@@ -2,7 +2,8 @@
 from .background import ConvolutionPlayground, GradientDescentExplorer, ReceptiveFieldExplorer
 from .common import ClassPicker, FigureOutput, PhotoPicker
 from .gradcam import GradCamExplorer, gradcam_explorer
+from .lime import LimeExplorer, lime_explorer
 
 __all__ = ["PhotoPicker", "ClassPicker", "FigureOutput",
            "GradientDescentExplorer", "ReceptiveFieldExplorer", "ConvolutionPlayground",
-           "gradcam_explorer", "GradCamExplorer"]
+           "gradcam_explorer", "GradCamExplorer", "lime_explorer", "LimeExplorer"]
