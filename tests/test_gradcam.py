@@ -223,3 +223,19 @@ def test_exercises(name):
     for answer, hint in _wrong_answers()[name]:
         result = xt.exercises.check(name, answer)
         assert not result and hint in result.message, (hint, result.message)
+
+
+def test_degradation_series_equals_separate_calls(lite0):
+    small = xt.imaging.resize(xt.imaging.to_tensor(xt.data.sample_image("chelsea")), (64, 96))
+    small_clf = xt.models.wrap(lite0.model, mean=lite0.mean, std=lite0.std, labels=lite0.labels,
+                               cam_layer=lite0.cam_layer, input_size=64)
+    series = xt.methods.degradation_series(small_clf, small, "brightness", strengths=[0.0, 0.5, 0.9])
+    x = small_clf.preprocess(series.pictures)
+    assert series.original == int(small_clf(small_clf.preprocess(small)).argmax())
+    torch.testing.assert_close(series.top_cams, xt.gradcam(small_clf, x), atol=1e-5, rtol=1e-4)
+    torch.testing.assert_close(series.original_cams, xt.gradcam(small_clf, x, target=series.original),
+                               atol=1e-5, rtol=1e-4)
+    assert [p[0] for p in series.predictions] == small_clf(x).argmax(1).tolist()
+    assert series.pictures[2].mean() > series.pictures[1].mean() > series.pictures[0].mean()
+    with pytest.raises(ValueError, match="unknown degradation 'blur'"):
+        xt.methods.degradation_series(small_clf, small, "blur")

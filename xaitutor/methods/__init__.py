@@ -4,3 +4,4 @@ from .guided_backprop import guided_backprop
 from .guided_gradcam import guided_gradcam
 from .lime import lime
 from .saliency import saliency
+from .degradation import degradation_series

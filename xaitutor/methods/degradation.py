@@ -1,0 +1,95 @@
+"""The degradation experiments of the essay's section 3.5: degrade a photo step by step (noise,
+brightness, contrast), and at each step look at the prediction and at Grad-CAM for the class now
+on top and for the class of the clean photo."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from ..guard import evaluating
+from ..hooks import capture
+from ..imaging import DEGRADATIONS, overlay, show, to_tensor
+from ..resolve import default_layer, resolve_layer
+from .gradcam import as_batch, combine, layer_gradient, layer_output
+
+
+@dataclass
+class DegradationSeries:
+    """One photo degraded at increasing strengths, with what the model saw.
+
+    Attributes:
+        kind: ``"noise"``, ``"brightness"`` or ``"contrast"``.
+        strengths: the strengths, in order.
+        pictures: the degraded pictures, ``S x 3 x H x W`` in [0, 1].
+        predictions: for each picture, ``(class index, label, probability)`` of the top class.
+        original: the class index the model gives the clean photo.
+        top_cams, original_cams: Grad-CAM for the top class and for ``original``, ``S x 1 x h x w``
+            on the preprocessed grid.
+    """
+
+    kind: str
+    strengths: list[float]
+    pictures: torch.Tensor
+    predictions: list[tuple[int, str, float]]
+    original: int
+    top_cams: torch.Tensor
+    original_cams: torch.Tensor
+
+    def plot(self, labels: list[str], size: float = 2.0):
+        """A grid, one column per strength: the picture and its prediction, Grad-CAM for the top
+        class, Grad-CAM for the original class. Returns the figure."""
+        import matplotlib.pyplot as plt
+
+        columns = len(self.strengths)
+        fig, grid = plt.subplots(3, columns, figsize=(size * columns, size * 2.3), squeeze=False)
+        for j, (picture, (index, label, p)) in enumerate(zip(self.pictures, self.predictions)):
+            show(picture, f"{self.kind} {self.strengths[j]:g}\n{label} ({p:.0%})", ax=grid[0, j])
+            show(overlay(picture, self.top_cams[j]), f"top: {label}", ax=grid[1, j])
+            show(overlay(picture, self.original_cams[j]), f"original: {labels[self.original]}", ax=grid[2, j])
+            for row in (1, 2):
+                grid[row, j].title.set_fontsize(8)
+        fig.tight_layout()
+        return fig
+
+
+def degradation_series(classifier, image, kind: str = "noise", strengths=(0.0, 0.1, 0.2, 0.3, 0.4, 0.5),
+                       layer=None, seed: int = 0) -> DegradationSeries:
+    """Degrade ``image`` at each strength and explain the model's answers with Grad-CAM.
+
+    Args:
+        classifier: a ``Classifier`` (its preprocessing is needed).
+        image: the photo, anything ``xt.imaging.to_tensor`` reads.
+        kind: a key of ``xt.imaging.DEGRADATIONS``: ``"noise"`` (the noise's standard deviation,
+            0 to 1), ``"brightness"`` (-1 black to 1 white), ``"contrast"`` (0 to 1, flat grey).
+        strengths: the strengths, one picture each (one batch).
+        layer: the Grad-CAM layer (default: the classifier's ``cam_layer``).
+        seed: the noise's seed.
+
+    Returns:
+        A :class:`DegradationSeries`.
+    """
+    if kind not in DEGRADATIONS:
+        raise ValueError(f"unknown degradation {kind!r}; known: {', '.join(DEGRADATIONS)}")
+    degrade = DEGRADATIONS[kind]
+    extra = {"seed": seed} if kind == "noise" else {}
+    picture = to_tensor(image)
+    pictures = torch.stack([degrade(picture, s, **extra) for s in strengths])
+    module = classifier.model
+    name, _ = resolve_layer(module, default_layer(classifier, layer))
+    x = as_batch(module, classifier.preprocess(torch.cat([picture[None], pictures])))
+    # one forward pass for the clean photo and every degraded one, then one backward to the layer
+    # per target: the class on top, and the class of the clean photo
+    with evaluating(module), capture(module, name) as recording:
+        logits = module(x)
+        activations = layer_output(recording, name)
+        original = int(logits[0].argmax())
+        top = logits[1:].argmax(dim=-1)
+        cams = []
+        for targets in (top, torch.full_like(top, original)):
+            score = logits[1:].gather(1, targets[:, None]).sum()
+            gradients = layer_gradient(score, activations, name, retain_graph=True)[1:]
+            cams.append(combine(activations[1:].detach(), gradients, x.shape[-2:])[2].cpu())
+    probabilities = logits[1:].detach().softmax(dim=-1)
+    predictions = [(int(t), classifier.labels[t], float(probabilities[i, t])) for i, t in enumerate(top)]
+    return DegradationSeries(kind, list(strengths), pictures, predictions, original, *cams)
