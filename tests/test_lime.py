@@ -207,3 +207,11 @@ def test_on_efficientnet_lite0_explains_its_top_class_on_the_preprocessed_grid(l
     assert exp.predictions[0] == pytest.approx(lite0.predict(photo, k=1)[0][1], abs=1e-5)
     assert exp.map().shape[-2:] == lite0.preprocess(photo).shape[-2:] == (224, 336)
     assert np.isfinite(exp.weights).all() and np.count_nonzero(exp.weights) == exp.num_superpixels
+
+
+def test_exercises_say_what_is_wrong():
+    squared = lambda rows, width=0.25: np.exp(-cosine_distance(rows) ** 2 / width ** 2)
+    assert "square root" in str(xt.exercises.check("lime.sample_weights", squared))
+    swapped = lambda picture, hidden, segments, row: torch.where(torch.as_tensor(row)[segments], hidden, picture)
+    assert "swapped" in str(xt.exercises.check("lime.perturb", swapped))
+    assert not xt.exercises.check("lime.mean_colour", 0.2)
