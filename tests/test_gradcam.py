@@ -212,6 +212,7 @@ def _wrong_answers():
             (lambda x, g: g.clamp(min=0), "deconvnet"),
             (lambda x, g: ((x > 0) & (g > 0)).float(), "mask only"),
             (lambda x, g: None, "return a torch tensor"),
+            (lambda x, g: ..., "placeholder"),
         ],
     }
 

@@ -173,3 +173,15 @@ def test_gradient_picture_centres_on_grey():
     assert picture.shape == gradient.shape and 0 <= picture.min() and picture.max() <= 1
     torch.testing.assert_close(picture.mean(dim=(1, 2, 3)), torch.full((2,), 0.5), atol=0.01, rtol=0)
     assert torch.equal(gradient_picture(torch.zeros(1, 3, 2, 2)), torch.full((1, 3, 2, 2), 0.5))
+
+
+def test_saliency_picture_clips_at_the_percentile():
+    from xaitutor.methods.saliency import saliency_picture
+
+    gradient = torch.zeros(1, 3, 10, 10)
+    gradient[0, 1, 0, :] = -torch.arange(10.0)  # |g| up to 9 in channel 1
+    gradient[0, 0, 5, 5] = 1000.0  # one outlier
+    picture = saliency_picture(gradient, percentile=95)
+    assert picture.shape == (1, 1, 10, 10) and picture.max() == 1 and picture.min() == 0
+    assert picture[0, 0, 0, 4] > 0 and picture[0, 0, 5, 5] == 1
+    assert torch.equal(saliency_picture(torch.zeros(1, 3, 2, 2)), torch.zeros(1, 1, 2, 2))

@@ -17,6 +17,8 @@ def _run(answer, *args):
     if not callable(answer):
         return None, f"give a function (def ...), not a {type(answer).__name__}."
     result = answer(*(a.clone() for a in args))
+    if result is Ellipsis:
+        return None, "your function still returns ... (the placeholder): replace it with your code."
     if not isinstance(result, torch.Tensor):
         return None, f"your function should return a torch tensor, it returned a {type(result).__name__}."
     return result.detach().float(), None

@@ -36,7 +36,7 @@ class DegradationSeries:
     top_cams: torch.Tensor
     original_cams: torch.Tensor
 
-    def plot(self, labels: list[str], size: float = 2.0):
+    def plot(self, labels: list[str], size: float = 1.8):
         """A grid, one column per strength: the picture and its prediction, Grad-CAM for the top
         class, Grad-CAM for the original class. Returns the figure."""
         import matplotlib.pyplot as plt

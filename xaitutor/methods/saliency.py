@@ -11,6 +11,7 @@ from __future__ import annotations
 import torch
 
 from ..guard import evaluating
+from ..imaging import to_map
 from ..resolve import resolve_model, resolve_targets
 from .gradcam import as_batch
 
@@ -36,3 +37,12 @@ def saliency(model, x: torch.Tensor, target=None) -> torch.Tensor:
         score = logits.gather(1, targets[:, None]).sum()  # images are independent: one backward for all
         gradient, = torch.autograd.grad(score, x)
     return gradient
+
+
+def saliency_picture(gradient: torch.Tensor, percentile: float = 99.0) -> torch.Tensor:
+    """Show an ``N x 3 x H x W`` gradient the way Simonyan et al. do: the largest absolute value
+    over the colours (``xt.imaging.to_map``), divided by its ``percentile``-th percentile and
+    clipped at 1, so that a few very large gradients do not turn the rest black. ``N x 1 x H x W``."""
+    maps = to_map(gradient.detach())
+    top = maps.flatten(1).quantile(percentile / 100, dim=1).reshape(-1, 1, 1, 1)
+    return (maps / top.clamp_min(torch.finfo(maps.dtype).tiny)).clamp(max=1)

@@ -10,6 +10,7 @@ import torch
 from .. import imaging, models
 from ..methods import gradcam, guided_backprop, guided_gradcam, saliency
 from ..methods.guided_backprop import gradient_picture
+from ..methods.saliency import saliency_picture
 from .common import ClassPicker, FigureOutput, PhotoPicker
 
 # name -> (method, whether it uses the layer)
@@ -105,9 +106,7 @@ class GradCamExplorer(widgets.VBox):
         if self.attribution.shape[1] == 1:
             imaging.show(imaging.overlay(self.picture, self.attribution), ax=right)
         elif method == "Saliency":  # the largest absolute value over the colours, as Simonyan et al. show it
-            saliency_map = imaging.to_map(self.attribution)
-            saliency_map = (saliency_map / saliency_map.quantile(0.99)).clamp(max=1)  # a few pixels would darken all
-            imaging.show(saliency_map, ax=right, cmap="gray")
+            imaging.show(saliency_picture(self.attribution), ax=right, cmap="gray")
         else:  # guided gradients keep their colours: grey is zero, brighter is positive
             imaging.show(gradient_picture(self.attribution), ax=right)
         right.set_title(f"{method} for {label!r}{where}", fontsize=10)
