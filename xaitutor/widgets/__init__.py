@@ -3,7 +3,9 @@ from .background import ConvolutionPlayground, GradientDescentExplorer, Receptiv
 from .common import ClassPicker, FigureOutput, PhotoPicker
 from .gradcam import GradCamExplorer, gradcam_explorer
 from .lime import LimeExplorer, lime_explorer
+from .featurevis import FeatureVisExplorer, featurevis_explorer
 
 __all__ = ["PhotoPicker", "ClassPicker", "FigureOutput",
            "GradientDescentExplorer", "ReceptiveFieldExplorer", "ConvolutionPlayground",
-           "gradcam_explorer", "GradCamExplorer", "lime_explorer", "LimeExplorer"]
+           "gradcam_explorer", "GradCamExplorer", "lime_explorer", "LimeExplorer",
+           "featurevis_explorer", "FeatureVisExplorer"]

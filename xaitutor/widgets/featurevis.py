@@ -1,0 +1,122 @@
+"""The explorer of chapter 4: choose what to maximise (a class, a channel, a whole layer or one
+neuron), the recipe (octaves, steps, learning rate, blur) and the start (noise or a photo for
+DeepDream), press Run and watch the picture form. Glue only: the computing is
+:func:`xaitutor.visualize`."""
+from __future__ import annotations
+
+import io
+
+import ipywidgets as widgets
+import torch
+from PIL import Image
+
+from .. import imaging, models, objectives
+from ..methods.featurevis import visualize
+from .common import ClassPicker, FigureOutput, PhotoPicker
+
+KINDS = ["class", "channel", "layer", "neuron"]
+PREVIEWS = 20  # image refreshes per run: enough to watch it form, few enough to stay fast
+
+
+def featurevis_explorer(model="efficientnet_lite0", size: int = 128) -> "FeatureVisExplorer":
+    """An explorer of feature visualization on ``model`` (a ``Classifier`` or a name for
+    ``xt.models.load``); ``size`` is the starting image side (go bigger with the slider)."""
+    classifier = models.load(model) if isinstance(model, str) else model
+    return FeatureVisExplorer(classifier, size)
+
+
+class FeatureVisExplorer(widgets.VBox):
+    """Controls: what to maximise (class, channel, layer, neuron), the layer, the channel or the
+    class, the size, octaves, steps, learning rate, blur on/off, the start (noise or a photo).
+    Run shows a live progress bar and the picture as it forms, then the objective-vs-step curve
+    and the probability the model gives its top class. ``.result`` is the last
+    :class:`~xaitutor.methods.featurevis.Visualization`, ``.figure`` the last curve drawn."""
+
+    def __init__(self, classifier, size: int = 128):
+        self.classifier = classifier
+        self.kind = widgets.ToggleButtons(options=KINDS, value="class", description="Maximise")
+        layers = list(reversed(classifier.conv_layers))
+        self.layer = widgets.Dropdown(options=layers, value=layers[len(layers) // 3], description="Layer")
+        self.channel = widgets.BoundedIntText(0, min=0, max=4095, description="Channel")
+        self.classes = ClassPicker(classifier.labels)
+        self.classes.search.value = self.classes.search.options[min(254, len(classifier.labels) - 1)]
+        slider = dict(continuous_update=False)
+        self.size = widgets.IntSlider(size, min=32, max=448, step=16, description="Size", **slider)
+        self.octaves = widgets.IntSlider(4, min=1, max=6, description="Octaves", **slider)
+        self.steps = widgets.IntSlider(20, min=1, max=100, description="Steps/octave", **slider)
+        self.lr = widgets.FloatLogSlider(0.05, base=10, min=-2, max=-0.3, step=0.1, readout_format=".3f",
+                                         description="Learning rate", **slider)
+        self.blur = widgets.Checkbox(True, description="Blur (sigma 0.9, every 4th step)")
+        self.start = widgets.ToggleButtons(options=["noise", "photo"], value="noise", description="Start")
+        self.photo = PhotoPicker()
+        self.run_button = widgets.Button(description="Run", button_style="primary", icon="play")
+        self.progress = widgets.IntProgress(0, min=0, max=1, description="Progress")
+        self.picture = widgets.Image(format="png", width=320)
+        self.message = widgets.HTML()
+        self.output = FigureOutput()
+        super().__init__([self.kind, widgets.HBox([self.layer, self.channel]), self.classes,
+                          widgets.HBox([self.size, self.octaves, self.steps]),
+                          widgets.HBox([self.lr, self.blur]), widgets.HBox([self.start, self.photo]),
+                          widgets.HBox([self.run_button, self.progress]),
+                          widgets.HBox([self.picture, self.output]), self.message])
+        self.result, self.figure = None, None
+        self.kind.observe(lambda _: self._show_relevant(), names="value")
+        self.start.observe(lambda _: self._show_relevant(), names="value")
+        self.run_button.on_click(lambda _: self.run())
+        self._show_relevant()
+
+    def objective(self):
+        """The objective the controls describe."""
+        kind, layer, channel = self.kind.value, self.layer.value, self.channel.value
+        if kind == "class":
+            return objectives.class_logit(self.classes.value, self.classifier.labels)
+        if kind == "channel":
+            return objectives.channel(layer, channel)
+        if kind == "neuron":
+            return objectives.neuron(layer, channel)
+        return objectives.layer(layer)
+
+    def run(self) -> None:
+        """Optimise with the current settings, refreshing the picture as it goes."""
+        self.run_button.disabled = True
+        self.message.value = ""
+        every = max(1, self.octaves.value * self.steps.value // PREVIEWS)
+
+        def live(step, total, pixels):
+            self.progress.max, self.progress.value = total, step
+            if step % every == 0 or step == total:
+                self._show_picture(pixels[0])
+
+        try:
+            self.result = visualize(self.classifier, self.objective(),
+                                    init="random" if self.start.value == "noise" else self.photo.image,
+                                    size=self.size.value, octaves=self.octaves.value, steps=self.steps.value,
+                                    lr=self.lr.value, blur=0.9 if self.blur.value else None,
+                                    progress=False, callback=live)
+        except ValueError as error:  # a channel out of range, a map too small: say it, do not crash
+            self.message.value = f"<b style='color:#b35900'>{error}</b>"
+            return
+        finally:
+            self.run_button.disabled = False
+        self._report()
+
+    def _report(self) -> None:
+        with torch.no_grad():
+            probs = self.classifier(self.result.tensor).softmax(dim=-1)[0]
+        top = int(probs.argmax())
+        self.figure = self.result.plot_history()
+        self.figure.axes[0].set_title(f"model's top class: {self.classifier.labels[top]} "
+                                      f"({float(probs[top]):.0%})", fontsize=10)
+        self.output.draw(self.figure)
+
+    def _show_picture(self, pixels) -> None:
+        buffer = io.BytesIO()
+        Image.fromarray((imaging.to_image(pixels) * 255).round().astype("uint8")).save(buffer, format="png")
+        self.picture.value = buffer.getvalue()
+
+    def _show_relevant(self) -> None:
+        kind = self.kind.value
+        self.classes.layout.display = None if kind == "class" else "none"
+        self.layer.layout.display = "none" if kind == "class" else None
+        self.channel.layout.display = None if kind in ("channel", "neuron") else "none"
+        self.photo.layout.display = None if self.start.value == "photo" else "none"
