@@ -5,7 +5,7 @@
 >>> img = xt.data.sample_image("chelsea")
 >>> clf.predict(img, k=5)
 """
-from . import background, data, exercises, hooks, imaging, models
+from . import background, data, evaluation, exercises, hooks, imaging, models
 from .models import Classifier
 from .methods import gradcam, guided_backprop, guided_gradcam, lime, saliency
 from .methods import objectives
@@ -13,7 +13,8 @@ from .methods.featurevis import visualize
 
 __version__ = "0.1.0"
 
-__all__ = ["background", "data", "exercises", "hooks", "imaging", "models", "Classifier", "widgets",
+__all__ = ["background", "data", "evaluation", "exercises", "hooks", "imaging", "models", "Classifier",
+           "widgets",
            "gradcam", "guided_backprop", "guided_gradcam", "lime", "saliency",
            "objectives", "visualize"]
 
