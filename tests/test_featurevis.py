@@ -170,3 +170,14 @@ def test_efficientnet_lite0_draws_a_class_it_recognises(lite0):
     assert before < 0.01 and probs[963] > 0.5, (float(before), lite0.labels[int(probs.argmax())])
     assert hook_count(lite0.model) == 0
     assert all(p.requires_grad for p in lite0.model.parameters()) and all(p.grad is None for p in lite0.model.parameters())
+
+
+def test_the_exercises_explain_the_classic_mistakes():
+    check = xt.exercises.check
+    assert "whole batch" in check("featurevis.normalize", lambda g: (g - g.mean()) / g.std()).message
+    per_image = lambda g: (g - g.mean((1, 2, 3), keepdim=True)) / g.std((1, 2, 3), keepdim=True)  # noqa: E731
+    assert "NaN" in check("featurevis.normalize", per_image).message
+    assert "starts small" in check("featurevis.pyramid", [224, 160, 114, 82]).message
+    assert check("featurevis.pyramid", [82, 114, 160, 224])
+    assert "subtract" in check("featurevis.contrast", O.class_logit(963) + O.class_logit(962)).message
+    assert check("featurevis.contrast", -0.5 * O.class_logit(962) + O.class_logit(963))

@@ -131,10 +131,9 @@ def visualize(model: Classifier, objective, init="random", size: int = 224, octa
         for p in model.model.parameters():  # no weight gradients needed: a faster backward
             p.requires_grad_(False)         # (evaluating restores the flags)
         try:
-            for octave in range(octaves):
-                scale = octave_scale ** (octave - octaves + 1)
-                shape = [max(1, round(side * scale)) for side in final]
-                pixels = imaging.resize(pixels, shape)
+            for shape in octave_shapes(final, octaves, octave_scale):
+                scale = shape[0] / final[0]
+                pixels = imaging.resize(pixels, shape)  # carry the picture up to the next octave
                 for _ in range(steps):
                     if blur and (len(history) + 1) % blur_every == 0:  # before the step, as program 4.4
                         pixels = TF.gaussian_blur(pixels, [blur_kernel] * 2, [blur] * 2)
@@ -161,12 +160,31 @@ def _ascent_step(model, rec, objectives, pixels, scale, lr, normalize_grad, jitt
     values = torch.stack([o(rec.activations, logits, scale)[i] for i, o in enumerate(objectives)])
     (grad,) = torch.autograd.grad(values.sum(), pixels)
     if normalize_grad:
-        flat = grad.flatten(1)
-        mean = flat.mean(1).view(-1, 1, 1, 1)
-        std = flat.std(1).view(-1, 1, 1, 1)
-        # A constant gradient has std 0: then (grad - mean) is 0 everywhere, and so is the step.
-        grad = (grad - mean) / std.clamp_min(torch.finfo(grad.dtype).tiny)
+        grad = normalized_gradient(grad)
     return (pixels.detach() + lr * grad).clamp(0, 1), values.detach().cpu()
+
+
+def normalized_gradient(grad: torch.Tensor) -> torch.Tensor:
+    """``(grad - mean) / std`` per image of an ``N x C x H x W`` batch (the essay's program 4.4).
+
+    A constant gradient has std 0, which the essay's formula turns into 0 / 0 = NaN; here
+    ``grad - mean`` is 0 everywhere, so the normalised gradient is 0 and the step does nothing.
+    """
+    flat = grad.flatten(1)
+    mean = flat.mean(1).view(-1, 1, 1, 1)
+    std = flat.std(1).view(-1, 1, 1, 1)
+    return (grad - mean) / std.clamp_min(torch.finfo(grad.dtype).tiny)
+
+
+def octave_shapes(shape, octaves: int, octave_scale: float) -> list[tuple[int, int]]:
+    """The image sizes of the pyramid (program 4.5): ``octaves`` sizes, each ``octave_scale``
+    times the one before, the last one ``shape`` (``(height, width)``).
+
+    >>> octave_shapes((224, 224), 4, 1.4)
+    [(82, 82), (114, 114), (160, 160), (224, 224)]
+    """
+    return [tuple(max(1, round(side * octave_scale ** (octave - octaves + 1))) for side in shape)
+            for octave in range(octaves)]
 
 
 def _jitter(pixels, jitter, generators):
@@ -236,4 +254,4 @@ def _result(model, pixels, history, objectives, seeds) -> Visualization:
                          history=values[0] if single else values, names=names)
 
 
-__all__ = ["visualize", "Visualization"]
+__all__ = ["visualize", "Visualization", "normalized_gradient", "octave_shapes"]

@@ -1,0 +1,131 @@
+"""Exercises of chapter 4 (feature visualization): the normalised gradient of program 4.4 without
+its NaN trap, the image sizes of the multiscale pyramid (program 4.5), and an objective built with
+the objectives' algebra. Each checker says what differs from the right answer."""
+from __future__ import annotations
+
+import torch
+
+from ..methods.featurevis import normalized_gradient
+from . import Exercise, register
+
+
+# --- the normalised gradient (program 4.4) ---------------------------------------------------
+
+def _normalize_solver():
+    def normalize(grad):
+        # (g - mean) / std per image; a constant gradient has std 0: divide by a tiny number
+        # instead, since g - mean is then 0 everywhere and 0 / tiny = 0 (no NaN, no step).
+        flat = grad.flatten(1)
+        mean = flat.mean(1).view(-1, 1, 1, 1)
+        std = flat.std(1).view(-1, 1, 1, 1)
+        return (grad - mean) / std.clamp_min(1e-12)
+
+    return normalize
+
+
+def _normalize_checker(answer):
+    if not callable(answer):
+        return f"give a function (def normalize(grad): ...), not a {type(answer).__name__}."
+    generator = torch.Generator().manual_seed(0)
+    varied = torch.randn(2, 3, 4, 4, generator=generator) * torch.tensor([1.0, 50.0]).view(2, 1, 1, 1)
+    right = normalized_gradient(varied)
+    result = answer(varied.clone())
+    if result is Ellipsis:
+        return "your function still returns ... (the placeholder): replace it with your code."
+    if not isinstance(result, torch.Tensor) or result.shape != varied.shape:
+        return f"return a tensor of the gradient's shape {tuple(varied.shape)}."
+    if not torch.allclose(result, right, atol=1e-4):
+        whole = (varied - varied.mean()) / varied.std()
+        if torch.allclose(result, whole, atol=1e-4):
+            return ("you normalised the whole batch at once: each image needs its own mean and std, "
+                    "or the image with the larger gradient takes all the step (flatten(1), then mean(1)).")
+        return "the values differ from (grad - mean) / std with the mean and std of each image."
+    constant = torch.cat([torch.full((1, 3, 4, 4), 0.25), torch.zeros(1, 3, 4, 4)])
+    flat = answer(constant.clone())
+    if not torch.isfinite(flat).all():
+        return ("right for a varied gradient, but a constant (or zero) gradient gives NaN: its std is 0. "
+                "Divide by std.clamp_min(1e-12): grad - mean is 0 there, so the step is 0.")
+    if not torch.allclose(flat, torch.zeros_like(flat)):
+        return "a constant gradient has nothing to normalise: grad - mean is 0, so return zeros there."
+    return None
+
+
+register(Exercise(
+    name="featurevis.normalize",
+    task="Write normalize(grad): the gradient of an N x 3 x H x W batch scaled to zero mean and unit "
+         "standard deviation per image (program 4.4), with no NaN when an image's gradient is constant.",
+    checker=_normalize_checker,
+    solver=_normalize_solver,
+))
+
+
+# --- the sizes of the pyramid (program 4.5) --------------------------------------------------
+
+def _pyramid_solver():
+    # the last octave is the full size, each earlier one octave_scale times smaller, rounded
+    return [round(224 / 1.4 ** k) for k in (3, 2, 1, 0)]
+
+
+def _pyramid_checker(answer):
+    try:
+        sides = [int(round(float(side))) for side in answer]
+    except TypeError:
+        return "give a list of 4 image sides, from the smallest octave to the largest, e.g. [a, b, c, 224]."
+    right = _pyramid_solver()
+    if sides == right:
+        return None
+    if len(sides) != 4:
+        return f"4 octaves means 4 sizes; you gave {len(sides)}."
+    if sides == right[::-1]:
+        return "the pyramid starts small and grows: list the sizes from the smallest to 224."
+    if sides[-1] != 224:
+        return "the last octave is the final image, 224 pixels; the earlier ones are smaller."
+    return ("each octave is 1.4 times smaller than the next: divide 224 by 1.4 once, twice, three times "
+            "and round to whole pixels.")
+
+
+register(Exercise(
+    name="featurevis.pyramid",
+    task="visualize(..., size=224, octaves=4, octave_scale=1.4): list the image side of each octave, "
+         "from the first (smallest) to the last, rounded to whole pixels.",
+    checker=_pyramid_checker,
+    solver=_pyramid_solver,
+))
+
+
+# --- an objective with the algebra -----------------------------------------------------------
+
+def _contrast_solver():
+    from ..methods import objectives
+
+    # pizza up, meat loaf (a class the pizza pictures are often taken for) down, half as much
+    return objectives.class_logit(963) - 0.5 * objectives.class_logit(962)
+
+
+def _contrast_checker(answer):
+    from ..methods.objectives import Objective
+
+    if not isinstance(answer, Objective):
+        return "give an objective built from xt.objectives.class_logit(...) with + - and *."
+    logits = torch.zeros(3, 1000)
+    logits[1, 963] = 1.0   # one more pizza
+    logits[2, 962] = 1.0   # one more meat loaf
+    values = answer({}, logits)
+    gain_pizza, gain_loaf = float(values[1] - values[0]), float(values[2] - values[0])
+    if abs(gain_pizza - 1.0) < 1e-6 and abs(gain_loaf + 0.5) < 1e-6:
+        return None
+    if abs(gain_pizza) < 1e-6:
+        return "your objective does not change with the pizza logit (class 963): it must rise with it."
+    if gain_loaf > 0:
+        return "your objective rises with the meat loaf logit (class 962): subtract it to push it down."
+    return (f"one more unit of pizza logit adds {gain_pizza:g} and of meat loaf {gain_loaf:g}; "
+            "the task asks for +1 and -0.5.")
+
+
+register(Exercise(
+    name="featurevis.contrast",
+    task="Build an objective that raises the pizza logit (class 963) and lowers the meat loaf logit "
+         "(class 962) with half the weight.",
+    checker=_contrast_checker,
+    solver=_contrast_solver,
+))
