@@ -12,10 +12,10 @@ Goals at batch 8: Grad-CAM within 1.05 of captum's LayerGradCam and at most half
 pytorch-grad-cam's time; Guided Grad-CAM at most 0.75 of captum's GuidedGradCam (it needs one
 forward pass where captum runs two).
 
-    .venv/bin/python bench/gradcam.py                 # batch 1 and 8, 7 repeats
-    .venv/bin/python bench/gradcam.py --repeats 15    # on a busy machine
+    .venv/bin/python bench/gradcam.py                 # batch 1 and 8, 12 repeats
+    .venv/bin/python bench/gradcam.py --repeats 24 --threads 1   # steadier on a busy machine
 
-The methods run in turn within each repeat, so a change of load hits all of them; each time is
+The methods run in turn within each repeat (a rotating order), so a change of load hits all of them; each time is
 the median of the repeats, after a warm-up, with the minimum and maximum. On a shared machine the
 spread is large: the ratio of the minima (the runs least disturbed) is then the steadier figure.
 """
@@ -74,20 +74,26 @@ def bench(batch, repeats):
     functions = methods(model, x, targets)
     check({name: f() for name, f in functions.items()})  # also the warm-up
     times = {name: [] for name in functions}
-    for _ in range(repeats):
-        for name, f in functions.items():
+    names = list(functions)
+    for repeat in range(repeats):
+        # all methods in turn, starting with a different one each time: whoever runs first after
+        # pytorch-grad-cam (which fills parameter .grad) or a change of load does not always pay
+        for name in names[repeat % len(names):] + names[:repeat % len(names)]:
             start = time.perf_counter()
-            f()
+            functions[name]()
             times[name].append(time.perf_counter() - start)
-        model.zero_grad(set_to_none=True)  # pytorch-grad-cam's .backward() writes parameter gradients
+            model.zero_grad(set_to_none=True)  # pytorch-grad-cam's .backward() writes parameter gradients
     return {name: (statistics.median(t), min(t), max(t)) for name, t in times.items()}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", type=int, nargs="+", default=[1, 8])
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=12)
+    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     warnings.filterwarnings("ignore")  # captum warns at each call that it sets requires_grad
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, resnet18 random weights, "
           f"224 x 224, {args.repeats} repeats")

@@ -61,7 +61,8 @@ def gradcam(model, x: torch.Tensor, target=None, layer=None, relu: bool = True,
             class per image.
         layer: the layer to explain, a dotted name (``"layer4"``) or the module; by default the
             ``Classifier``'s ``cam_layer`` (required for a bare module). Its output must be a
-            ``N x K x h x w`` tensor.
+            ``N x K x h x w`` tensor; a layer run several times in one forward is explained at
+            its last call.
         relu: keep only the positive evidence (eq. 3.1); ``False`` shows the negative part too.
         upsample: ``"bilinear"`` (default), ``"nearest"`` or ``"bicubic"`` resizing to the
             input's ``H x W``, or ``None`` to stay at the layer's ``h x w``.
