@@ -43,7 +43,7 @@ class FeatureVisExplorer(widgets.VBox):
         slider = dict(continuous_update=False)
         self.size = widgets.IntSlider(size, min=32, max=448, step=16, description="Size", **slider)
         self.octaves = widgets.IntSlider(4, min=1, max=6, description="Octaves", **slider)
-        self.steps = widgets.IntSlider(20, min=1, max=100, description="Steps/octave", **slider)
+        self.steps = widgets.IntSlider(30, min=1, max=100, description="Steps/octave", **slider)
         self.lr = widgets.FloatLogSlider(0.05, base=10, min=-2, max=-0.3, step=0.1, readout_format=".3f",
                                          description="Learning rate", **slider)
         self.blur = widgets.Checkbox(True, description="Blur (sigma 0.9, every 4th step)")
