@@ -183,7 +183,12 @@ def test_follows_the_model_to_cuda(method, resnet):
     kwargs = {"layer": "layer4"} if "gradcam" in method else {}
     cpu = getattr(xt, method)(resnet, x, **kwargs)
     gpu_model = copy.deepcopy(resnet).cuda()
-    gpu = getattr(xt, method)(gpu_model, x, **kwargs)  # x is moved to the model's device
+    tf32 = torch.backends.cudnn.allow_tf32
+    torch.backends.cudnn.allow_tf32 = False  # TF32 convolutions round to ~1e-3: compare in float32
+    try:
+        gpu = getattr(xt, method)(gpu_model, x, **kwargs)  # x is moved to the model's device
+    finally:
+        torch.backends.cudnn.allow_tf32 = tf32
     assert gpu.device.type == "cuda"
     torch.testing.assert_close(gpu.cpu(), cpu, atol=1e-4, rtol=1e-3)
 
