@@ -23,8 +23,7 @@ def pixels(fig) -> np.ndarray:
 
 
 def test_every_control_redraws(explorer):
-    labels = explorer.classifier.labels
-    assert labels[explorer.classes.value] == explorer.predictions[0][0]
+    assert explorer.classes.value == explorer.top[0][0]
     assert explorer.attribution.shape == (1, 1, 96, 144)
     first_cam, before = explorer.attribution, pixels(explorer.figure)
 
@@ -64,6 +63,6 @@ def test_degradation_keeps_the_class_and_a_new_photo_resets_it(explorer):
     assert explorer.picture.std() < bright.std() and explorer.classes.value == 285
 
     explorer.photo.dropdown.value = "rocket"
-    top = explorer.predictions[0][0]
-    assert explorer.classifier.labels[explorer.classes.value] == top
-    assert top in explorer.figure.axes[0].get_title()
+    top = explorer.top[0][0]
+    assert explorer.classes.value == top
+    assert explorer.classifier.labels[top] in explorer.figure.axes[0].get_title()

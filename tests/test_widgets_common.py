@@ -29,8 +29,10 @@ def test_photo_picker_follows_the_dropdown_and_uploads():
 
 def test_class_picker_from_top_k_and_search(lite0):
     picker = ClassPicker(lite0.labels)
-    picker.show_top(lite0.predict(xt.data.sample_image("chelsea"), k=3))
+    picker.show_top(lite0.top_classes(xt.data.sample_image("chelsea"), k=3))
     assert picker.value == 285  # Egyptian cat, the top class
+    picker.show_top([(517, 0.4), (134, 0.3)])  # two classes named "crane": each keeps its index
+    assert picker.value == 517 and [v for _, v in picker.top.options] == ["517: crane", "134: crane"]
     picker.search.value = "207: golden retriever"
     assert picker.value == 207
 

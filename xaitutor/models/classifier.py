@@ -93,19 +93,29 @@ class Classifier:
             side = (side, side)
         return imaging.resize(x, side)
 
+    def top_classes(self, images, k: int = 5):
+        """The top-``k`` class indices of pictures (not preprocessed) with their softmax
+        probabilities: ``[(index, probability), ...]`` for one picture, one such list per
+        picture for a list or a batch. (Indices, not names: some ImageNet names repeat.)"""
+        rows, single = self._top(images, k)
+        return rows[0] if single else rows
+
     def predict(self, images, k: int = 5):
         """The top-``k`` classes of pictures (not preprocessed) with their softmax probabilities.
 
         Returns ``[(label, probability), ...]`` for one picture, or one such list per picture
         for a list or a batch.
         """
+        rows, single = self._top(images, k)
+        named = [[(self.labels[i], p) for i, p in row] for row in rows]
+        return named[0] if single else named
+
+    def _top(self, images, k: int):
         x = self.preprocess(images)
         with evaluating(self.model), torch.no_grad():
             probs = self.model(x).softmax(dim=-1)
         top = probs.topk(min(k, probs.shape[-1]), dim=-1)
-        rows = [[(self.labels[i], float(p)) for p, i in zip(ps, idx)]
-                for ps, idx in zip(top.values.tolist(), top.indices.tolist())]
+        rows = [list(zip(idx, ps)) for ps, idx in zip(top.values.tolist(), top.indices.tolist())]
         single = not isinstance(images, (list, tuple)) and not (
             isinstance(images, torch.Tensor) and images.dim() == 4 and len(images) > 1)
-        return rows[0] if single else rows
-
+        return rows, single

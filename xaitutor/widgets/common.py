@@ -62,9 +62,10 @@ class ClassPicker(widgets.VBox):
         self.top.observe(lambda c: self._set(c["new"]), names="value")
         self.search.observe(lambda c: self._set(c["new"]), names="value")
 
-    def show_top(self, predictions: list[tuple[str, float]]) -> None:
-        """Offer these ``(label, probability)`` pairs as buttons and choose the first."""
-        options = [(f"{label} ({p:.0%})", f"{self.labels.index(label)}: {label}") for label, p in predictions]
+    def show_top(self, top: list[tuple[int, float]]) -> None:
+        """Offer these ``(class index, probability)`` pairs (``Classifier.top_classes``) as
+        buttons and choose the first."""
+        options = [(f"{self.labels[i]} ({p:.0%})", f"{i}: {self.labels[i]}") for i, p in top]
         self.top.options = options
         self.top.value = options[0][1] if options else None
 

@@ -64,13 +64,13 @@ class GradCamExplorer(widgets.VBox):
         picture = imaging.change_brightness(picture, self.brightness.value)
         self.picture = imaging.change_contrast(picture, self.contrast.value)
         self.x = self.classifier.preprocess(self.picture)
-        self.predictions = self.classifier.predict(self.picture, k=5)
+        self.top = self.classifier.top_classes(self.picture, k=5)
         self._cache.clear()
         self._drawn = None
         chosen = self.classes.value
         self._choosing = True  # the class picker's own updates must not draw: one draw below
         try:
-            self.classes.show_top(self.predictions)
+            self.classes.show_top(self.top)
             if keep_class and chosen is not None:  # highlight its button if it is still in the top-5
                 key = f"{chosen}: {self.classifier.labels[chosen]}"
                 self.classes.top.value = key if key in [v for _, v in self.classes.top.options] else None
@@ -99,8 +99,8 @@ class GradCamExplorer(widgets.VBox):
 
     def _plot(self, method: str, layer, target: int):
         fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4))
-        top, p = self.predictions[0]
-        imaging.show(self.picture, f"prediction: {top} ({p:.0%})", ax=left)
+        top, p = self.top[0]
+        imaging.show(self.picture, f"prediction: {self.classifier.labels[top]} ({p:.0%})", ax=left)
         label = self.classifier.labels[target]
         where = f", layer {layer}" if layer else ""
         if self.attribution.shape[1] == 1:
