@@ -71,7 +71,7 @@ class LimeExplorer(widgets.VBox):
         self._explanations.clear()
         self._quiet = True  # the class picker's own update must not draw: one draw below
         try:
-            self.classes.show_top(self.classifier.predict(self.picture, k=5))
+            self.classes.show_top(self.classifier.top_classes(self.picture, k=5))
         finally:
             self._quiet = False
         self._draw()
