@@ -46,6 +46,6 @@ def test_figure_output_replaces_its_figure():
         ax.set_title(title)
         out.draw(fig)
         assert len(out.outputs) == 1
+        assert not plt.fignum_exists(fig.number), "a drawn figure is closed, not leaked"
         pngs.append(out.outputs[0]["data"]["image/png"])
     assert pngs[0] != pngs[1]
-    assert not plt.get_fignums(), "drawn figures are closed, not leaked"
