@@ -40,6 +40,15 @@ def seeded():
     torch.manual_seed(0)
 
 
+@pytest.fixture(autouse=True)
+def close_figures():
+    """The library returns figures and leaves closing them to the caller: here, after each test."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
 @pytest.fixture(scope="session")
 def lite0():
     """The real efficientnet_lite0 Classifier, loaded once."""
