@@ -225,7 +225,30 @@ def test_randomisation_is_seeded_and_takes_a_layer_list(untrained, shapes6):
     assert not torch.equal(a.maps[2], a.maps[0])
     with pytest.raises(ValueError, match="no layer named"):
         ev.cascading_randomization(xt.saliency, untrained, shapes6.images[:2], layers=["fc2"], progress=False)
-    with pytest.raises(ValueError, match="reset_parameters"):
+    with pytest.raises(ValueError, match="no parameters to re-initialise"):
         ev.cascading_randomization(xt.saliency, untrained, shapes6.images[:2], layers=["features.relu4"],
                                    progress=False)
     assert a.plot().axes and len(a.show().axes) == 3
+
+
+def test_randomisation_reinitialises_a_whole_block(shapes6):
+    torch.manual_seed(0)
+    model = ShapesCNN()
+    clf = Classifier(model, xt.data.shapes(1).classes, MEAN, STD, input_size=64, cam_layer=CAM_LAYER)
+    check = ev.cascading_randomization(xt.gradcam, clf, shapes6.images[:2], layers=["fc", "features"],
+                                       progress=False)
+    assert check.layers == ["original", "fc", "features"]
+    # The same cascade by hand: fc under seed 0, then every layer of the block under seed 1.
+    import copy
+    manual = copy.deepcopy(model)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        manual.fc.reset_parameters()
+        torch.manual_seed(1)
+        for part in manual.features.modules():
+            if hasattr(part, "reset_parameters") and list(part.parameters(recurse=False)):
+                part.reset_parameters()
+    targets = ev.predicted_targets(clf, ev.pictures_batch(clf, shapes6.images[:2]))
+    broken = Classifier(manual, clf.labels, MEAN, STD, input_size=64, cam_layer=CAM_LAYER)
+    assert torch.allclose(check.maps[2], ev.explain(xt.gradcam, broken, shapes6.images[:2], target=targets))
+    assert not torch.allclose(check.maps[2], check.maps[0])

@@ -350,8 +350,9 @@ def cascading_randomization(method, classifier, pictures, target=None, layers=No
 
     Args:
         method, classifier, pictures, target, **kwargs: as for :func:`explain`.
-        layers: the layers to randomise, in the order given (top first); by default every module
-            with its own parameters (convolutions, batch norms, linear layers), top first.
+        layers: the layers to randomise, in the order given (top first); a block (``"layer4"``)
+            is re-initialised as a whole. By default every module with its own parameters
+            (convolutions, batch norms, linear layers), top first.
         seed: seeds the new weights.
         progress: show a progress bar; Ctrl-C returns the layers done so far.
     """
@@ -368,7 +369,7 @@ def cascading_randomization(method, classifier, pictures, target=None, layers=No
         for j, name in enumerate(tqdm(names, desc="randomising", disable=not progress)):
             with torch.random.fork_rng(devices=devices):
                 torch.manual_seed(seed + j)
-                resolve_layer(model, name)[1].reset_parameters()
+                _reinitialise(resolve_layer(model, name)[1])
             maps.append(explain(method, broken, pixels, targets, **kwargs))
             done.append(name)
     except KeyboardInterrupt:
@@ -379,16 +380,25 @@ def cascading_randomization(method, classifier, pictures, target=None, layers=No
 
 
 def _cascade(model, layers) -> list[str]:
-    """The layers to randomise, top first, each with a ``reset_parameters`` method."""
+    """The layers to randomise, top first: by default every module with its own parameters."""
     if layers is None:
-        own = [n for n, m in model.named_modules()
-               if hasattr(m, "reset_parameters") and next(m.parameters(recurse=False), None) is not None]
-        return own[::-1]
+        return [name for name, module in model.named_modules() if _owns_parameters(module)][::-1]
     names = [resolve_layer(model, layer)[0] for layer in layers]
     for name in names:
-        if not hasattr(resolve_layer(model, name)[1], "reset_parameters"):
-            raise ValueError(f"layer {name!r} has no reset_parameters(), so it cannot be re-initialised")
+        if not any(_owns_parameters(m) for m in resolve_layer(model, name)[1].modules()):
+            raise ValueError(f"layer {name!r} has no parameters to re-initialise (no reset_parameters())")
     return names
+
+
+def _owns_parameters(module) -> bool:
+    return hasattr(module, "reset_parameters") and next(module.parameters(recurse=False), None) is not None
+
+
+def _reinitialise(module) -> None:
+    """Re-initialise ``module``, or every layer inside it when it is a block (``"layer4"``)."""
+    for part in module.modules():
+        if _owns_parameters(part):
+            part.reset_parameters()
 
 
 def _similarities(original: torch.Tensor, maps: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
