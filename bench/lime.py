@@ -10,7 +10,7 @@ function (lime's default quickshift), the same single label (``labels=(target,)`
     forward passes plus one segmentation.
 
     .venv/bin/python bench/lime.py                   # both, 1000 samples
-    .venv/bin/python bench/lime.py --skip-model      # (a) only
+    .venv/bin/python bench/lime.py --parts a         # (a) only
     .venv/bin/python bench/lime.py --samples 300     # quicker, on a busy machine
 
 Each time is the best of ``--repeats`` runs (the machine may be shared: look at the spread).
@@ -97,15 +97,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=3, help="runs of (a); (b) runs once")
-    parser.add_argument("--skip-model", action="store_true", help="skip (b), efficientnet_lite0")
+    parser.add_argument("--parts", default="ab", help="a: near-free classifier, b: efficientnet_lite0")
     args = parser.parse_args()
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
 
     photo = xt.data.sample_image("chelsea").crop((100, 0, 400, 300)).resize((224, 224))
     free = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(3, 1000))
     clf = xt.Classifier(free, [f"class {i}" for i in range(1000)], EFFICIENTNET_MEAN, EFFICIENTNET_STD, input_size=224)
-    compare("a: near-free classifier", clf, photo, args.samples, args.repeats, lime_batches=(10, 16, 64))
-    if not args.skip_model:
+    if "a" in args.parts:
+        compare("a: near-free classifier", clf, photo, args.samples, args.repeats, lime_batches=(10, 16, 64))
+    if "b" in args.parts:
         compare("b: efficientnet_lite0", xt.models.load("efficientnet_lite0"), photo, args.samples, 1,
                 lime_batches=(BATCH,))
 
