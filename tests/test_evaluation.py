@@ -73,7 +73,7 @@ def test_maps_are_resized_to_the_masks_and_counts_are_checked(shapes6):
     big = torch.nn.functional.interpolate(small, size=(64, 64), mode="bilinear", align_corners=False)
     assert torch.equal(ev.energy_share(small, masks), ev.energy_share(big, masks))
     assert ev.energy_share(small, masks).min() > 0.6
-    with pytest.raises(ValueError, match="6 maps for 5 masks"):
+    with pytest.raises(ValueError, match="6 maps for 5 masks or pictures"):
         ev.energy_share(small, masks[:5])
     with pytest.raises(ValueError, match="tolerance"):
         ev.pointing_game(small, masks, tolerance=-1)
@@ -157,6 +157,8 @@ def test_curves_work_for_a_real_method_and_take_three_channel_maps(untrained, sh
     curves = ev.insertion(untrained, shapes6.images, saliency, target=2, steps=8, batch_size=10, progress=False)
     assert curves.probabilities.shape == (6, 9) and curves.targets.tolist() == [2] * 6
     assert not torch.isnan(curves.probabilities).any()
+    with pytest.raises(ValueError, match="got 2 maps for 6"):
+        ev.deletion(untrained, shapes6.images, saliency[:2], progress=False)
     fig = curves.plot(label="saliency")
     assert fig.axes[0].get_legend() is not None
 

@@ -156,19 +156,25 @@ def energy_share(maps: torch.Tensor, masks) -> torch.Tensor:
 
 def _maps_and_masks(maps: torch.Tensor, masks) -> tuple[torch.Tensor, torch.Tensor]:
     """Check and align: ``N x H x W`` float maps and ``N x H x W`` bool masks on one device."""
-    if not isinstance(maps, torch.Tensor):
-        raise TypeError(f"maps must be a tensor N x 1 x H x W, got {type(maps).__name__}")
     masks = torch.as_tensor(np.asarray(masks) if not isinstance(masks, torch.Tensor) else masks)
     if masks.dim() == 4 and masks.shape[1] == 1:
         masks = masks[:, 0]
     if masks.dim() != 3:
         raise ValueError(f"masks must be N x H x W, got shape {tuple(masks.shape)}")
+    maps = _one_channel(maps, len(masks), masks.shape[-2:])
+    return maps, masks.to(device=maps.device, dtype=torch.bool)
+
+
+def _one_channel(maps: torch.Tensor, n: int, size) -> torch.Tensor:
+    """``n`` maps as ``n x H x W`` floats of the given size: checked, reduced, resized."""
+    if not isinstance(maps, torch.Tensor):
+        raise TypeError(f"maps must be a tensor N x 1 x H x W, got {type(maps).__name__}")
     maps = imaging.to_map(maps.detach().float())
-    if len(maps) != len(masks):
-        raise ValueError(f"got {len(maps)} maps for {len(masks)} masks: give one mask per map")
-    if maps.shape[-2:] != masks.shape[-2:]:
-        maps = F.interpolate(maps, size=masks.shape[-2:], mode="bilinear", align_corners=False)
-    return maps[:, 0], masks.to(device=maps.device, dtype=torch.bool)
+    if len(maps) != n:
+        raise ValueError(f"got {len(maps)} maps for {n} masks or pictures: give one map for each")
+    if maps.shape[-2:] != tuple(size):
+        maps = F.interpolate(maps, size=tuple(size), mode="bilinear", align_corners=False)
+    return maps[:, 0]
 
 
 def _dilate(masks: torch.Tensor, radius: int) -> torch.Tensor:
@@ -264,7 +270,7 @@ def _curves(kind, classifier, pictures, maps, target, steps, batch_size, progres
     pixels = pictures_batch(classifier, pictures)
     targets = predicted_targets(classifier, pixels, target)
     n, (h, w) = len(pixels), pixels.shape[-2:]
-    maps = _maps_and_masks(maps, torch.ones(n, h, w, dtype=torch.bool))[0].to(pixels.device)
+    maps = _one_channel(maps, n, (h, w)).to(pixels.device)
     # rank[i, p]: the place of pixel p in picture i's order, 0 for the pixel the map ranks first.
     order = maps.flatten(1).argsort(dim=1, descending=True, stable=True)
     rank = torch.empty_like(order).scatter_(1, order, torch.arange(h * w, device=order.device).expand(n, -1))
