@@ -29,7 +29,7 @@ def to_tensor(image) -> torch.Tensor:
         if image.ndim != 3:
             raise ValueError(f"an image array must be H x W or H x W x C, got shape {image.shape}; "
                              f"accepted: {ACCEPTED}")
-        return _from_channels(torch.from_numpy(np.ascontiguousarray(image)).permute(2, 0, 1), "array")
+        return _from_channels(torch.from_numpy(np.array(image)).permute(2, 0, 1), "array")  # a copy: the caller keeps theirs
     if isinstance(image, torch.Tensor):
         image = image.detach().cpu()
         if image.dim() == 2:

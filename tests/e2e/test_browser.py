@@ -27,6 +27,12 @@ ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "build" / "e2e"
 CHAPTERS = sorted(p.name for p in (ROOT / "notebooks").glob("0*.ipynb"))
 TOKEN = "xaitutor-e2e"
+# The control each chapter's test moves (a slider's label, the key pressed on it, a button to
+# click after); chapters not named here move their first slider to the right.
+CONTROLS = {
+    "02_lime.ipynb": ("Superpixels", "ArrowRight", None),  # the explanation is cached: a redraw only
+    "04_feature_visualization.ipynb": ("Steps/octave", "ArrowLeft", "Run"),  # optimising waits for Run
+}
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -96,13 +102,17 @@ def test_chapter_runs_in_jupyterlab(lab, browser, name):
         assert "Error displaying widget" not in body
         assert "Loading widget..." not in body
 
-        sliders = page.locator(".jp-Notebook .widget-slider .noUi-handle")
+        label, key, button = CONTROLS.get(name, (None, "ArrowRight", None))
+        slider = ".jp-Notebook .widget-slider" + (f":has(.widget-label:text-is('{label}'))" if label else "")
+        sliders = page.locator(f"{slider} .noUi-handle")
         if sliders.count():  # move one control and check that a figure changed
             before = images_of_widgets(page)
             sliders.first.scroll_into_view_if_needed()
             sliders.first.focus()
             for _ in range(3):
-                page.keyboard.press("ArrowRight")
+                page.keyboard.press(key)
+            if button:
+                page.locator(f".jp-Notebook .jupyter-widgets button:has-text('{button}')").first.click()
             page.wait_for_function(
                 "before => [...document.querySelectorAll('.jupyter-widgets img')].map(e => e.src).join() !== before.join()",
                 arg=before, timeout=120_000)
