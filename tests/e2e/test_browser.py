@@ -30,7 +30,7 @@ TOKEN = "xaitutor-e2e"
 # The control each chapter's test moves (a slider's label, the key pressed on it, a button to
 # click after); chapters not named here move their first slider to the right.
 CONTROLS = {
-    "02_lime.ipynb": ("Superpixels", "ArrowRight", None),  # the explanation is cached: a redraw only
+    "02_lime.ipynb": ("Samples", "ArrowLeft", "Explain"),  # LIME runs when asked
     "04_feature_visualization.ipynb": ("Steps/octave", "ArrowLeft", "Run"),  # optimising waits for Run
 }
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -91,12 +91,17 @@ def test_chapter_runs_in_jupyterlab(lab, browser, name):
         page.goto(f"{url}/lab/workspaces/{name.removesuffix('.ipynb')}/tree/{name}?reset&token={TOKEN}")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+        # clear the stored outputs first, so that "done" means every code cell ran again
+        page.click("li.lm-MenuBar-item:has-text('Edit')")
+        page.click("li.lm-Menu-item[data-command='editmenu:clear-all']")
         page.click("li.lm-MenuBar-item:has-text('Run')")
         page.click("li.lm-Menu-item[data-command='runmenu:run-all']")
         page.wait_for_function(
-            """() => document.querySelectorAll('.jp-InputPrompt').length > 0 &&
-                     [...document.querySelectorAll('.jp-InputPrompt')].every(p => !p.textContent.includes('*')) &&
-                     document.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']")""",
+            """() => {
+                 const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+                 return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent)) &&
+                        document.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']");
+               }""",
             timeout=300_000, polling=1000)
         body = page.locator(".jp-Notebook").inner_text()
         assert "Error displaying widget" not in body
