@@ -111,6 +111,7 @@ def test_chapter_runs_in_jupyterlab(lab, browser, name):
         slider = ".jp-Notebook .widget-slider" + (f":has(.widget-label:text-is('{label}'))" if label else "")
         sliders = page.locator(f"{slider} .noUi-handle")
         if sliders.count():  # move one control and check that a figure changed
+            page.wait_for_timeout(5_000)  # let the widget views finish rendering: early key presses are lost
             before = images_of_widgets(page)
             sliders.first.scroll_into_view_if_needed()
             sliders.first.focus()
