@@ -21,6 +21,7 @@ if not os.path.exists(CHROMIUM):
     pytest.skip("Chromium is not installed (apt-get install chromium): browser tests skipped",
                 allow_module_level=True)
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,6 +84,26 @@ def images_of_widgets(page) -> list[str]:
     return page.locator(".jupyter-widgets img").evaluate_all("els => els.map(e => e.src)")
 
 
+def move_slider(page, slider, key: str, presses: int = 3, tries: int = 10) -> None:
+    """Press `key` on the slider's handle until its readout shows a new value. Key presses sent
+    while the widget view is still settling are lost, so a press is only trusted once seen."""
+    readout = slider.locator(".widget-readout")
+    start = readout.inner_text()
+    handle = slider.locator(".noUi-handle")
+    handle.scroll_into_view_if_needed()
+    for _ in range(tries):
+        handle.focus()
+        for _ in range(presses):
+            page.keyboard.press(key)
+        try:
+            page.wait_for_function("([el, start]) => el.textContent.trim() !== start.trim()",
+                                   arg=[readout.element_handle(), start], timeout=2_000)
+            return
+        except PlaywrightTimeout:
+            pass
+    pytest.fail(f"the slider stayed at {start} after {tries} tries of {presses} x {key}")
+
+
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_chapter_runs_in_jupyterlab(lab, browser, name):
     url, folder = lab
@@ -109,14 +130,9 @@ def test_chapter_runs_in_jupyterlab(lab, browser, name):
 
         label, key, button = CONTROLS.get(name, (None, "ArrowRight", None))
         slider = ".jp-Notebook .widget-slider" + (f":has(.widget-label:text-is('{label}'))" if label else "")
-        sliders = page.locator(f"{slider} .noUi-handle")
-        if sliders.count():  # move one control and check that a figure changed
-            page.wait_for_timeout(5_000)  # let the widget views finish rendering: early key presses are lost
+        if page.locator(slider).count():  # move one control and check that a figure changed
             before = images_of_widgets(page)
-            sliders.first.scroll_into_view_if_needed()
-            sliders.first.focus()
-            for _ in range(3):
-                page.keyboard.press(key)
+            move_slider(page, page.locator(slider).first, key)
             if button:
                 page.locator(f".jp-Notebook .jupyter-widgets button:has-text('{button}')").first.click()
             page.wait_for_function(
