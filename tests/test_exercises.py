@@ -1,4 +1,5 @@
 """The exercise machinery, and every chapter's solutions against their own checks."""
+import numpy as np
 import pytest
 
 from xaitutor import exercises
@@ -29,6 +30,46 @@ def test_a_checker_that_raises_reports_the_students_error():
         assert not result and "ZeroDivisionError" in result.message
     finally:
         exercises._REGISTRY.pop("test.raise")
+
+
+def test_a_placeholder_is_named_as_such_and_never_reaches_the_checker():
+    def checker(answer):
+        raise AssertionError("the checker must not see a placeholder")
+
+    exercises.register(Exercise("test.placeholder", "", checker, lambda: 1))
+    try:
+        for placeholder in (None, ...):
+            result = exercises.check("test.placeholder", placeholder)
+            assert not result and "replace the placeholder" in result.message
+    finally:
+        exercises._REGISTRY.pop("test.placeholder")
+
+
+def test_call_runs_the_students_function_on_copies():
+    example = np.zeros(3)
+
+    def student(values):
+        values += 1  # changing its argument must not change the checker's example
+        return values.sum()
+
+    assert exercises.call(student, example) == (3.0, None)
+    assert example.sum() == 0
+    assert "give a function (def f(x): ...), not this int" in exercises.call(3, usage="def f(x): ...")[1]
+    assert "returns None" in exercises.call(lambda: None)[1]
+    assert "placeholder" in exercises.call(lambda: ...)[1]
+
+
+@pytest.mark.parametrize("answer, number, integer", [
+    (3, 3.0, 3), ("2.5", 2.5, None), (np.float32(4.0), 4.0, 4), ("four", None, None), ([1], None, None)])
+def test_numbers_in_answers(answer, number, integer):
+    assert exercises.as_number(answer) == number
+    assert exercises.as_integer(answer) == integer
+
+
+def test_a_fixed_count_of_numbers():
+    assert exercises.as_numbers([[1, 2], [3, 4]], 4).tolist() == [1, 2, 3, 4]
+    assert exercises.as_numbers([1, 2], 3) is None
+    assert exercises.as_numbers(["a"], 1) is None
 
 
 def test_unknown_exercise():

@@ -5,25 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from . import Exercise, register
-
-
-def _numbers(answer, count: int) -> np.ndarray | None:
-    """``answer`` as ``count`` floats, or ``None`` when it is not that."""
-    try:
-        values = np.asarray(answer, dtype=float).reshape(-1)
-    except (TypeError, ValueError):
-        return None
-    return values if values.size == count else None
-
-
-def _integer(answer) -> int | None:
-    """``answer`` as an int when it is a whole number, else ``None``."""
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return None
-    return int(value) if value.is_integer() else None
+from . import Exercise, as_integer, as_numbers, call, register
 
 
 # --- the perceptron rule (eq. 1.5, 1.6) --------------------------------------------------------
@@ -38,7 +20,7 @@ def _update_solver():
 
 
 def _update_checker(answer):
-    values = _numbers(answer, 3)
+    values = as_numbers(answer, 3)
     if values is None:
         return "give the three new weights (w0, w1, w2), bias first, e.g. [0.1, 0.2, 0.3]."
     right = np.array(_update_solver())
@@ -74,7 +56,7 @@ def _output_size_solver():
 
 
 def _output_size_checker(answer):
-    value = _integer(answer)
+    value = as_integer(answer)
     if value is None:
         return "give one whole number: the side of the output in pixels."
     if value == _output_size_solver():
@@ -100,7 +82,7 @@ def _strided_solver():
 
 
 def _strided_checker(answer):
-    value = _integer(answer)
+    value = as_integer(answer)
     if value is None:
         return "give one whole number: the side of the output in pixels."
     if value == _strided_solver():
@@ -134,7 +116,7 @@ def _parameters_solver():
 
 
 def _parameters_checker(answer):
-    value = _integer(answer)
+    value = as_integer(answer)
     if value is None:
         return "give one whole number of parameters."
     if value == _parameters_solver():
@@ -164,7 +146,7 @@ def _field_solver():
 
 
 def _field_checker(answer):
-    value = _integer(answer)
+    value = as_integer(answer)
     if value is None:
         return "give one whole number: the side of the receptive field in pixels."
     if value == _field_solver():
@@ -196,12 +178,13 @@ def _convolve_solver():
 
 
 def _convolve_checker(answer):
-    if not callable(answer):
-        return "give a function: my_convolve(f, g) -> the list of outputs."
     rng = np.random.default_rng(0)
     for length, k in ((6, 3), (9, 2), (5, 5), (7, 1)):
         f, g = rng.normal(size=length), rng.normal(size=k)
-        got = _numbers(answer(f.tolist(), g.tolist()), length - k + 1)
+        result, problem = call(answer, f.tolist(), g.tolist(), usage="def my_convolve(f, g): ...")
+        if problem:
+            return problem
+        got = as_numbers(result, length - k + 1)
         if got is None:
             return (f"for a signal of {length} values and a kernel of {k} the output must have "
                     f"{length - k + 1} values (only where the kernel fits entirely).")
@@ -228,7 +211,7 @@ def _and_solver():
 def _and_checker(answer):
     from xaitutor.background import AND, BINARY_INPUTS, perceptron
 
-    weights = _numbers(answer, 3)
+    weights = as_numbers(answer, 3)
     if weights is None:
         return "give three weights (w0, w1, w2), bias first."
     got = perceptron(torch.as_tensor(weights), BINARY_INPUTS)

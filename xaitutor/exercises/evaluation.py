@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from . import Exercise, register
+from . import Exercise, as_number, register
 
 # The deletion curve of the AUC exercise: the probability of the class after deleting each share.
 CURVE_FRACTIONS = [0.0, 0.25, 0.5, 0.75, 1.0]
@@ -23,9 +23,8 @@ def _uniform_share_solver():
 
 
 def _uniform_share_checker(answer):
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
+    value = as_number(answer)
+    if value is None:
         return f"give a number (a float), not a {type(answer).__name__}."
     right = _uniform_share_solver()
     if abs(value - right) < 1e-4:
@@ -57,9 +56,8 @@ def _auc_solver():
 
 
 def _auc_checker(answer):
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
+    value = as_number(answer)
+    if value is None:
         return f"give a number (a float), not a {type(answer).__name__}."
     right = _auc_solver()
     if abs(value - right) < 1e-6:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import torch
 
 from ..methods.featurevis import normalized_gradient
-from . import Exercise, register
+from . import Exercise, call, register
 
 
 # --- the normalised gradient (program 4.4) ---------------------------------------------------
@@ -24,14 +24,12 @@ def _normalize_solver():
 
 
 def _normalize_checker(answer):
-    if not callable(answer):
-        return f"give a function (def normalize(grad): ...), not a {type(answer).__name__}."
     generator = torch.Generator().manual_seed(0)
     varied = torch.randn(2, 3, 4, 4, generator=generator) * torch.tensor([1.0, 50.0]).view(2, 1, 1, 1)
     right = normalized_gradient(varied)
-    result = answer(varied.clone())
-    if result is Ellipsis:
-        return "your function still returns ... (the placeholder): replace it with your code."
+    result, problem = call(answer, varied, usage="def normalize(grad): ...")
+    if problem:
+        return problem
     if not isinstance(result, torch.Tensor) or result.shape != varied.shape:
         return f"return a tensor of the gradient's shape {tuple(varied.shape)}."
     if not torch.allclose(result, right, atol=1e-4):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import torch
 
-from . import Exercise, register
+from . import Exercise, call, register
 
 
 def _example(seed: int, *shape: int) -> torch.Tensor:
@@ -14,11 +14,9 @@ def _example(seed: int, *shape: int) -> torch.Tensor:
 
 def _run(answer, *args):
     """``answer(*args)`` as a float tensor, or a sentence saying why it is not one."""
-    if not callable(answer):
-        return None, f"give a function (def ...), not a {type(answer).__name__}."
-    result = answer(*(a.clone() for a in args))
-    if result is Ellipsis:
-        return None, "your function still returns ... (the placeholder): replace it with your code."
+    result, problem = call(answer, *args)
+    if problem:
+        return None, problem
     if not isinstance(result, torch.Tensor):
         return None, f"your function should return a torch tensor, it returned a {type(result).__name__}."
     return result.detach().float(), None

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from ..methods.lime import cosine_distance, kernel, perturb
-from . import Exercise, register
+from . import Exercise, as_number, call, register
 
 
 def _rows(seed: int = 0, n: int = 8, f: int = 10) -> np.ndarray:
@@ -29,10 +29,11 @@ def _weights_solver():
 
 
 def _weights_checker(answer):
-    if not callable(answer):
-        return f"give a function (def ...), not a {type(answer).__name__}."
     rows = _rows()
-    result = np.asarray(answer(rows.copy(), 0.25), dtype=float)
+    result, problem = call(answer, rows, 0.25, usage="def sample_weights(rows, kernel_width=0.25): ...")
+    if problem:
+        return problem
+    result = np.asarray(result, dtype=float)
     distances = cosine_distance(rows)
     right = kernel(distances, 0.25)
     if result.shape != right.shape:
@@ -78,10 +79,11 @@ def _perturb_example():
 
 
 def _perturb_checker(answer):
-    if not callable(answer):
-        return f"give a function (def ...), not a {type(answer).__name__}."
     picture, hidden, segments, row = _perturb_example()
-    result = answer(picture.clone(), hidden.clone(), segments.clone(), row.copy())
+    result, problem = call(answer, picture, hidden, segments, row,
+                           usage="def perturb_one(picture, hidden, segments, row): ...")
+    if problem:
+        return problem
     if not isinstance(result, torch.Tensor):
         return f"return a torch tensor, got a {type(result).__name__}."
     right = perturb(picture, hidden, segments, row[None])[0]
@@ -113,9 +115,8 @@ def _mean_solver():
 
 
 def _mean_checker(answer):
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
+    value = as_number(answer)
+    if value is None:
         return f"give a number, not a {type(answer).__name__}."
     if abs(value) < 1e-6:
         return None

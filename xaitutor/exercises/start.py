@@ -25,7 +25,7 @@ def _check_preprocessed_shape(answer) -> str | None:
     if answer[2:] == (224, 224):
         return "preprocess keeps the whole picture: only the short side becomes 224"
     if answer != expected:
-        return f"the short side (300) becomes 224; scale the long side (451) by the same factor"
+        return "the short side (300) becomes 224; scale the long side (451) by the same factor"
     return None
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-import torch
 
 from .. import imaging, models
 from ..methods import gradcam, guided_backprop, guided_gradcam, saliency
