@@ -87,7 +87,8 @@ def check(name: str, answer) -> Result:
     """Check ``answer`` to the exercise ``name``: right, or what is wrong with it."""
     exercise = get(name)
     if _is_placeholder(answer):
-        return Result(name, f"replace the placeholder ({answer!r}) with your answer. {exercise.task}")
+        shown = "..." if answer is Ellipsis else "None"
+        return Result(name, f"replace the placeholder ({shown}) with your answer. {exercise.task}")
     try:
         message = exercise.checker(answer)
     except Exception as error:  # the student's code runs inside the checker
