@@ -40,13 +40,14 @@ class FeatureVisExplorer(widgets.VBox):
         self.channel = widgets.BoundedIntText(0, min=0, max=4095, description="Channel")
         self.classes = ClassPicker(classifier.labels)
         self.classes.search.value = self.classes.search.options[min(254, len(classifier.labels) - 1)]
-        slider = dict(continuous_update=False)
+        slider = dict(continuous_update=False, style={"description_width": "initial"})  # labels in full
         self.size = widgets.IntSlider(size, min=32, max=448, step=16, description="Size", **slider)
         self.octaves = widgets.IntSlider(4, min=1, max=6, description="Octaves", **slider)
         self.steps = widgets.IntSlider(30, min=1, max=100, description="Steps/octave", **slider)
         self.lr = widgets.FloatLogSlider(0.05, base=10, min=-2, max=-0.3, step=0.1, readout_format=".3f",
                                          description="Learning rate", **slider)
-        self.blur = widgets.Checkbox(True, description="Blur (sigma 0.9, every 4th step)")
+        self.blur = widgets.Checkbox(True, description="Blur (sigma 0.9, every 4th step)", indent=False,
+                                     layout=widgets.Layout(width="auto"))
         self.start = widgets.ToggleButtons(options=["noise", "photo"], value="noise", description="Start")
         self.photo = PhotoPicker()
         self.run_button = widgets.Button(description="Run", button_style="primary", icon="play")
