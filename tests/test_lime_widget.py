@@ -61,7 +61,7 @@ def test_explain_then_display_controls_only_redraw(explorer, calls):
     explorer.k.value = 2
     explorer.evidence.value = "both"
     assert explorer.figure is not shown and explorer.explanation is exp
-    assert "top 2 for (green) / against (red)" in explorer.figure.axes[1].get_title()
+    assert "top 2 superpixels for (green) / against (red)" in explorer.figure.axes[1].get_title()
     assert calls == {"segment": 1, "lime": 1}
 
 

@@ -6,7 +6,6 @@ Needs Debian's Chromium (/usr/bin/chromium; `.ci/run` installs it); skipped, say
 Screenshots go to build/e2e/.
 """
 import os
-import shutil
 import socket
 import subprocess
 import time
@@ -46,11 +45,16 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """JupyterLab started as `make lab` starts it, serving a copy of the notebooks (running them
-    in the browser must not rewrite the committed ones)."""
+    """JupyterLab started as `make lab` starts it, serving copies of the notebooks without their
+    outputs (running them in the browser must not rewrite the committed ones, and what the test
+    reads back must be what the browser ran and saved)."""
     folder = tmp_path_factory.mktemp("notebooks")
     for name in CHAPTERS:
-        shutil.copy(ROOT / "notebooks" / name, folder / name)
+        notebook = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        nbformat.write(notebook, folder / name)
     port = free_port()
     args = f"--no-browser --port {port} --IdentityProvider.token={TOKEN}"
     env = {**os.environ, "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("workspaces"))}
@@ -112,9 +116,6 @@ def test_chapter_runs_in_jupyterlab(lab, browser, name):
         page.goto(f"{url}/lab/workspaces/{name.removesuffix('.ipynb')}/tree/{name}?reset&token={TOKEN}")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
-        # clear the stored outputs first, so that "done" means every code cell ran again
-        page.click("li.lm-MenuBar-item:has-text('Edit')")
-        page.click("li.lm-Menu-item[data-command='editmenu:clear-all']")
         page.click("li.lm-MenuBar-item:has-text('Run')")
         page.click("li.lm-Menu-item[data-command='runmenu:run-all']")
         page.wait_for_function(
@@ -142,10 +143,10 @@ def test_chapter_runs_in_jupyterlab(lab, browser, name):
         page.screenshot(path=str(SHOTS / f"{name.removesuffix('.ipynb')}.png"))
 
         page.keyboard.press("Control+s")  # then read back what ran: no cell may show an error
-        page.wait_for_timeout(2000)
-        notebook = nbformat.read(folder / name, as_version=4)
-        errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs
-                  if o.output_type == "error"]
+        page.wait_for_selector(".lm-TabBar-tab.jp-mod-current:not(.jp-mod-dirty)", timeout=30_000)
+        code = [c for c in nbformat.read(folder / name, as_version=4).cells if c.cell_type == "code"]
+        assert all(c.execution_count for c in code), f"{name}: the saved notebook has cells that did not run"
+        errors = [o for c in code for o in c.outputs if o.output_type == "error"]
         assert not errors, f"{name}: {errors[0]['ename']}: {errors[0]['evalue']}"
     finally:
         page.close()

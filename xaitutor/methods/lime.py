@@ -293,8 +293,8 @@ class LimeExplanation:
         ax.imshow(shown)
         ax.axis("off")
         kind = "for" if positive_only else "against" if negative_only else "for (green) / against (red)"
-        ax.set_title(f"{self.label}: top {len(chosen)} {kind}\nR² = {self.score:.2f}, {self.num_samples} samples",
-                     fontsize=9)
+        ax.set_title(f"top {len(chosen)} superpixels {kind} '{self.label}'\n"
+                     f"R² = {self.score:.2f}, {self.num_samples} samples", fontsize=9)
         return ax.figure
 
 
