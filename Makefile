@@ -1,5 +1,5 @@
 # The course's commands. `make lab` and `make test` create the environment (.venv) when it is
-# missing and reinstall only when pyproject.toml changed.
+# missing and reinstall only when pyproject.toml or this file changed.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -14,11 +14,11 @@ NO_NEWS := @jupyterlab/apputils-extension:announcements
 
 venv: $(INSTALLED)
 
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml Makefile  # a changed set-up recipe re-runs too
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/jupyter labextension disable --level=sys_prefix $(NO_NEWS) >/dev/null
+	$(BIN)/jupyter labextension disable --level=sys_prefix $(NO_NEWS) >/dev/null 2>&1
 	touch $@
 
 lab: $(INSTALLED)
