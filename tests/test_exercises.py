@@ -85,3 +85,15 @@ def test_every_solution_passes_its_own_check(name):
 
 def test_result_is_truthy_only_when_right():
     assert Result("a", None) and not Result("a", "why")
+
+
+def test_the_start_exercise_is_what_preprocess_gives(lite0):
+    from PIL import Image
+
+    from xaitutor.exercises.start import PORTRAIT
+
+    right = tuple(lite0.preprocess(Image.new("RGB", PORTRAIT)).shape)
+    assert exercises.solution("start.preprocessed_shape", show=False) == right == (1, 3, 299, 224)
+    for wrong, hint in [((1, 3, 224, 299), "height comes before width"), ((1, 3, 224, 224), "whole picture"),
+                        ((3, 299, 224), "four dimensions"), ((1, 3, 298, 224), "and round")]:
+        assert hint in exercises.check("start.preprocessed_shape", wrong).message
