@@ -1,5 +1,6 @@
 """The measures of xaitutor.evaluation: hand-built cases with known answers, parity with quantus,
 and the cascading randomisation's promises (every layer changed, the user's model untouched)."""
+import copy
 import math
 
 import numpy as np
@@ -206,7 +207,6 @@ def test_randomisation_changes_every_layer_and_leaves_the_model_untouched(shapes
     assert torch.allclose(check.ssim[0], torch.ones(6))
 
     # Re-run the cascade by hand: every layer's parameters differ from the trained ones.
-    import copy
     broken = copy.deepcopy(model)
     for j, name in enumerate(layers):
         with torch.random.fork_rng(devices=[]):
@@ -241,7 +241,6 @@ def test_randomisation_reinitialises_a_whole_block(shapes6):
                                        progress=False)
     assert check.layers == ["original", "fc", "features"]
     # The same cascade by hand: fc under seed 0, then every layer of the block under seed 1.
-    import copy
     manual = copy.deepcopy(model)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(0)

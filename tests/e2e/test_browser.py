@@ -88,10 +88,6 @@ def browser():
         chromium.close()
 
 
-def images_of_widgets(page) -> list[str]:
-    return page.locator(".jupyter-widgets img").evaluate_all("els => els.map(e => e.src)")
-
-
 def run_all(page, tries: int = 3) -> None:
     """Run → Run All Cells, again if no cell started within 30 s (a click that comes before the
     kernel is connected runs nothing)."""
@@ -115,11 +111,10 @@ def press_button(page, text: str) -> None:
 @contextmanager
 def figure_changes(page, timeout_ms: int = 120_000):
     """Fail unless a widget's figure (an <img>) is different after the block than before it."""
-    before = images_of_widgets(page)
+    images = "[...document.querySelectorAll('.jupyter-widgets img')].map(e => e.src).join()"
+    before = page.evaluate(f"() => {images}")
     yield
-    page.wait_for_function(
-        "before => [...document.querySelectorAll('.jupyter-widgets img')].map(e => e.src).join() !== before.join()",
-        arg=before, timeout=timeout_ms)
+    page.wait_for_function(f"before => {images} !== before", arg=before, timeout=timeout_ms)
 
 
 def move_slider(page, slider, key: str, presses: int = 3, tries: int = 10) -> None:

@@ -23,11 +23,12 @@ from typing import Any, Callable
 
 import numpy as np
 
+_REGISTRY: dict[str, "Exercise"] = {}
+
 
 def _is_placeholder(value) -> bool:
     """What the notebooks' exercise cells hold before the student answers: None or ... ."""
     return value is None or value is Ellipsis
-_REGISTRY: dict[str, "Exercise"] = {}
 
 
 @dataclass(frozen=True)
