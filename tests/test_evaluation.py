@@ -80,6 +80,18 @@ def test_maps_are_resized_to_the_masks_and_counts_are_checked(shapes6):
         ev.pointing_game(small, masks, tolerance=-1)
 
 
+@pytest.mark.parametrize("measure", [ev.pointing_game, ev.energy_share])
+def test_masks_must_be_binary(measure):
+    maps = torch.rand(1, 1, 4, 4)
+    soft = torch.full((1, 4, 4), 0.1)
+    soft[0, :2] = 0.9
+    with pytest.raises(ValueError, match=r"0 and 1.*0\.1.*mask > 0\.5"):
+        measure(maps, soft)
+    binary = (soft > 0.5).float()  # 0/1 floats, ints and booleans all mean the same mask
+    scores = [measure(maps, m).item() for m in (binary, binary.long(), binary.bool(), binary.numpy())]
+    assert len(set(scores)) == 1
+
+
 def test_pointing_game_and_energy_share_agree_with_quantus(shapes6):
     quantus = pytest.importorskip("quantus")
     generator = torch.Generator().manual_seed(1)

@@ -6,8 +6,8 @@ import torch
 from torch import nn
 
 import xaitutor as xt
-from xaitutor.methods.lime import (cosine_distance, draw_samples, hidden_picture, perturb, segment,
-                                   _model_inputs)
+from xaitutor.methods.black_box import black_box
+from xaitutor.methods.lime import cosine_distance, draw_samples, hidden_picture, perturb, segment
 
 H, W, BLOCK = 32, 48, 8
 REGION = (slice(8, 16), slice(16, 32))  # blocks (1, 2) and (1, 3) of the 4 x 6 grid: superpixels 8, 9
@@ -75,16 +75,18 @@ def test_perturb_takes_each_superpixel_from_the_picture_or_the_hidden_picture(pi
 
 
 @pytest.mark.parametrize("input_size", [None, 20, 40])
-def test_model_inputs_equal_preprocessing_each_perturbed_picture(picture, input_size):
-    clf = xt.models.wrap(nn.Sequential(nn.Conv2d(3, 2, 3)), mean=(0.4, 0.5, 0.6), std=(0.2, 0.3, 0.25), labels=["a", "b"],
-                         input_size=input_size)
+def test_classifier_inputs_equal_preprocessing_each_perturbed_picture(picture, input_size):
+    model = nn.Sequential(nn.Conv2d(3, 2, 3), nn.AdaptiveAvgPool2d(1), nn.Flatten())
+    clf = xt.models.wrap(model, mean=(0.4, 0.5, 0.6), std=(0.2, 0.3, 0.25), labels=["a", "b"], input_size=input_size)
     segments = segment(picture, blocks)
     hidden = hidden_picture(picture, segments, "mean")
     rows = draw_samples(np.random.RandomState(0), 5, 24)
-    inputs, grid = _model_inputs(clf, picture, hidden, segments)
-    expected = torch.cat([clf.preprocess(p) for p in perturb(picture, hidden, segments, rows)])
-    assert grid == tuple(expected.shape[-2:])
-    torch.testing.assert_close(inputs(rows), expected, rtol=0, atol=1e-6)
+    box = black_box(clf, picture)
+    with box.running():
+        probabilities = box(perturb(box.prepare(picture), box.prepare(hidden), segments, rows))
+        expected = torch.cat([clf(clf.preprocess(p)) for p in perturb(picture, hidden, segments, rows)])
+    assert box.grid == tuple(clf.preprocess(picture).shape[-2:]) and box.labels == ["a", "b"]
+    torch.testing.assert_close(probabilities, expected.softmax(dim=1), rtol=0, atol=1e-6)
 
 
 def test_same_seed_same_explanation_and_another_seed_other_samples(picture):
@@ -170,6 +172,8 @@ def test_the_model_comes_back_as_it_went_in(picture):
     (dict(num_samples=1), ValueError, "at least 2"),
     (dict(num_samples="many"), ValueError, "num_samples"),
     (dict(segmenter="watershed"), ValueError, "unknown segmenter 'watershed'"),
+    (dict(segmenter=[1, 2, 3]), ValueError, r"unknown segmenter \[1, 2, 3\]"),
+    (dict(segmenter={"name": "slic"}), ValueError, "unknown segmenter {'name'"),
     (dict(segmenter=lambda a: np.zeros(3, int)), ValueError, "H x W integer labels"),
     (dict(hide="black"), ValueError, "hide='black'"),
     (dict(hide=(0, 0, 2)), ValueError, "hide="),
@@ -191,6 +195,10 @@ def test_bad_pictures_and_models_get_clear_errors(picture):
         xt.lime(clf, np.zeros((H, W, 5), np.uint8), num_samples=4, segmenter=blocks)
     with pytest.raises(TypeError, match="xt.models.wrap"):
         xt.lime(clf.model, picture, num_samples=4, segmenter=blocks)
+    with pytest.raises(TypeError, match="a function from pictures to probabilities"):
+        xt.lime("resnet18", picture, num_samples=4, segmenter=blocks)
+    with pytest.raises(ValueError, match="labels= names a function's classes"):
+        xt.lime(clf, picture, num_samples=4, segmenter=blocks, labels=["x", "y"])
 
 
 @pytest.mark.parametrize("name", ["quickshift", "slic", "felzenszwalb"])
@@ -207,6 +215,36 @@ def test_on_efficientnet_lite0_explains_its_top_class_on_the_preprocessed_grid(l
     assert exp.predictions[0] == pytest.approx(lite0.predict(photo, k=1)[0][1], abs=1e-5)
     assert exp.map().shape[-2:] == lite0.preprocess(photo).shape[-2:] == (224, 336)
     assert np.isfinite(exp.weights).all() and np.count_nonzero(exp.weights) == exp.num_superpixels
+
+
+def region_function(pictures):
+    """RegionModel as a plain function: pictures in, probabilities out (a numpy array)."""
+    with torch.no_grad():
+        return RegionModel("var")(pictures).softmax(dim=1).numpy()
+
+
+def test_a_function_is_explained_as_the_same_classifier(picture):
+    run = lambda model, **kw: xt.lime(model, picture, num_samples=60, segmenter=blocks, progress=False, **kw)
+    ours, reference = run(region_function, labels=["region", "other"]), run(region_classifier("var"))
+    np.testing.assert_array_equal(ours.predictions, reference.predictions)
+    np.testing.assert_array_equal(ours.weights, reference.weights)
+    assert (ours.target, ours.label) == (reference.target, reference.label) == (0, "region")
+    assert run(region_function, target=1).label == "class 1"
+
+
+def test_a_function_gets_cpu_batches_of_pictures_at_their_own_size(picture):
+    seen = []
+
+    def probabilities(pictures):
+        seen.append(pictures)
+        return torch.full((len(pictures), 4), 0.25)
+
+    exp = xt.lime(probabilities, picture, num_samples=40, batch_size=16, segmenter=blocks, progress=False)
+    assert [len(p) for p in seen] == [16, 16, 8]
+    assert all(p.shape[1:] == (3, H, W) and p.dtype == torch.float32 and p.device.type == "cpu" for p in seen)
+    assert all(p.min() >= 0 and p.max() <= 1 for p in seen)
+    torch.testing.assert_close(seen[0][0], picture)  # sample 0: the picture itself
+    assert exp.grid == (H, W) and exp.map().shape == (1, 1, H, W)
 
 
 def test_exercises_say_what_is_wrong():

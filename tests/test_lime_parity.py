@@ -5,6 +5,7 @@ from functools import partial
 
 import numpy as np
 import pytest
+import skimage.data
 import torch
 from lime import lime_base, lime_image
 from lime.wrappers.scikit_image import SegmentationAlgorithm
@@ -102,3 +103,43 @@ def test_quickshift_segments_equal_lime_default_segmentation():
     photo = np.array(xt.data.sample_image("chelsea").resize((80, 60)))
     theirs = SegmentationAlgorithm("quickshift", kernel_size=4, max_dist=200, ratio=0.2, random_seed=42)(photo)
     np.testing.assert_array_equal(segment(photo, "quickshift").numpy(), theirs)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "uint8"])
+def test_quickshift_segments_what_lime_segments_at_its_precision(dtype):
+    # Rounded to float32 first, this picture's segmentation differs from lime's by one pixel of
+    # 33,900 (float64 and uint8 alike): segmentation must see the values lime's does.
+    cat = skimage.data.chelsea()[::2, ::2]
+    photo = cat / 255.0 if dtype == "float64" else cat
+    params = dict(kernel_size=3, max_dist=6, ratio=0.5)
+    theirs = SegmentationAlgorithm("quickshift", **params, random_seed=42)(photo)
+    np.testing.assert_array_equal(segment(photo, "quickshift", **params).numpy(), theirs)
+    exp = xt.lime(lambda p: torch.full((len(p), 2), 0.5), photo, num_samples=2, segmenter="quickshift",
+                  segmenter_params=params, progress=False)
+    np.testing.assert_array_equal(exp.segments.numpy(), theirs)
+
+
+def test_a_function_is_explained_as_lime_image_explains_it():
+    torch.manual_seed(0)
+    net = TinyCNN().eval()
+    photo = np.array(xt.data.sample_image("coffee").resize((60, 40)))
+    picture = xt.imaging.to_tensor(photo)
+    segments = segment(picture, "slic", n_segments=15).numpy()
+
+    def probabilities(pictures):  # N x 3 x H x W in [0, 1] -> N x 3 (numpy, as scikit-learn gives)
+        with torch.no_grad():
+            return net(pictures).softmax(dim=-1).double().numpy()
+
+    ours = xt.lime(probabilities, photo, target=1, num_samples=200, segmenter=lambda _: segments, seed=3,
+                   progress=False)
+    theirs = lime_image.LimeImageExplainer(kernel_width=0.25, random_state=3).explain_instance(
+        picture.permute(1, 2, 0).double().numpy(),
+        lambda images: probabilities(torch.from_numpy(images).permute(0, 3, 1, 2).float()),
+        labels=(1,), top_labels=None, num_samples=200, batch_size=16, segmentation_fn=lambda _: segments,
+        random_seed=0)
+    weights = np.zeros(ours.num_superpixels)
+    for feature, weight in theirs.local_exp[1]:
+        weights[feature] = weight
+    np.testing.assert_allclose(ours.weights, weights, rtol=0, atol=1e-6)
+    assert ours.intercept == pytest.approx(theirs.intercept[1], abs=1e-6)
+    assert ours.label == "class 1" and ours.grid == (40, 60)

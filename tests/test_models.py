@@ -1,5 +1,5 @@
 """The course's models: the offline efficientnet_lite0, the essay's torchvision models from the
-cache (or a clear error offline), and wrap() for any classifier."""
+cache (or a clear error offline), and wrap() for any classifier, with or without convolutions."""
 import os
 import urllib.error
 import urllib.request
@@ -10,6 +10,7 @@ import torchvision
 from torch import nn
 
 import xaitutor as xt
+from xaitutor.methods.degradation import degradation_series
 from xaitutor.models.torchvision_models import weights_path
 
 
@@ -70,7 +71,21 @@ def test_wrap_any_classifier():
     assert clf.cam_layer == "2" and clf.conv_layers == ["0", "2"] and clf.input_size is None
     assert xt.models.wrap(model).labels == ["class 0", "class 1"]
     assert xt.models.wrap(torchvision.models.resnet18(weights=None)).labels[0] == "tench"
-    with pytest.raises(ValueError, match="no nn.Conv2d layer"):
-        xt.models.wrap(nn.Sequential(nn.Flatten(), nn.Linear(3, 2)))
     with pytest.raises(ValueError, match="no layer named 'layer9'"):
         xt.models.wrap(model, cam_layer="layer9")
+
+
+def test_wrap_a_model_without_convolutions_for_the_methods_that_need_none():
+    clf = xt.models.wrap(nn.Sequential(nn.Flatten(), nn.Linear(3 * 8 * 8, 2)), mean=(0, 0, 0), std=(1, 1, 1),
+                         input_size=8)
+    assert clf.cam_layer is None and clf.conv_layers == [] and clf.labels == ["class 0", "class 1"]
+    picture = torch.rand(3, 8, 8)
+    assert len(clf.predict(picture, k=2)) == 2
+    exp = xt.lime(clf, picture, num_samples=10, segmenter="slic", progress=False)
+    assert exp.map().shape == (1, 1, 8, 8)
+    x = clf.preprocess(picture)
+    assert xt.saliency(clf, x).shape == (1, 3, 8, 8)  # a gradient method that needs no layer
+    for cam in (lambda: xt.gradcam(clf, x), lambda: xt.guided_gradcam(clf, x),
+                lambda: degradation_series(clf, picture, strengths=(0.1,))):
+        with pytest.raises(ValueError, match=r"'Sequential' has no Grad-CAM layer.*no nn.Conv2d.*Pass layer="):
+            cam()

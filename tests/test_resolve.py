@@ -4,6 +4,7 @@ import pytest
 import torch
 from torch import nn
 
+import xaitutor as xt
 from xaitutor.resolve import default_layer, resolve_layer, resolve_model, resolve_targets
 
 LOGITS = torch.tensor([[0.1, 2.0, 0.3], [5.0, 0.0, 1.0]])
@@ -54,3 +55,10 @@ def test_models_and_default_layers():
     with pytest.raises(ValueError, match="pass layer="):
         default_layer(model, None)
     assert default_layer(model, "x") == "x"
+    conv_free = xt.models.wrap(nn.Sequential(nn.Flatten(), nn.Linear(3, 2)), name="mlp")
+    with pytest.raises(ValueError, match=r"'mlp' has no Grad-CAM layer: its model has no nn.Conv2d.*Pass layer="):
+        default_layer(conv_free, None)
+    assert default_layer(conv_free, "1") == "1"
+    built_without = xt.Classifier(nn.Sequential(nn.Conv2d(3, 2, 3)), ["a", "b"], (0, 0, 0), (1, 1, 1))
+    with pytest.raises(ValueError, match="built without a cam_layer. Pass layer="):
+        default_layer(built_without, None)

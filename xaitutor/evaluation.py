@@ -116,7 +116,8 @@ def pointing_game(maps: torch.Tensor, masks, tolerance: int = 0) -> torch.Tensor
     Args:
         maps: ``N x 1 x H x W`` (or ``N x 3 x H x W``, reduced by :func:`~xaitutor.imaging.to_map`);
             resized to the masks' size when they differ.
-        masks: ``N x H x W`` booleans, True on the object (tensor or array).
+        masks: ``N x H x W`` booleans (or 0 and 1), True on the object (tensor or array); a
+            soft mask is refused: binarise it first, e.g. ``mask > 0.5``.
         tolerance: a hit may miss the mask by up to this many pixels (the paper uses 15 on
             ImageNet-sized pictures).
 
@@ -161,6 +162,10 @@ def _maps_and_masks(maps: torch.Tensor, masks) -> tuple[torch.Tensor, torch.Tens
         masks = masks[:, 0]
     if masks.dim() != 3:
         raise ValueError(f"masks must be N x H x W, got shape {tuple(masks.shape)}")
+    # A soft mask cast to bool would count a pixel of 0.1 as fully on the object: refuse it.
+    if ((masks != 0) & (masks != 1)).any():
+        raise ValueError(f"masks must hold only 0 and 1 (or booleans), got values from {masks.min().item():.3g} "
+                         f"to {masks.max().item():.3g}: binarise a soft mask first, e.g. mask > 0.5")
     maps = _one_channel(maps, len(masks), masks.shape[-2:])
     return maps, masks.to(device=maps.device, dtype=torch.bool)
 

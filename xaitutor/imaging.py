@@ -17,42 +17,49 @@ ACCEPTED = ("a PIL image, an H x W or H x W x 3 (or x 4) uint8 or float array, o
             "3 x H x W or N x 3 x H x W with values in [0, 1] (not normalised)")
 
 
-def to_tensor(image) -> torch.Tensor:
+def to_tensor(image, dtype: torch.dtype | None = torch.float32) -> torch.Tensor:
     """A picture as a float32 tensor in [0, 1]: ``3 x H x W`` for one image, ``N x 3 x H x W``
     for a batch tensor. Grayscale becomes 3 channels and an alpha channel is dropped; anything
-    else raises a ``ValueError`` that says what was wrong and what is accepted."""
+    else raises a ``ValueError`` that says what was wrong and what is accepted.
+
+    ``dtype`` is the float type to convert to; ``None`` keeps the picture's own (uint8 pixels stay
+    0 to 255, a float64 array keeps its values), as scikit-image, and so lime, reads the picture.
+    """
     if isinstance(image, Image.Image):
-        return torch.from_numpy(np.array(image.convert("RGB"))).permute(2, 0, 1).float() / 255
+        pixels = torch.from_numpy(np.array(image.convert("RGB"))).permute(2, 0, 1)
+        return pixels if dtype is None else pixels.to(dtype) / 255
     if isinstance(image, np.ndarray):
         if image.ndim == 2:
             image = image[..., None]
         if image.ndim != 3:
             raise ValueError(f"an image array must be H x W or H x W x C, got shape {image.shape}; "
                              f"accepted: {ACCEPTED}")
-        return _from_channels(torch.from_numpy(np.array(image)).permute(2, 0, 1), "array")  # a copy: the caller keeps theirs
+        # a copy: the caller keeps theirs
+        return _from_channels(torch.from_numpy(np.array(image)).permute(2, 0, 1), "array", dtype)
     if isinstance(image, torch.Tensor):
         image = image.detach().cpu()
         if image.dim() == 2:
             image = image[None]
         if image.dim() == 3:
-            return _from_channels(image, "tensor")
+            return _from_channels(image, "tensor", dtype)
         if image.dim() == 4:
-            return torch.stack([_from_channels(im, "tensor") for im in image])
+            return torch.stack([_from_channels(im, "tensor", dtype) for im in image])
         raise ValueError(f"an image tensor must be 3 x H x W or N x 3 x H x W, got shape "
                          f"{tuple(image.shape)}; accepted: {ACCEPTED}")
     raise TypeError(f"cannot read an image from {type(image).__name__}; accepted: {ACCEPTED}")
 
 
-def _from_channels(image: torch.Tensor, kind: str) -> torch.Tensor:
-    """``C x H x W`` with C in 1 (gray), 3 (RGB) or 4 (RGBA) -> float ``3 x H x W`` in [0, 1]."""
+def _from_channels(image: torch.Tensor, kind: str, dtype: torch.dtype | None) -> torch.Tensor:
+    """``C x H x W`` with C in 1 (gray), 3 (RGB) or 4 (RGBA) -> ``3 x H x W`` of ``dtype`` in
+    [0, 1] (``None``: of the picture's own type)."""
     channels = image.shape[0]
     if channels not in (1, 3, 4):
         raise ValueError(f"an image {kind} needs 1 (gray), 3 (RGB) or 4 (RGBA) channels, got "
                          f"{channels} (shape {tuple(image.shape)}); accepted: {ACCEPTED}")
     if image.dtype == torch.uint8:
-        image = image.float() / 255
+        image = image if dtype is None else image.to(dtype) / 255
     elif image.dtype.is_floating_point:
-        image = image.float()
+        image = image.to(dtype or image.dtype)
         if torch.isnan(image).any() or torch.isinf(image).any():
             raise ValueError(f"the image {kind} contains NaN or infinite values")
         if image.min() < 0 or image.max() > 1:

@@ -41,14 +41,19 @@ def resolve_layer(module: nn.Module, layer) -> tuple[str, nn.Module]:
 
 
 def default_layer(model, layer):
-    """``layer`` if given, else the ``Classifier``'s ``cam_layer``; a bare module needs ``layer``."""
+    """``layer`` if given, else the ``Classifier``'s ``cam_layer``; a bare module, or a
+    ``Classifier`` without convolutions (and so without a ``cam_layer``), needs ``layer``."""
     if layer is not None:
         return layer
-    cam_layer = getattr(model, "cam_layer", None)
-    if cam_layer is None:
+    if not hasattr(model, "cam_layer"):
         raise ValueError("no layer given: pass layer= (e.g. layer='layer4'), or use a Classifier "
                          "with a cam_layer (xt.models.wrap(model, ..., cam_layer='layer4'))")
-    return cam_layer
+    if model.cam_layer is None:
+        why = "it was built without a cam_layer" if model.conv_layers else \
+            "its model has no nn.Conv2d, so there is no default"
+        raise ValueError(f"{model.name!r} has no Grad-CAM layer: {why}. Pass layer= naming a layer with "
+                         "N x C x H x W activations, or wrap it with xt.models.wrap(model, ..., cam_layer=...)")
+    return model.cam_layer
 
 
 def resolve_targets(logits: torch.Tensor, target) -> torch.Tensor:

@@ -14,17 +14,18 @@ may use (``num_features``) plus ridge's penalty.
 
 Where the paper leaves a choice, this file follows the ``lime`` package (``lime_image`` and
 ``lime_base``), so that the two agree to float precision: the first sample is the original
-picture, the distance is the cosine distance between z and the all-on vector, the kernel is
+picture, the superpixels are cut from the picture at the precision it was given, the
+distance is the cosine distance between z and the all-on vector, the kernel is
 ``sqrt(exp(-d^2 / width^2))``, the surrogate is scikit-learn's ``Ridge(alpha=1)``, the samples
 come from ``numpy.random.RandomState(seed)`` in lime's order, and ``num_features`` is chosen as
 lime's ``feature_selection="auto"`` does. Each step is a small function below; :func:`lime`
-chains them.
+chains them. Step (4) reads only the classifier's answers, so f may be any function from pictures
+to probabilities (see :mod:`xaitutor.methods.black_box`), not only a network.
 """
 from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import torch
@@ -32,9 +33,8 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from .. import imaging
-from ..guard import evaluating
-from ..models.classifier import Classifier
 from ..resolve import resolve_targets
+from .black_box import black_box
 
 # Each segmenter's defaults: lime's for quickshift; for slic and felzenszwalb, values that cut a
 # photo of a few hundred pixels into some tens of superpixels.
@@ -53,6 +53,10 @@ AUTO_ROUND, AUTO_PATIENCE, AUTO_TOP, AUTO_MAX = 100, 3, 5, 3000
 def segment(picture, segmenter="quickshift", **params) -> torch.Tensor:
     """Step 1: cut a picture into superpixels, the interpretable features.
 
+    The segmenter sees the picture at the precision it was given, as under lime: a float64 array
+    keeps its values, uint8 pixels become float64 as scikit-image reads them. (Rounded to float32
+    first, quickshift can put a pixel in another superpixel.)
+
     Args:
         picture: anything :func:`xaitutor.imaging.to_tensor` reads (one picture).
         segmenter: ``"quickshift"``, ``"slic"``, ``"felzenszwalb"`` (scikit-image) or a callable
@@ -64,10 +68,12 @@ def segment(picture, segmenter="quickshift", **params) -> torch.Tensor:
     Returns:
         An ``H x W`` ``LongTensor`` of superpixel indices ``0 .. F-1``, every index used.
     """
-    array = _one_picture(picture).permute(1, 2, 0).double().numpy()
+    from skimage.util import img_as_float
+
+    array = img_as_float(_one_picture(picture, dtype=None).permute(1, 2, 0).numpy())
     if callable(segmenter):
         labels = segmenter(array, **params)
-    elif segmenter in SEGMENTERS:
+    elif isinstance(segmenter, str) and segmenter in SEGMENTERS:
         import skimage.segmentation
 
         labels = getattr(skimage.segmentation, segmenter)(array, **{**SEGMENTERS[segmenter], **params})
@@ -225,7 +231,8 @@ class LimeExplanation:
         samples: ``N x F`` on/off rows (row 0: the original picture).
         predictions: the classifier's probability of ``target`` for each sample.
         distances, sample_weights: each sample's cosine distance and kernel weight.
-        grid: ``(height, width)`` of the preprocessed picture, the grid :meth:`map` paints on.
+        grid: ``(height, width)`` of the grid :meth:`map` paints on: the preprocessed picture's
+            for a ``Classifier``, the picture's own for a function.
     """
 
     picture: torch.Tensor
@@ -268,9 +275,10 @@ class LimeExplanation:
         return torch.isin(self.segments, torch.tensor(self.top(k, positive_only, negative_only), dtype=torch.long))
 
     def map(self) -> torch.Tensor:
-        """The weights painted on their superpixels, as a ``1 x 1 x h x w`` map on the
-        preprocessed grid (what ``classifier.preprocess(image)`` gives), so it lines up with a
-        Grad-CAM. Signed and unscaled; resized by averaging each output pixel's footprint."""
+        """The weights painted on their superpixels, as a ``1 x 1 x h x w`` map on :attr:`grid`:
+        for a ``Classifier``, the preprocessed grid (what ``classifier.preprocess(image)``
+        gives), so it lines up with a Grad-CAM; for a function, the picture's own. Signed and
+        unscaled; resized by averaging each output pixel's footprint."""
         painted = torch.from_numpy(self.weights).float()[self.segments][None, None]
         return F.interpolate(painted, size=self.grid, mode="area")
 
@@ -298,16 +306,19 @@ class LimeExplanation:
         return ax.figure
 
 
-def lime(classifier: Classifier, image, target=None, num_samples=1000, segmenter="quickshift",
+def lime(classifier, image, target=None, num_samples=1000, segmenter="quickshift",
          hide="mean", kernel_width: float = 0.25, num_features: int | None = None,
          batch_size: int | None = None, seed: int = 0, progress: bool = True,
-         segmenter_params: dict | None = None) -> LimeExplanation:
+         segmenter_params: dict | None = None, labels=None) -> LimeExplanation:
     """Explain ``classifier``'s prediction on one picture with LIME (Ribeiro et al. 2016,
     https://arxiv.org/abs/1602.04938, the essay's equation 2.1).
 
     Args:
-        classifier: a :class:`~xaitutor.Classifier` (wrap a bare module with ``xt.models.wrap``):
-            LIME perturbs the picture itself, so it needs the preprocessing.
+        classifier: a :class:`~xaitutor.Classifier` (wrap a bare module with ``xt.models.wrap``:
+            LIME perturbs the picture itself, so it needs the preprocessing), or any function
+            ``f(pictures) -> probabilities``: ``pictures`` an ``N x 3 x H x W`` float32 CPU
+            tensor in [0, 1] at the picture's own size, the result ``N x C`` probabilities (a
+            tensor or an array). LIME only reads the answers: it explains any black box.
         image: the picture, as given (PIL, array or tensor in [0, 1], grayscale or colour).
         target: the class to explain; ``None``: the classifier's top class for the picture.
         num_samples: how many perturbed pictures to classify (at least 2), or ``"auto"``: rounds
@@ -317,16 +328,14 @@ def lime(classifier: Classifier, image, target=None, num_samples=1000, segmenter
         hide: what a switched-off superpixel shows, see :func:`hidden_picture`.
         kernel_width: the width of the proximity kernel on the cosine distance.
         num_features: at most this many superpixels get a non-zero weight (``None``: all).
-        batch_size: pictures per forward pass (``None``: 16 on a CPU, 64 on a GPU).
+        batch_size: pictures per forward pass or function call (``None``: 16 on a CPU, 64 on a GPU).
         seed: seeds the samples: the same seed gives the same explanation.
         progress: show a progress bar. Ctrl-C stops early and explains from the samples so far.
+        labels: a function's class names (default ``"class 0"``, ...); a Classifier has its own.
 
     Returns:
         A :class:`LimeExplanation`.
     """
-    if not isinstance(classifier, Classifier):
-        raise TypeError(f"lime needs an xaitutor Classifier, got {type(classifier).__name__}: wrap "
-                        "your model with xt.models.wrap(model, mean=..., std=...) so LIME knows its preprocessing")
     auto = isinstance(num_samples, str) and num_samples == "auto"
     if not auto and (isinstance(num_samples, bool) or not isinstance(num_samples, (int, np.integer)) or num_samples < 2):
         raise ValueError(f"num_samples must be an int of at least 2 (the original and one perturbation) "
@@ -335,15 +344,16 @@ def lime(classifier: Classifier, image, target=None, num_samples=1000, segmenter
         raise ValueError(f"kernel_width must be positive, got {kernel_width}")
     if num_features is not None and not (isinstance(num_features, (int, np.integer)) and num_features >= 1):
         raise ValueError(f"num_features must be a positive int or None, got {num_features!r}")
-    if batch_size is None:
-        batch_size = 64 if classifier.device.type == "cuda" else 16
-    elif not (isinstance(batch_size, (int, np.integer)) and batch_size >= 1):
+    if batch_size is not None and not (isinstance(batch_size, (int, np.integer)) and batch_size >= 1):
         raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
 
     picture = _one_picture(image)
-    segments = segment(picture, segmenter, **(segmenter_params or {}))
+    box = black_box(classifier, picture, labels)
+    if batch_size is None:
+        batch_size = 64 if box.device.type == "cuda" else 16
+    segments = segment(image, segmenter, **(segmenter_params or {}))
     hidden = hidden_picture(picture, segments, hide)
-    inputs, grid = _model_inputs(classifier, picture, hidden, segments)
+    shown, hidden_shown = box.prepare(picture), box.prepare(hidden)
     rng = np.random.RandomState(seed)
     num_superpixels = int(segments.max()) + 1
 
@@ -351,16 +361,16 @@ def lime(classifier: Classifier, image, target=None, num_samples=1000, segmenter
     rounds = [AUTO_ROUND] * (AUTO_MAX // AUTO_ROUND) if auto else [num_samples]
     bar = tqdm(total=AUTO_MAX if auto else num_samples, desc="LIME", unit="sample", disable=not progress)
     try:
-        with evaluating(classifier.model), torch.no_grad():
+        with box.running():
             for size in rounds:
                 # Draw the whole round at once, as lime does, so the samples match lime's.
                 rows = draw_samples(rng, size, num_superpixels, first=not done_rows)
                 for start in range(0, size, batch_size):
                     chunk = rows[start:start + batch_size]
-                    logits = classifier(inputs(chunk))
+                    probabilities = box(perturb(shown, hidden_shown, segments, chunk))
                     if not done_rows:  # the first row is the original picture
-                        target = int(resolve_targets(logits[:1], target)[0])
-                    done_predictions.append(logits.softmax(dim=-1)[:, target].double().cpu().numpy())
+                        target = int(resolve_targets(probabilities[:1], target)[0])
+                    done_predictions.append(probabilities[:, target].double().cpu().numpy())
                     done_rows.append(chunk)
                     bar.update(len(chunk))
                 if auto:
@@ -382,11 +392,11 @@ def lime(classifier: Classifier, image, target=None, num_samples=1000, segmenter
     if surrogate is None:
         surrogate = fit_surrogate(rows, predictions, sample_weights, num_features)
     return LimeExplanation(picture=picture, segments=segments, hidden=hidden, target=target,
-                           label=classifier.labels[target], weights=surrogate.weights,
+                           label=box.labels[target], weights=surrogate.weights,
                            intercept=surrogate.intercept, score=surrogate.score,
                            local_prediction=surrogate.local_prediction, samples=rows,
                            predictions=predictions, distances=distances,
-                           sample_weights=sample_weights, grid=grid)
+                           sample_weights=sample_weights, grid=box.grid)
 
 
 def _fit(done_rows, done_predictions, kernel_width, num_features) -> Surrogate:
@@ -395,22 +405,8 @@ def _fit(done_rows, done_predictions, kernel_width, num_features) -> Surrogate:
                          num_features)
 
 
-def _model_inputs(classifier: Classifier, picture, hidden, segments) -> tuple[Callable, tuple[int, int]]:
-    """A function from on/off rows to the classifier's input batch, equal to
-    ``classifier.preprocess`` of each perturbed picture, and the preprocessed grid."""
-    grid = tuple(classifier.preprocess(picture).shape[-2:])
-    mean, std, device = classifier.mean, classifier.std, classifier.device
-    if grid == tuple(picture.shape[-2:]):
-        # Nothing to resize: normalising works pixel by pixel, so normalise the two pictures
-        # once and pick each pixel from one of them: one pass over each batch instead of three.
-        picture, hidden = imaging.normalize(picture, mean, std), imaging.normalize(hidden, mean, std)
-        return (lambda rows: perturb(picture, hidden, segments, rows).to(device)), grid
-    return (lambda rows: imaging.normalize(imaging.resize(perturb(picture, hidden, segments, rows), grid),
-                                           mean, std).to(device)), grid
-
-
-def _one_picture(image) -> torch.Tensor:
-    picture = imaging.to_tensor(image)
+def _one_picture(image, dtype: torch.dtype | None = torch.float32) -> torch.Tensor:
+    picture = imaging.to_tensor(image, dtype)
     if picture.dim() == 4:
         if len(picture) != 1:
             raise ValueError(f"lime explains one picture at a time, got a batch of {len(picture)}: "

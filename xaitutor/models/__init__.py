@@ -56,19 +56,18 @@ def wrap(model: nn.Module, mean=IMAGENET_MEAN, std=IMAGENET_STD, labels=None,
         model: an ``nn.Module`` mapping ``N x 3 x H x W`` normalised pictures to logits.
         mean, std: its per-channel normalisation (ImageNet's by default).
         labels: class names (default: ImageNet's for 1000 outputs, else ``"class 0"``, ...).
-        cam_layer: the default Grad-CAM layer; by default the last ``nn.Conv2d``.
+        cam_layer: the default Grad-CAM layer; by default the last ``nn.Conv2d``. A model
+            without one is welcome too (LIME, saliency and guided backprop need no layer); then
+            Grad-CAM needs ``layer=`` at each call.
         input_size: the short side pictures are resized to (``None``: they keep their size).
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"wrap needs a torch nn.Module, got {type(model).__name__}")
     convs = [n for n, m in model.named_modules() if isinstance(m, nn.Conv2d)]
-    if cam_layer is None and not convs:
-        raise ValueError("the model has no nn.Conv2d layer: methods such as Grad-CAM need one; "
-                         "pass cam_layer= to name the layer to explain")
     if labels is None:
         labels = _default_labels(model)
     return Classifier(model, list(labels), tuple(mean), tuple(std), input_size=input_size,
-                      cam_layer=cam_layer or convs[-1], name=name or type(model).__name__)
+                      cam_layer=cam_layer or (convs[-1] if convs else None), name=name or type(model).__name__)
 
 
 def _default_labels(model: nn.Module) -> list[str]:

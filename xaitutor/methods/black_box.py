@@ -1,0 +1,143 @@
+"""A classifier seen from outside, as the model-agnostic methods see it: pictures in, probabilities
+out.
+
+LIME (and, in chapter 6, Kernel SHAP and RISE) explains a prediction from the classifier's answers
+alone, so it takes either an xaitutor ``Classifier`` or any plain function
+
+    f(pictures) -> probabilities
+
+where ``pictures`` is an ``N x 3 x H x W`` float32 CPU tensor in [0, 1] at the explained
+picture's own size and the result is ``N x C`` class probabilities (a tensor or a numpy array,
+each row summing to 1): a network behind its own preprocessing, a scikit-learn model's
+``predict_proba`` behind a reshaping, a web service. :func:`black_box` turns either into one
+:class:`BlackBox`, which these methods call on their mixed pictures.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager, nullcontext
+from typing import Callable
+
+import numpy as np
+import torch
+from torch import nn
+
+from .. import imaging
+from ..guard import evaluating
+from ..models.classifier import Classifier
+
+# How far a row of probabilities may sum from 1 (float32 softmax over 1000 classes: about 1e-6).
+SUM_TOLERANCE = 1e-3
+
+
+class BlackBox:
+    """A function from mixed pictures to ``N x C`` class probabilities, with what a method needs
+    around it.
+
+    The methods mix each sample pixel by pixel from a few pictures (the picture itself and what a
+    hidden part shows). :attr:`prepare` is the per-pixel affine part of the preprocessing (a
+    ``Classifier``'s normalisation when no resizing comes first, else nothing): affine steps
+    commute with mixing, so a method prepares the few source pictures once instead of every sample.
+
+    Attributes:
+        prepare: applied once to each source picture.
+        grid: ``(height, width)`` an explanation's map is painted on: what
+            ``classifier.preprocess`` gives for a ``Classifier``, the picture's own for a function.
+        labels: one name per class (for a function without ``labels=``, ``"class 0"``, ... once
+            its first answer tells how many).
+        device: where the samples are sent (a function gets CPU tensors).
+    """
+
+    def __init__(self, forward: Callable, prepare: Callable, grid, labels, module: nn.Module | None = None,
+                 device=torch.device("cpu")):
+        self._forward, self.prepare, self.grid = forward, prepare, tuple(grid)
+        self.labels, self.module, self.device = labels, module, device
+
+    def __call__(self, mixed: torch.Tensor) -> torch.Tensor:
+        """The ``N x C`` probabilities of a batch of mixed (prepared) pictures."""
+        probabilities = self._forward(mixed)
+        classes = probabilities.shape[1]
+        if self.labels is None:
+            self.labels = [f"class {i}" for i in range(classes)]
+        elif len(self.labels) != classes:
+            raise ValueError(f"got {len(self.labels)} labels for {classes} classes (the classifier gives "
+                             f"{classes} probabilities per picture): give one label per class")
+        return probabilities
+
+    @contextmanager
+    def running(self):
+        """Classify without autograd, a network in eval mode, given back as it came."""
+        with (evaluating(self.module) if self.module is not None else nullcontext()), torch.no_grad():
+            yield self
+
+
+def black_box(model, picture: torch.Tensor, labels=None) -> BlackBox:
+    """``model`` as a :class:`BlackBox` for explaining ``picture``.
+
+    Args:
+        model: a :class:`~xaitutor.Classifier`, or a function ``f(pictures) -> probabilities``
+            (see the module docstring for its contract).
+        picture: the ``3 x H x W`` picture in [0, 1] to be explained.
+        labels: the class names of a function (default ``"class 0"``, ``"class 1"``, ...); a
+            ``Classifier`` has its own.
+
+    Returns:
+        A :class:`BlackBox`; for a ``Classifier`` it computes exactly ``softmax(model(
+        classifier.preprocess(each picture)))``, batched.
+    """
+    if isinstance(model, Classifier):
+        if labels is not None:
+            raise ValueError("labels= names a function's classes; a Classifier has its own: "
+                             "xt.models.wrap(model, ..., labels=[...])")
+        return _classifier_box(model, picture)
+    if isinstance(model, nn.Module):
+        raise TypeError(f"got a bare nn.Module ({type(model).__name__}), which eats normalised pictures and "
+                        "gives logits: wrap it with xt.models.wrap(model, mean=..., std=...) so its preprocessing "
+                        "is known, or pass a function from pictures to probabilities")
+    if not callable(model):
+        raise TypeError(f"expected an xaitutor Classifier or a function from pictures to probabilities, "
+                        f"got {type(model).__name__}")
+    return BlackBox(lambda pictures: _probabilities(model(pictures), len(pictures)), lambda source: source,
+                    picture.shape[-2:], None if labels is None else list(labels))
+
+
+def _classifier_box(classifier: Classifier, picture: torch.Tensor) -> BlackBox:
+    grid = tuple(classifier.preprocess(picture).shape[-2:])
+    model, mean, std, device = classifier.model, classifier.mean, classifier.std, classifier.device
+    if grid == tuple(picture.shape[-2:]):
+        # Nothing to resize: normalising is the whole preprocessing and is affine per pixel, so
+        # the sources are normalised once and each batch needs one pass instead of three.
+        return BlackBox(lambda mixed: model(mixed.to(device)).softmax(dim=-1),
+                        lambda source: imaging.normalize(source, mean, std), grid, classifier.labels, model, device)
+    return BlackBox(lambda mixed: model(imaging.normalize(imaging.resize(mixed, grid), mean, std).to(device)).softmax(dim=-1),
+                    lambda source: source, grid, classifier.labels, model, device)
+
+
+def _probabilities(answer, n: int) -> torch.Tensor:
+    """A function's answer for ``n`` pictures as an ``n x C`` float tensor, or a clear error."""
+    if isinstance(answer, torch.Tensor):
+        answer = answer.detach().cpu()
+    else:
+        try:
+            answer = torch.as_tensor(np.asarray(answer))
+        except (TypeError, ValueError, RuntimeError):
+            raise TypeError(f"the function must return N x C probabilities (a tensor or an array), "
+                            f"got {type(answer).__name__}") from None
+    if not answer.is_floating_point():
+        raise TypeError(f"the function returned {answer.dtype} values, not probabilities: class indices? "
+                        "return every class's probability (predict_proba, not predict)")
+    if answer.dim() != 2 or len(answer) != n:
+        hint = " (one number per picture? return both columns [1 - p, p] of a binary classifier)" \
+            if answer.dim() == 1 else ""
+        raise ValueError(f"the function must return N x C probabilities, one row per picture: for {n} "
+                         f"pictures it returned shape {tuple(answer.shape)}{hint}")
+    if not torch.isfinite(answer).all():
+        raise ValueError("the function returned NaN or infinite values: it must return probabilities")
+    sums = answer.double().sum(dim=1)
+    if answer.min() < 0 or answer.max() > 1:
+        raise ValueError(f"the function returned values in [{answer.min():.3g}, {answer.max():.3g}], not "
+                         "probabilities in [0, 1]: logits? apply softmax (torch.softmax(logits, dim=1))")
+    if (sums - 1).abs().max() > SUM_TOLERANCE:
+        raise ValueError(f"each row of probabilities must sum to 1, got row sums from {sums.min():.3g} to "
+                         f"{sums.max():.3g}: scores of independent classes? give each class's probability "
+                         "(softmax over the classes)")
+    return answer
