@@ -11,6 +11,7 @@ from PIL import Image
 
 import xaitutor as xt
 from xaitutor.widgets import ClassPicker, FigureOutput, PhotoPicker
+from xaitutor.widgets.common import Cache
 
 
 def test_photo_picker_follows_the_dropdown_and_uploads():
@@ -49,3 +50,11 @@ def test_figure_output_replaces_its_figure():
         assert not plt.fignum_exists(fig.number), "a drawn figure is closed, not leaked"
         pngs.append(out.outputs[0]["data"]["image/png"])
     assert pngs[0] != pngs[1]
+
+
+def test_the_explorers_cache_keeps_only_its_newest_entries():
+    cache = Cache(size=2)
+    cache["a"], cache["b"] = 1, 2
+    cache["a"] = 3          # storing again makes an entry the newest
+    cache["c"] = 4
+    assert dict(cache) == {"a": 3, "c": 4}

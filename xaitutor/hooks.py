@@ -6,6 +6,7 @@ one ``with`` block only and are removed in ``finally``, even when the block rais
 """
 from __future__ import annotations
 
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -62,14 +63,24 @@ def capture(model: nn.Module, layers):
 
 
 def _recorder(recording: Recording, name: str):
+    # The gradient hook sits on `output` and `recording` holds `output`: if the hook held the
+    # recording, the two would keep each other alive through autograd's graph, where Python's
+    # garbage collector cannot see the cycle, and every call's graph would stay in memory
+    # (pytorch-grad-cam #88, #132, #483). So the hook reaches the recording through a weak reference.
+    recording = weakref.ref(recording)
+
+    def save_gradient(grad):
+        if (alive := recording()) is not None:
+            alive.gradients[name] = grad
+
     def hook(module, inputs, output):
         if not isinstance(output, torch.Tensor):
             raise TypeError(f"layer {name!r} returns {type(output).__name__}, not a tensor: "
                             "choose a layer whose output is a single tensor")
-        recording.activations[name] = output
+        recording().activations[name] = output
         if not output.requires_grad:
             return None
-        output.register_hook(lambda grad: recording.gradients.__setitem__(name, grad))
+        output.register_hook(save_gradient)
         return output.clone()
 
     return hook

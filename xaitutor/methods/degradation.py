@@ -54,7 +54,7 @@ class DegradationSeries:
 
 
 def degradation_series(classifier, image, kind: str = "noise", strengths=(0.0, 0.1, 0.2, 0.3, 0.4, 0.5),
-                       layer=None, seed: int = 0) -> DegradationSeries:
+                       layer=None, seed: int = 0, batch_size: int = 2) -> DegradationSeries:
     """Degrade ``image`` at each strength and explain the model's answers with Grad-CAM.
 
     Args:
@@ -62,34 +62,47 @@ def degradation_series(classifier, image, kind: str = "noise", strengths=(0.0, 0
         image: the photo, anything ``xt.imaging.to_tensor`` reads.
         kind: a key of ``xt.imaging.DEGRADATIONS``: ``"noise"`` (the noise's standard deviation,
             0 to 1), ``"brightness"`` (-1 black to 1 white), ``"contrast"`` (0 to 1, flat grey).
-        strengths: the strengths, one picture each (one batch).
+        strengths: the strengths, one picture each.
         layer: the Grad-CAM layer (default: the classifier's ``cam_layer``).
         seed: the noise's seed.
+        batch_size: pictures per forward pass. A batch's autograd graph stays in memory until
+            both its backward passes are done (about 120 MB per 224 x 336 picture on
+            efficientnet_lite0), so small batches bound the peak.
 
     Returns:
         A :class:`DegradationSeries`.
     """
     if kind not in DEGRADATIONS:
         raise ValueError(f"unknown degradation {kind!r}; known: {', '.join(DEGRADATIONS)}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
     degrade = DEGRADATIONS[kind]
     extra = {"seed": seed} if kind == "noise" else {}
     picture = to_tensor(image)
     pictures = torch.stack([degrade(picture, s, **extra) for s in strengths])
     module = classifier.model
     name, _ = resolve_layer(module, default_layer(classifier, layer))
-    x = as_batch(module, classifier.preprocess(torch.cat([picture[None], pictures])))
-    # one forward pass for the clean photo and every degraded one, then one backward to the layer
-    # per target: the class on top, and the class of the clean photo
+    original = classifier.top_classes(picture, k=1)[0][0]
+    chunks = [_explain(classifier, name, chunk, original) for chunk in pictures.split(batch_size)]
+    top, probabilities, top_cams, original_cams = (torch.cat(parts) for parts in zip(*chunks))
+    predictions = [(int(t), classifier.labels[t], float(p)) for t, p in zip(top, probabilities)]
+    return DegradationSeries(kind, list(strengths), pictures, predictions, original, top_cams, original_cams)
+
+
+def _explain(classifier, name: str, pictures: torch.Tensor, original: int):
+    """One forward pass for a batch of pictures, then one backward to the layer per target: the
+    class on top and the class of the clean photo. Returns the top classes, their probabilities
+    and the two batches of maps, on the CPU; nothing of the graph is kept."""
+    module = classifier.model
+    x = as_batch(module, classifier.preprocess(pictures))
     with evaluating(module), capture(module, name) as recording:
         logits = module(x)
         activations = layer_output(recording, name)
-        original = int(logits[0].argmax())
-        top = logits[1:].argmax(dim=-1)
+        top = logits.argmax(dim=-1)
         cams = []
-        for targets in (top, torch.full_like(top, original)):
-            score = logits[1:].gather(1, targets[:, None]).sum()
-            gradients = layer_gradient(score, activations, name, retain_graph=True)[1:]
-            cams.append(combine(activations[1:].detach(), gradients, x.shape[-2:])[2].cpu())
-    probabilities = logits[1:].detach().softmax(dim=-1)
-    predictions = [(int(t), classifier.labels[t], float(probabilities[i, t])) for i, t in enumerate(top)]
-    return DegradationSeries(kind, list(strengths), pictures, predictions, original, *cams)
+        for targets, retain in ((top, True), (torch.full_like(top, original), False)):
+            score = logits.gather(1, targets[:, None]).sum()
+            gradients = layer_gradient(score, activations, name, retain_graph=retain)
+            cams.append(combine(activations.detach(), gradients, x.shape[-2:])[2].cpu())
+    probabilities = logits.detach().softmax(dim=-1).gather(1, top[:, None])[:, 0]
+    return top.cpu(), probabilities.cpu(), *cams

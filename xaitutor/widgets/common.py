@@ -74,6 +74,21 @@ class ClassPicker(widgets.VBox):
             self.value = self.choices[key]
 
 
+class Cache(dict):
+    """A dict that keeps only its ``size`` newest entries: an explorer remembers its last few
+    results, so going back is instant, without growing with every click of a long session."""
+
+    def __init__(self, size: int = 8):
+        super().__init__()
+        self.size = size
+
+    def __setitem__(self, key, value):
+        self.pop(key, None)
+        super().__setitem__(key, value)
+        while len(self) > self.size:
+            del self[next(iter(self))]
+
+
 class FigureOutput(widgets.Output):
     """An output area showing one matplotlib figure, replaced at each :meth:`draw`.
 

@@ -10,7 +10,7 @@ from .. import imaging, models
 from ..methods import gradcam, guided_backprop, guided_gradcam, saliency
 from ..methods.guided_backprop import gradient_picture
 from ..methods.saliency import saliency_picture
-from .common import ClassPicker, FigureOutput, PhotoPicker
+from .common import Cache, ClassPicker, FigureOutput, PhotoPicker
 
 # name -> (method, whether it uses the layer)
 METHODS = {"Grad-CAM": (gradcam, True), "Guided backprop": (guided_backprop, False),
@@ -28,7 +28,7 @@ class GradCamExplorer(widgets.VBox):
     """Controls: photo (samples or an upload), layer, class (top-5 or a search), method, and the
     noise, brightness and contrast degradations (section 3.5). A change recomputes only what
     depends on it: a new picture re-predicts, a new class, layer or method recomputes one map
-    (kept in a cache while the picture stays), and a layer change under a method without a layer
+    (the last few are kept while the picture stays), and a layer change under a method without a layer
     draws nothing. ``.figure`` is the last figure drawn, ``.attribution`` the last map."""
 
     def __init__(self, classifier, photo: str = "chelsea"):
@@ -46,7 +46,7 @@ class GradCamExplorer(widgets.VBox):
         super().__init__([self.photo, widgets.HBox([self.noise, self.brightness, self.contrast]),
                           self.classes, widgets.HBox([self.method, self.layer]), self.output])
         self.figure, self.attribution, self._drawn = None, None, None
-        self._cache: dict = {}
+        self._cache = Cache()
         self._choosing = False
         self.photo.observe(lambda _: self._new_picture(keep_class=False), names="image")
         for slider_ in (self.noise, self.brightness, self.contrast):

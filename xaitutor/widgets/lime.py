@@ -8,7 +8,7 @@ from skimage.segmentation import mark_boundaries
 
 from .. import imaging, models
 from ..methods.lime import lime, segment
-from .common import ClassPicker, FigureOutput, PhotoPicker
+from .common import Cache, ClassPicker, FigureOutput, PhotoPicker
 
 # segmenter -> its main parameter: (name, default, min, max, step)
 PARAMETERS = {
@@ -31,7 +31,7 @@ class LimeExplorer(widgets.VBox):
     """Controls: photo, class, segmenter and its main parameter, hiding, number of samples (these
     need a new run: press *Explain*), and the number of superpixels shown and their sign (these
     only redraw). The photo is first resized to the model's input size, so LIME works on the
-    picture the model sees. Segmentations are cached per photo, explanations per setting.
+    picture the model sees. The segmentations and explanations of the last few settings are kept, per photo.
     ``.explanation`` is the last explanation, ``.figure`` the last figure drawn."""
 
     def __init__(self, classifier, photo: str = "chelsea", num_samples: int = 300):
@@ -53,8 +53,7 @@ class LimeExplorer(widgets.VBox):
                           widgets.HBox([self.hide, self.num_samples, self.run]),
                           widgets.HBox([self.k, self.evidence]), self.progress, self.output])
         self.explanation, self.figure, self._quiet = None, None, False
-        self._segments: dict = {}
-        self._explanations: dict = {}
+        self._segments, self._explanations = Cache(), Cache()
         self._set_parameter_range()
         self.photo.observe(lambda _: self._new_picture(), names="image")
         self.segmenter.observe(lambda _: (self._set_parameter_range(), self._draw()), names="value")

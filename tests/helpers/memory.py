@@ -1,0 +1,136 @@
+"""Repeated calls of every method and explorer on efficientnet_lite0, for the memory tests.
+
+``CALLS`` maps a name to a function ``setup(classifier) -> call``: the setup builds what the call
+needs once (inputs, an explorer), and ``call()`` does one explanation or one redraw, as a student
+clicking again would. Small pictures keep the tests quick; a leak of the graph still costs
+megabytes per call at this size.
+
+Run as a script, it measures the growth of this process's RSS per call for the named calls and
+prints one JSON line: ``python tests/helpers/memory.py gradcam saliency``.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+
+import torch
+
+import xaitutor as xt
+
+SIZE = (128, 192)  # the cat's 2:3, small
+
+
+def _batch(clf):
+    return clf.preprocess(xt.data.sample_image("chelsea"), size=SIZE)
+
+
+def _method(function, **kwargs):
+    def setup(clf):
+        x, classes = _batch(clf), itertools.cycle([None, 281, 285])
+        return lambda: function(clf, x, target=next(classes), **kwargs)
+    return setup
+
+
+def _degradation(clf):
+    cat = xt.imaging.resize(xt.imaging.to_tensor(xt.data.sample_image("chelsea")), SIZE)
+    kinds = itertools.cycle(["noise", "brightness", "contrast"])
+    return lambda: xt.methods.degradation_series(clf, cat, next(kinds), strengths=[0, 0.3, 0.6])
+
+
+def _lime(clf):
+    small, cat = _small(clf, 64), xt.data.sample_image("chelsea")
+    seeds = itertools.count()
+    return lambda: xt.lime(small, cat, num_samples=24, segmenter="slic", seed=next(seeds), progress=False,
+                           segmenter_params=dict(n_segments=12))
+
+
+def _visualize(clf):
+    classes = itertools.cycle([1, 254, 963])
+    return lambda: xt.visualize(clf, xt.objectives.class_logit(next(classes)), size=48, octaves=2, steps=2,
+                                progress=False)
+
+
+def _small(clf, size):
+    return xt.models.wrap(clf.model, mean=clf.mean, std=clf.std, labels=clf.labels, cam_layer=clf.cam_layer,
+                          input_size=size, name=clf.name)
+
+
+def _gradcam_explorer(clf):
+    explorer = xt.widgets.gradcam_explorer(_small(clf, SIZE[0]))
+    methods = itertools.cycle(explorer.method.options)
+    classes = itertools.cycle(explorer.classes.search.options[281:286])
+
+    def click():  # a new class for each method: every click computes a map
+        explorer.method.value = next(methods)
+        explorer.classes.search.value = next(classes)
+    return click
+
+
+def _gradcam_explorer_degrading(clf):
+    explorer = xt.widgets.gradcam_explorer(_small(clf, SIZE[0]))
+    noise = itertools.cycle([0.1, 0.2, 0.3])
+    return lambda: setattr(explorer.noise, "value", next(noise))
+
+
+def _lime_explorer(clf):
+    explorer = xt.widgets.lime_explorer(_small(clf, 64), num_samples=50)
+    settings = itertools.cycle([("slic", 10), ("slic", 15), ("felzenszwalb", 100), ("quickshift", 100)])
+
+    def click():
+        explorer.segmenter.value, explorer.parameter.value = next(settings)
+        explorer.explain()
+    return click
+
+
+def _featurevis_explorer(clf):
+    explorer = xt.widgets.featurevis_explorer(clf, size=48)
+    explorer.octaves.value, explorer.steps.value = 1, 3
+    return explorer.run
+
+
+CALLS = {
+    "gradcam": _method(xt.gradcam),
+    "gradcam_parts": _method(xt.gradcam, return_parts=True),
+    "guided_gradcam": _method(xt.guided_gradcam),
+    "guided_backprop": _method(xt.guided_backprop),
+    "saliency": _method(xt.saliency),
+    "degradation_series": _degradation,
+    "lime": _lime,
+    "visualize": _visualize,
+    "gradcam_explorer": _gradcam_explorer,
+    "gradcam_explorer_degrading": _gradcam_explorer_degrading,
+    "lime_explorer": _lime_explorer,
+    "featurevis_explorer": _featurevis_explorer,
+}
+
+
+def rss_growth(names, warmup: int = 4, calls: int = 16) -> dict[str, float]:
+    """MB of RSS this process gains per call of each named call, after ``warmup`` calls (caches,
+    allocator pools and lazily imported modules settle there)."""
+    import gc
+
+    import psutil
+
+    torch.manual_seed(0)
+    clf = xt.models.load("efficientnet_lite0")
+    process, growth = psutil.Process(), {}
+    for name in names:
+        call = CALLS[name](clf)
+        for _ in range(warmup):
+            call()
+        gc.collect()
+        before = process.memory_info().rss
+        for _ in range(calls):
+            call()
+        gc.collect()
+        growth[name] = (process.memory_info().rss - before) / calls / 2 ** 20
+    return growth
+
+
+if __name__ == "__main__":
+    import matplotlib
+
+    matplotlib.use("Agg")
+    torch.set_num_threads(1)
+    print(json.dumps(rss_growth(sys.argv[1:] or list(CALLS))))
