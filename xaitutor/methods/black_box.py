@@ -44,6 +44,7 @@ class BlackBox:
             ``classifier.preprocess`` gives for a ``Classifier``, the picture's own for a function.
         labels: one name per class (for a function without ``labels=``, ``"class 0"``, ... once
             its first answer tells how many).
+        module: the network held in eval mode by :meth:`running` (``None`` for a function).
         device: where the samples are sent (a function gets CPU tensors).
     """
 
@@ -108,8 +109,11 @@ def _classifier_box(classifier: Classifier, picture: torch.Tensor) -> BlackBox:
         # the sources are normalised once and each batch needs one pass instead of three.
         return BlackBox(lambda mixed: model(mixed.to(device)).softmax(dim=-1),
                         lambda source: imaging.normalize(source, mean, std), grid, classifier.labels, model, device)
-    return BlackBox(lambda mixed: model(imaging.normalize(imaging.resize(mixed, grid), mean, std).to(device)).softmax(dim=-1),
-                    lambda source: source, grid, classifier.labels, model, device)
+
+    def forward(mixed: torch.Tensor) -> torch.Tensor:
+        return model(imaging.normalize(imaging.resize(mixed, grid), mean, std).to(device)).softmax(dim=-1)
+
+    return BlackBox(forward, lambda source: source, grid, classifier.labels, model, device)
 
 
 def _probabilities(answer, n: int) -> torch.Tensor:
