@@ -62,3 +62,25 @@ def test_degradations_have_the_documented_end_points():
     with pytest.raises(ValueError, match=r"strength must lie in \[0, 1\]"):
         imaging.change_contrast(cat, 1.5)
     assert set(imaging.DEGRADATIONS) == {"noise", "brightness", "contrast"}
+
+
+@pytest.mark.parametrize("shape, kernel_size, sigma", [((2, 3, 50, 70), 11, 5.0), ((3, 40, 33), 7, 0.9),
+                                                       ((1, 1, 30, 30), 29, 8.0)])
+def test_gaussian_blur_gives_torchvisions_numbers(shape, kernel_size, sigma):
+    import torchvision.transforms.functional as TF
+
+    x = torch.rand(shape)
+    assert torch.equal(xt.imaging.gaussian_blur(x, kernel_size, sigma),
+                       TF.gaussian_blur(x, [kernel_size] * 2, [sigma] * 2))
+    flat = torch.full((3, 12, 12), 0.3)
+    torch.testing.assert_close(xt.imaging.gaussian_blur(flat, 5, 2.0), flat)
+    with pytest.raises(ValueError, match="odd kernel_size"):
+        xt.imaging.gaussian_blur(x, 4, 1.0)
+
+
+@pytest.mark.parametrize("h, w", [(256, 300), (255, 301), (224, 224)])
+def test_center_crop_cuts_where_torchvision_does(h, w):
+    import torchvision.transforms.functional as TF
+
+    x = torch.rand(2, 3, h, w)
+    assert torch.equal(xt.imaging.center_crop(x, 224), TF.center_crop(x, [224, 224]))

@@ -1,6 +1,8 @@
 """The course's models: the offline efficientnet_lite0, the essay's torchvision models from the
 cache (or a clear error offline), and wrap() for any classifier, with or without convolutions."""
 import os
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 
@@ -89,3 +91,22 @@ def test_wrap_a_model_without_convolutions_for_the_methods_that_need_none():
                 lambda: degradation_series(clf, picture, strengths=(0.1,))):
         with pytest.raises(ValueError, match=r"'Sequential' has no Grad-CAM layer.*no nn.Conv2d.*Pass layer="):
             cam()
+
+
+def test_the_essay_models_addresses_and_the_class_names_are_torchvisions():
+    from xaitutor.models.torchvision_models import ESSAY_MODELS
+
+    assert ESSAY_MODELS["resnet18"][0] == torchvision.models.ResNet18_Weights.IMAGENET1K_V1.url
+    assert ESSAY_MODELS["vgg16"][0] == torchvision.models.VGG16_Weights.IMAGENET1K_V1.url
+    assert xt.models.imagenet_labels() == torchvision.models.ResNet18_Weights.IMAGENET1K_V1.meta["categories"]
+
+
+def test_the_offline_model_does_not_import_torchvision():
+    """torchvision imports torch._dynamo: about 150 MB of a kernel with torch's CUDA wheel."""
+    code = ("import sys, xaitutor as xt\n"
+            "clf = xt.models.load('efficientnet_lite0')\n"
+            "x = clf.preprocess(xt.data.sample_image('chelsea'), crop=True)\n"
+            "xt.guided_gradcam(clf, x)\n"
+            "print(sorted(m for m in ('torchvision', 'torch._dynamo') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

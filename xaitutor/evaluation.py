@@ -28,7 +28,6 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 import torch.nn.functional as F
-import torchvision.transforms.functional as TF
 from tqdm.auto import tqdm
 
 from . import imaging
@@ -283,7 +282,7 @@ def _curves(kind, classifier, pictures, maps, target, steps, batch_size, progres
     if kind == "deletion":
         start, end = pixels, torch.zeros_like(pixels)
     else:
-        start, end = TF.gaussian_blur(pixels, kernel_size=11, sigma=5.0), pixels
+        start, end = imaging.gaussian_blur(pixels, kernel_size=11, sigma=5.0), pixels
 
     # Every (picture, step) pair is one perturbed picture to classify; batch them all.
     pairs = torch.cartesian_prod(torch.arange(n), torch.arange(steps + 1)).to(pixels.device)

@@ -88,6 +88,32 @@ def resize(x: torch.Tensor, size) -> torch.Tensor:
     return out if x.dim() == 4 else out[0]
 
 
+def center_crop(x: torch.Tensor, side: int) -> torch.Tensor:
+    """The central ``side x side`` square of a ``3 x H x W`` or ``N x 3 x H x W`` picture (as
+    torchvision's ``center_crop``: where the margins cannot be equal, the larger is at the bottom
+    and the right)."""
+    h, w = x.shape[-2:]
+    top, left = int(round((h - side) / 2)), int(round((w - side) / 2))
+    return x[..., top:top + side, left:left + side]
+
+
+def gaussian_blur(x: torch.Tensor, kernel_size: int, sigma: float) -> torch.Tensor:
+    """Blur a ``3 x H x W`` or ``N x C x H x W`` tensor with a ``kernel_size`` x ``kernel_size``
+    Gaussian of standard deviation ``sigma`` pixels, each channel on its own; the borders are
+    mirrored, so a flat picture stays flat (the same numbers as torchvision's ``gaussian_blur``)."""
+    if kernel_size % 2 != 1 or kernel_size < 1 or not sigma > 0:
+        raise ValueError(f"the blur needs an odd kernel_size >= 1 and sigma > 0, got {kernel_size} and {sigma}")
+    half = (kernel_size - 1) / 2
+    bell = torch.exp(-0.5 * (torch.linspace(-half, half, kernel_size, dtype=x.dtype, device=x.device) / sigma) ** 2)
+    bell = bell / bell.sum()
+    batch = x if x.dim() == 4 else x[None]
+    channels = batch.shape[1]
+    kernel = (bell[:, None] @ bell[None, :]).expand(channels, 1, kernel_size, kernel_size)
+    pad = kernel_size // 2
+    blurred = F.conv2d(F.pad(batch, [pad] * 4, mode="reflect"), kernel, groups=channels)
+    return blurred if x.dim() == 4 else blurred[0]
+
+
 def normalize(x: torch.Tensor, mean, std) -> torch.Tensor:
     """``(x - mean) / std`` per channel: pixel space -> model input."""
     mean, std = _channels(mean, x), _channels(std, x)

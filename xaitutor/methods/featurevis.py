@@ -32,7 +32,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-import torchvision.transforms.functional as TF
 from tqdm.auto import tqdm
 
 from .. import imaging
@@ -137,7 +136,7 @@ def visualize(model: Classifier, objective, init="random", size: int = 224, octa
                 pixels = imaging.resize(pixels, shape)  # carry the picture up to the next octave
                 for _ in range(steps):
                     if blur and (len(history) + 1) % blur_every == 0:  # before the step, as program 4.4
-                        pixels = TF.gaussian_blur(pixels, [blur_kernel] * 2, [blur] * 2)
+                        pixels = imaging.gaussian_blur(pixels, blur_kernel, blur)
                     pixels, values = _ascent_step(model, rec, objectives, pixels, scale, lr,
                                                   normalize_grad, jitter, generators)
                     history.append(values)

@@ -107,10 +107,8 @@ def hidden_picture(picture: torch.Tensor, segments: torch.Tensor, hide="mean") -
         means = (sums / torch.bincount(flat)[:, None]).float()
         return means[segments].permute(2, 0, 1).contiguous()
     if isinstance(hide, str) and hide == "blur":
-        import torchvision.transforms.functional as TF
-
         sigma = min(picture.shape[-2:]) / 20
-        return TF.gaussian_blur(picture, kernel_size=2 * int(3 * sigma) + 1, sigma=sigma)
+        return imaging.gaussian_blur(picture, kernel_size=2 * int(3 * sigma) + 1, sigma=sigma)
     colour = torch.as_tensor(hide, dtype=torch.float32) if not isinstance(hide, str) else None
     if colour is None or colour.numel() not in (1, 3) or not (0 <= colour.min() and colour.max() <= 1):
         raise ValueError(f"hide={hide!r} is not understood: use one of {', '.join(HIDES)}")

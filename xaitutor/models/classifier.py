@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import torch
-import torchvision.transforms.functional as TF
 from torch import nn
 
 from .. import imaging
@@ -88,7 +87,7 @@ class Classifier:
             return x
         if crop:
             short = side if isinstance(side, int) else min(side)
-            return TF.center_crop(imaging.resize(x, round(short * 256 / 224)), [short, short])
+            return imaging.center_crop(imaging.resize(x, round(short * 256 / 224)), short)
         if square and isinstance(side, int):
             side = (side, side)
         return imaging.resize(x, side)

@@ -3,6 +3,12 @@
 The weights are read from torch's cache (``$TORCH_HOME/hub/checkpoints``, by default
 ``~/.cache/torch/hub/checkpoints``) and downloaded into it once where a network exists
 (``python -m xaitutor download resnet18 vgg16``). Nothing here fails silently offline.
+
+torchvision itself is imported only to build these models: importing it also imports
+``torch._dynamo``, about 150 MB of a kernel's memory with torch's default (CUDA) wheel, which a
+chapter on the offline ``efficientnet_lite0`` does not need. So the weights' addresses and the
+ImageNet class names (``imagenet_classes.txt``, the list of torchvision's weights metadata) are
+kept here; a test checks them against torchvision's.
 """
 from __future__ import annotations
 
@@ -12,29 +18,30 @@ import shutil
 import tempfile
 import urllib.request
 
+from importlib import resources
+
 import torch
-import torchvision
 from tqdm.auto import tqdm
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 
-# name -> (the torchvision weights enum, the default Grad-CAM layer)
+# name -> (torchvision's IMAGENET1K_V1 weights file, the default Grad-CAM layer)
 ESSAY_MODELS = {
-    "resnet18": (torchvision.models.ResNet18_Weights.IMAGENET1K_V1, "layer4"),
-    "vgg16": (torchvision.models.VGG16_Weights.IMAGENET1K_V1, "features.29"),  # the last ReLU, 14 x 14
+    "resnet18": ("https://download.pytorch.org/models/resnet18-f37072fd.pth", "layer4"),
+    "vgg16": ("https://download.pytorch.org/models/vgg16-397923af.pth", "features.29"),  # the last ReLU, 14 x 14
 }
 
 
 def imagenet_labels() -> list[str]:
-    """The 1000 ImageNet class names, from torchvision's weights metadata (no network)."""
-    return list(torchvision.models.ResNet18_Weights.IMAGENET1K_V1.meta["categories"])
+    """The 1000 ImageNet class names, as torchvision's weights metadata names them (no network)."""
+    return resources.files(__package__).joinpath("imagenet_classes.txt").read_text(encoding="utf-8").splitlines()
 
 
 def weights_path(name: str) -> str:
     """Where torch's cache keeps the weights file of ``name``."""
-    weights, _ = ESSAY_MODELS[name]
-    return os.path.join(torch.hub.get_dir(), "checkpoints", os.path.basename(weights.url))
+    url, _ = ESSAY_MODELS[name]
+    return os.path.join(torch.hub.get_dir(), "checkpoints", os.path.basename(url))
 
 
 def download(name: str, progress: bool = True) -> str:
@@ -44,7 +51,7 @@ def download(name: str, progress: bool = True) -> str:
     path = weights_path(name)
     if os.path.exists(path):
         return path
-    url = ESSAY_MODELS[name][0].url
+    url = ESSAY_MODELS[name][0]
     try:
         response = urllib.request.urlopen(url, timeout=30)
     except OSError as error:
@@ -74,7 +81,13 @@ def download(name: str, progress: bool = True) -> str:
 
 def build(name: str) -> tuple[torch.nn.Module, str]:
     """The torchvision model ``name`` with its ImageNet weights, and its default Grad-CAM layer."""
-    weights, cam_layer = ESSAY_MODELS[name]
-    model = getattr(torchvision.models, name)(weights=None)
-    model.load_state_dict(torch.load(download(name), map_location="cpu", weights_only=True))
+    import torchvision
+
+    _, cam_layer = ESSAY_MODELS[name]
+    path = download(name)
+    # One copy of the weights in memory, not two (vgg16's are 528 MB, a quarter of Binder's 2 GB):
+    # the module is built without storage and takes the tensors of the memory-mapped file.
+    with torch.device("meta"):
+        model = getattr(torchvision.models, name)(weights=None)
+    model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True, mmap=True), assign=True)
     return model, cam_layer
