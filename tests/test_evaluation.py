@@ -265,3 +265,21 @@ def test_randomisation_reinitialises_a_whole_block(shapes6):
     broken = Classifier(manual, clf.labels, MEAN, STD, input_size=64, cam_layer=CAM_LAYER)
     assert torch.allclose(check.maps[2], ev.explain(xt.gradcam, broken, shapes6.images[:2], target=targets))
     assert not torch.allclose(check.maps[2], check.maps[0])
+
+
+def test_curves_classify_in_batches_that_bound_the_memory():
+    """By default a batch holds eight 224 x 224 pictures' worth of pixels, however many steps."""
+    seen = []
+
+    class Counting(nn.Module):
+        def forward(self, x):
+            seen.append(len(x))
+            return x.mean(dim=(2, 3))
+
+    clf = Classifier(Counting(), ["r", "g", "b"], (0, 0, 0), (1, 1, 1), input_size=None)
+    pictures = torch.rand(2, 3, 224, 224)
+    ev.deletion(clf, pictures, torch.rand(2, 1, 224, 224), steps=15, progress=False)
+    assert seen == [2, 8, 8, 8, 8]  # the first call finds the targets, then 32 perturbed pictures
+    seen.clear()
+    ev.insertion(clf, torch.rand(2, 3, 64, 64), torch.rand(2, 1, 64, 64), steps=15, progress=False)
+    assert seen[1:] == [32]

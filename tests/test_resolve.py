@@ -62,3 +62,16 @@ def test_models_and_default_layers():
     built_without = xt.Classifier(nn.Sequential(nn.Conv2d(3, 2, 3)), ["a", "b"], (0, 0, 0), (1, 1, 1))
     with pytest.raises(ValueError, match="built without a cam_layer. Pass layer="):
         default_layer(built_without, None)
+
+
+def test_the_default_batch_holds_eight_224_pictures_on_a_cpu():
+    from xaitutor.resolve import resolve_batch_size
+
+    assert resolve_batch_size(None, (224, 224), "cpu") == 8
+    assert resolve_batch_size(None, (64, 64), "cpu") == 98
+    assert resolve_batch_size(None, (224, 224), "cuda") == 64
+    assert resolve_batch_size(None, (2000, 3000), "cpu") == 1
+    assert resolve_batch_size(5, (224, 224), "cpu") == 5
+    for bad in (0, -1, 2.0, True, "8"):
+        with pytest.raises(ValueError, match="batch_size must be a positive int"):
+            resolve_batch_size(bad, (224, 224), "cpu")

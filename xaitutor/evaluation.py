@@ -32,7 +32,7 @@ from tqdm.auto import tqdm
 
 from . import imaging
 from .guard import evaluating
-from .resolve import resolve_layer, resolve_targets
+from .resolve import resolve_batch_size, resolve_layer, resolve_targets
 
 
 # --- Maps from any method ---------------------------------------------------------------------
@@ -234,7 +234,7 @@ class Curves:
 
 
 def deletion(classifier, pictures, maps: torch.Tensor, target=None, steps: int = 32,
-             batch_size: int = 64, progress: bool = True) -> Curves:
+             batch_size: int | None = None, progress: bool = True) -> Curves:
     """Delete pixels in the order of ``maps``, most important first, and track the probability
     of the class (Petsiuk et al. 2018, RISE, https://arxiv.org/abs/1806.07421, sec. 4.1).
 
@@ -249,14 +249,15 @@ def deletion(classifier, pictures, maps: torch.Tensor, target=None, steps: int =
             classifier's input grid if needed. Ties keep the pixels' reading order.
         target: the class to track: ``None`` for each picture's top class, an int, or a list.
         steps: how many equal shares of the pixels are deleted, one after the other.
-        batch_size: perturbed pictures per forward pass.
+        batch_size: perturbed pictures per forward pass (``None``: as many as keep the memory
+            bounded, eight 224 x 224 pictures on a CPU).
         progress: show a progress bar; Ctrl-C returns the curves so far (NaN beyond).
     """
     return _curves("deletion", classifier, pictures, maps, target, steps, batch_size, progress)
 
 
 def insertion(classifier, pictures, maps: torch.Tensor, target=None, steps: int = 32,
-              batch_size: int = 64, progress: bool = True) -> Curves:
+              batch_size: int | None = None, progress: bool = True) -> Curves:
     """Reveal pixels in the order of ``maps`` onto a blurred copy of the picture and track the
     probability of the class (Petsiuk et al. 2018, RISE, https://arxiv.org/abs/1806.07421).
 
@@ -274,6 +275,7 @@ def _curves(kind, classifier, pictures, maps, target, steps, batch_size, progres
     pixels = pictures_batch(classifier, pictures)
     targets = predicted_targets(classifier, pixels, target)
     n, (h, w) = len(pixels), pixels.shape[-2:]
+    batch_size = resolve_batch_size(batch_size, (h, w), pixels.device)
     maps = _one_channel(maps, n, (h, w)).to(pixels.device)
     # rank[i, p]: the place of pixel p in picture i's order, 0 for the pixel the map ranks first.
     order = maps.flatten(1).argsort(dim=1, descending=True, stable=True)

@@ -88,3 +88,20 @@ def _class_index(t, num_classes: int) -> int:
     if not 0 <= t < num_classes:
         raise ValueError(f"target {t} is not a class index of this model (0 to {num_classes - 1})")
     return t
+
+
+# A default batch holds this many pixels: eight 224 x 224 pictures, about 150 MB of
+# efficientnet_lite0's activations without gradients, and on a CPU as fast per picture as more.
+BATCH_PIXELS = 8 * 224 * 224
+
+
+def resolve_batch_size(batch_size, size, device) -> int:
+    """Pictures per forward pass: ``batch_size`` checked to be a positive int, or by default as
+    many ``size = (H, W)`` pictures as hold ``BATCH_PIXELS`` pixels (eight times more on a GPU), so
+    that a method's peak memory does not grow with the number of samples it classifies."""
+    if batch_size is None:
+        budget = BATCH_PIXELS * (8 if torch.device(device).type == "cuda" else 1)
+        return max(1, budget // (size[0] * size[1]))
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive int or None (chosen by the picture size), got {batch_size!r}")
+    return batch_size
