@@ -10,6 +10,8 @@ prints one JSON line: ``python tests/helpers/memory.py gradcam saliency``.
 """
 from __future__ import annotations
 
+import ctypes
+import gc
 import itertools
 import json
 import sys
@@ -105,27 +107,38 @@ CALLS = {
 }
 
 
-def rss_growth(names, warmup: int = 4, calls: int = 16) -> dict[str, float]:
+def rss_growth(names, warmup: int = 8, calls: int = 16) -> dict[str, float]:
     """MB of RSS this process gains per call of each named call, after ``warmup`` calls (caches,
     allocator pools and lazily imported modules settle there)."""
-    import gc
-
     import psutil
 
     torch.manual_seed(0)
     clf = xt.models.load("efficientnet_lite0")
     process, growth = psutil.Process(), {}
+
+    def rss():
+        gc.collect()
+        trim()  # hand freed heap back to the system, so that RSS counts what is alive
+        return process.memory_info().rss
+
     for name in names:
         call = CALLS[name](clf)
         for _ in range(warmup):
             call()
-        gc.collect()
-        before = process.memory_info().rss
+        before = rss()
         for _ in range(calls):
             call()
-        gc.collect()
-        growth[name] = (process.memory_info().rss - before) / calls / 2 ** 20
+        growth[name] = (rss() - before) / calls / 2 ** 20
     return growth
+
+
+def trim():
+    """glibc's ``malloc_trim``: return the free memory at the top of the heap and in its free
+    pages to the system (nothing elsewhere)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except OSError:
+        pass
 
 
 if __name__ == "__main__":
