@@ -247,6 +247,17 @@ def test_a_function_gets_cpu_batches_of_pictures_at_their_own_size(picture):
     assert exp.grid == (H, W) and exp.map().shape == (1, 1, H, W)
 
 
+def test_by_default_a_batch_holds_eight_224_pictures_whatever_the_number_of_samples():
+    seen = []
+
+    def probabilities(pictures):
+        seen.append(len(pictures))
+        return torch.full((len(pictures), 2), 0.5)
+
+    xt.lime(probabilities, torch.rand(3, 224, 224), num_samples=20, segmenter="slic", progress=False)
+    assert seen == [8, 8, 4]
+
+
 def test_exercises_say_what_is_wrong():
     squared = lambda rows, width=0.25: np.exp(-cosine_distance(rows) ** 2 / width ** 2)
     assert "square root" in str(xt.exercises.check("lime.sample_weights", squared))

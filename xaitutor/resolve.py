@@ -4,6 +4,7 @@ their messages are the same everywhere."""
 from __future__ import annotations
 
 import difflib
+import numbers
 import operator
 
 import torch
@@ -102,6 +103,6 @@ def resolve_batch_size(batch_size, size, device) -> int:
     if batch_size is None:
         budget = BATCH_PIXELS * (8 if torch.device(device).type == "cuda" else 1)
         return max(1, budget // (size[0] * size[1]))
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive int or None (chosen by the picture size), got {batch_size!r}")
-    return batch_size
+    return int(batch_size)

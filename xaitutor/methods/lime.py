@@ -33,7 +33,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from .. import imaging
-from ..resolve import resolve_targets
+from ..resolve import resolve_batch_size, resolve_targets
 from .black_box import black_box
 
 # Each segmenter's defaults: lime's for quickshift; for slic and felzenszwalb, values that cut a
@@ -326,7 +326,8 @@ def lime(classifier, image, target=None, num_samples=1000, segmenter="quickshift
         hide: what a switched-off superpixel shows, see :func:`hidden_picture`.
         kernel_width: the width of the proximity kernel on the cosine distance.
         num_features: at most this many superpixels get a non-zero weight (``None``: all).
-        batch_size: pictures per forward pass or function call (``None``: 16 on a CPU, 64 on a GPU).
+        batch_size: pictures per forward pass or function call (``None``: as many as keep the
+            memory bounded, eight 224 x 224 pictures on a CPU, sixteen 128 x 192 ones).
         seed: seeds the samples: the same seed gives the same explanation.
         progress: show a progress bar. Ctrl-C stops early and explains from the samples so far.
         labels: a function's class names (default ``"class 0"``, ...); a Classifier has its own.
@@ -342,13 +343,9 @@ def lime(classifier, image, target=None, num_samples=1000, segmenter="quickshift
         raise ValueError(f"kernel_width must be positive, got {kernel_width}")
     if num_features is not None and not (isinstance(num_features, (int, np.integer)) and num_features >= 1):
         raise ValueError(f"num_features must be a positive int or None, got {num_features!r}")
-    if batch_size is not None and not (isinstance(batch_size, (int, np.integer)) and batch_size >= 1):
-        raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
-
     picture = _one_picture(image)
     box = black_box(classifier, picture, labels)
-    if batch_size is None:
-        batch_size = 64 if box.device.type == "cuda" else 16
+    batch_size = resolve_batch_size(batch_size, box.grid, box.device)
     segments = segment(image, segmenter, **(segmenter_params or {}))
     hidden = hidden_picture(picture, segments, hide)
     shown, hidden_shown = box.prepare(picture), box.prepare(hidden)
