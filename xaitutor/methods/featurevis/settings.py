@@ -8,11 +8,12 @@ import torch.nn.functional as F
 from ... import imaging
 from ...resolve import resolve_batch_size
 from .objective import Objective
+from .transforms import STANDARD
 
 # The essay's recipe (section 4.1, programs 4.4 and 4.5) and lucid's, as keyword arguments.
 RECIPES = {
     "essay": dict(param="pixel", transforms=[], octaves=4, octave_scale=1.4, steps=30, lr=0.04, blur=0.9),
-    "lucid": dict(param="fourier", octaves=1, steps=128, lr=0.05, blur=None),
+    "lucid": dict(param="fourier", transforms=STANDARD, octaves=1, steps=128, lr=0.05, blur=None),
 }
 # A backward pass holds every activation of the forward: a batch of one 224 x 224 picture on a
 # CPU keeps efficientnet_lite0's visualization at about 0.2 GB.
