@@ -27,8 +27,8 @@ normalisation before every forward pass, so one recipe fits every model.
 from . import transforms
 from .images import FourierImage, PixelImage, normalized_gradient
 from .loop import visualize
-from .result import Visualization
+from .result import Visualization, probabilities
 from .settings import RECIPES, octave_shapes
 
-__all__ = ["visualize", "Visualization", "RECIPES", "transforms", "PixelImage", "FourierImage",
+__all__ = ["visualize", "Visualization", "probabilities", "RECIPES", "transforms", "PixelImage", "FourierImage",
            "normalized_gradient", "octave_shapes"]

@@ -41,16 +41,9 @@ class Visualization:
         return Image.fromarray((images[i] * 255).round().astype(np.uint8))
 
     def probabilities(self, classifier, classes) -> list[float]:
-        """The probability ``classifier`` gives class ``classes[i]`` on picture ``i``, each picture
-        resized to the classifier's own ``input_size`` (240 for efficientnet_lite1): a second
-        model's opinion, or the model's own (then the picture is its size already)."""
-        classes = [classes] if isinstance(classes, int) else list(classes)
-        pictures = self.pictures
-        if len(classes) != len(pictures):
-            raise ValueError(f"give one class per picture: {len(pictures)} pictures, {len(classes)} classes")
-        with torch.no_grad():
-            probs = classifier(classifier.preprocess(pictures)).softmax(dim=-1)
-        return [float(probs[i, c]) for i, c in enumerate(classes)]
+        """The probability ``classifier`` gives class ``classes[i]`` on picture ``i``
+        (:func:`probabilities`)."""
+        return probabilities(classifier, self.pictures, classes)
 
     def plot_history(self, ax=None, steps_per_octave: int | None = None):
         """The objective against the step, one line per image; dashed lines mark new octaves.
@@ -70,6 +63,30 @@ class Visualization:
         if len(curves) <= 6:
             ax.legend(fontsize="small")
         return fig
+
+
+def probabilities(classifier, pictures, classes) -> list[float]:
+    """The probability ``classifier`` gives class ``classes[i]`` on picture ``i``, each picture
+    resized to the classifier's own ``input_size`` (240 for efficientnet_lite1): a second model's
+    opinion, or the model's own.
+
+    Args:
+        pictures: ``N x 3 x H x W`` tensor or ``N x H x W x 3`` array in [0, 1] (one picture too),
+            or a list of ``H x W x 3`` arrays (``gallery.load``'s).
+        classes: one class index per picture (one int for one picture).
+    """
+    if isinstance(pictures, (list, tuple)):
+        pictures = np.stack(pictures)
+    if isinstance(pictures, np.ndarray):
+        pictures = torch.from_numpy(np.ascontiguousarray(pictures))
+        pictures = pictures.permute(2, 0, 1) if pictures.dim() == 3 else pictures.permute(0, 3, 1, 2)
+    pictures = pictures if pictures.dim() == 4 else pictures[None]
+    classes = [classes] if isinstance(classes, int) else list(classes)
+    if len(classes) != len(pictures):
+        raise ValueError(f"give one class per picture: {len(pictures)} pictures, {len(classes)} classes")
+    with torch.no_grad():
+        probs = classifier(classifier.preprocess(pictures)).softmax(dim=-1)
+    return [float(probs[i, c]) for i, c in enumerate(classes)]
 
 
 def collect(runs: list[tuple[torch.Tensor, np.ndarray]], names: list[str], model) -> Visualization:
