@@ -89,11 +89,10 @@ class FeatureVisExplorer(widgets.VBox):
         return objectives.layer(layer)
 
     def transforms(self) -> list:
-        """The transformations the checkboxes describe, in lucid's order."""
-        shift = self.jitter.value  # lucid's: pad 12, jitter 8 first, jitter 4 last
-        return ([transforms.pad(12), transforms.jitter(8)] if shift else []) + \
-            ([transforms.scale()] if self.scale.value else []) + \
-            ([transforms.rotate()] if self.rotate.value else []) + ([transforms.jitter(4)] if shift else [])
+        """The transformations the checkboxes describe, in lucid's order (pad 12, jitter 8, scale,
+        rotate, jitter 4)."""
+        wanted = [self.jitter.value] * 2 + [self.scale.value, self.rotate.value, self.jitter.value]
+        return [t for t, on in zip(transforms.STANDARD, wanted) if on]
 
     def run(self) -> None:
         """Optimise with the current settings, refreshing the picture as it goes."""

@@ -74,7 +74,7 @@ def visualize(model: Classifier, objective, init="random", param: str = "fourier
     batches = settings.batches(objectives, batch_size, shapes[-1], model.device)
     layers = list(dict.fromkeys(name for o in objectives for name in o.layers))
     bar = tqdm(total=len(seeds) * octaves * steps, desc="feature visualization", disable=not progress, leave=False)
-    runs, done = [], 0
+    done_runs, run, done = [], None, 0   # keep only each finished batch's pictures and history
     with evaluating(model.model), capture(model.model, layers) as rec:
         for p in model.model.parameters():  # no weight gradients needed: a faster backward
             p.requires_grad_(False)         # (evaluating restores the flags)
@@ -83,8 +83,7 @@ def visualize(model: Classifier, objective, init="random", param: str = "fourier
                 generators = [torch.Generator().manual_seed(seeds[i]) for i in batch]
                 start = photos[batch] if photos is not None else None
                 run = Run(model, rec, [objectives[i] for i in batch], generators, transform)
-                runs.append(run)
-                for octave, shape in enumerate(shapes):
+                for shape in shapes:
                     run.begin_octave(PARAMETERISATIONS[param], shape, lr, start, shape[0] / shapes[-1][0])
                     for step in range(steps):
                         if blur and (step + 1) % blur_every == 0:  # before the step, as program 4.4
@@ -94,9 +93,11 @@ def visualize(model: Classifier, objective, init="random", param: str = "fourier
                         bar.update()
                         if callback is not None:
                             callback(done, bar.total, run.pixels())
-        except KeyboardInterrupt:
-            pass  # return what we have
+                done_runs.append(run.result())
+                run = None
+        except KeyboardInterrupt:  # return what we have
+            if run is not None and run.image is not None:
+                done_runs.append(run.result())
         finally:
             bar.close()
-    return collect([(run.pixels(), run.history()) for run in runs if run.image is not None],
-                   settings.names(objectives, seeds), model)
+    return collect(done_runs, settings.names(objectives, seeds), model)

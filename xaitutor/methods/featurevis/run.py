@@ -44,8 +44,10 @@ class Run:
         with torch.no_grad():
             return self.image.pixels().detach()
 
-    def history(self) -> np.ndarray:
-        return torch.stack(self.values, dim=1).numpy() if self.values else np.zeros((len(self.generators), 0))
+    def result(self) -> tuple[torch.Tensor, np.ndarray]:
+        """The pictures (``n x 3 x H x W``, on the CPU) and the history (``n x steps``)."""
+        history = torch.stack(self.values, dim=1).numpy() if self.values else np.zeros((len(self.generators), 0))
+        return self.pixels().cpu(), history
 
 
 def ascent_gradient(model, rec, image, objectives, transform, generators, scale):

@@ -11,8 +11,12 @@ Each transformation is a :class:`Transform`, called as ``t(x, generators)`` on a
 batch with one seeded ``torch.Generator`` per image, so that each image draws its own random
 numbers: a batch gives the same pictures as its images one by one.
 
->>> STANDARD    # lucid's standard_transforms
+>>> STANDARD    # lucid's standard_transforms, the same values
 [pad(12), jitter(8), scale(0.9 to 1.1), rotate(-10 to 10 degrees), jitter(4)]
+
+(Lucid's ``random_scale`` resizes the picture; here the zoom keeps its size, and a zoom and a
+rotation in a row resample the picture once, so the model always receives ``size + 12`` pixels:
+236 for a 224 picture.)
 """
 from __future__ import annotations
 
