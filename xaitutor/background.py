@@ -24,6 +24,7 @@ from torch import nn
 
 from .guard import evaluating
 from .imaging import to_tensor
+from .methods.driver import gradient
 
 # ----------------------------------------------------------------------------------------------
 # 1.2 Gradient descent
@@ -69,7 +70,7 @@ def gradient_descent(f: Callable[[torch.Tensor], torch.Tensor], x0, lr: float, s
         value = f(leaf)
         if value.numel() != 1:
             raise ValueError(f"f must return one number (a scalar tensor), got shape {tuple(value.shape)}")
-        (grad,) = torch.autograd.grad(value, leaf)
+        grad = gradient(value, leaf, unused="x: f must compute its value from x")
         x = x - lr * grad
         path.append(x)
         if not torch.isfinite(x).all() or x.abs().max() > blow_up:
@@ -357,7 +358,7 @@ def train_mlp(X, y, hidden: int = 4, lr: float = 2.0, steps: int = 2000, seed: i
     losses = []
     for _ in range(steps):
         loss = nn.functional.binary_cross_entropy_with_logits(model(X)[:, 0], y)
-        grads = torch.autograd.grad(loss, params)  # backpropagation, done by autograd
+        grads = gradient(loss, params)  # backpropagation, done by autograd
         with torch.no_grad():
             for p, g in zip(params, grads):
                 p -= lr * g
@@ -581,7 +582,7 @@ def receptive_field(model: nn.Module, input_size: int = 15, channels: int = 1, s
         out = model(x)
         if out.dim() != 4:
             raise ValueError(f"the model must return a 1 x C x H x W map, got shape {tuple(out.shape)}")
-        (grad,) = torch.autograd.grad(out[0, :, out.shape[2] // 2, out.shape[3] // 2].sum(), x)
+        grad = gradient(out[0, :, out.shape[2] // 2, out.shape[3] // 2].sum(), x)
     grad = grad[0].abs().sum(0)
     rows, cols = torch.nonzero(grad, as_tuple=True)
     if len(rows) == 0:

@@ -32,6 +32,7 @@ from tqdm.auto import tqdm
 
 from . import imaging
 from .guard import evaluating
+from .methods.driver import target_scores
 from .resolve import resolve_batch_size, resolve_layer, resolve_targets
 
 
@@ -296,7 +297,7 @@ def _curves(kind, classifier, pictures, maps, target, steps, batch_size, progres
                 changed = (rank[i] < counts[k, None]).view(-1, 1, h, w)
                 batch = torch.where(changed, end[i], start[i])
                 logits = classifier(imaging.normalize(batch, classifier.mean, classifier.std))
-                probabilities[i, k] = logits.softmax(dim=-1).gather(1, targets[i, None])[:, 0]
+                probabilities[i, k] = target_scores(logits.softmax(dim=-1), targets[i])
                 bar.update(len(i))
         except KeyboardInterrupt:
             warnings.warn(f"{kind} interrupted: the curves stop where it stopped (NaN beyond)")

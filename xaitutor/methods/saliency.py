@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import torch
 
-from ..guard import evaluating
 from ..imaging import to_map
-from ..resolve import resolve_model, resolve_targets
-from .gradcam import as_batch
+from .driver import forward
 
 
 def saliency(model, x: torch.Tensor, target=None) -> torch.Tensor:
@@ -29,14 +27,8 @@ def saliency(model, x: torch.Tensor, target=None) -> torch.Tensor:
         The signed gradient, ``N x 3 x H x W``; ``xt.imaging.to_map`` reduces it to one channel
         by the maximum absolute value over the colours, as Simonyan et al. do.
     """
-    module = resolve_model(model)
-    x = as_batch(module, x)
-    with evaluating(module):
-        logits = module(x)
-        targets = resolve_targets(logits, target)
-        score = logits.gather(1, targets[:, None]).sum()  # images are independent: one backward for all
-        gradient, = torch.autograd.grad(score, x)
-    return gradient
+    with forward(model, x, target) as run:
+        return run.gradient(run.x)
 
 
 def saliency_picture(gradient: torch.Tensor, percentile: float = 99.0) -> torch.Tensor:
