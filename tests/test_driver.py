@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 import xaitutor as xt
-from xaitutor.guard import hook_count
+from xaitutor.hooks import hook_count
 from xaitutor.methods.driver import forward, gradient, progress, target_scores
 
 W = torch.tensor([[1.0, -2.0, 0.5, 3.0], [0.0, 1.0, -1.0, 2.0], [4.0, 0.0, 0.0, -1.0]])

@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 from torch import nn
 
 import xaitutor as xt
-from xaitutor.guard import hook_count
+from xaitutor.hooks import hook_count
 
 
 def tiny_cnn() -> nn.Module:

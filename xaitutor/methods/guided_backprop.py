@@ -11,14 +11,11 @@ gradient ``R`` arriving from above:
     backpropagation:          R_in = (f > 0) * R
     guided backpropagation:   R_in = (f > 0) * (R > 0) * R
 
-How it is done here, without swapping or editing the user's modules: a forward hook on every
-``nn.ReLU`` / ``nn.ReLU6`` module registers a *tensor hook* on that call's output, and the tensor
-hook replaces the gradient arriving at the output by its positive part; the ReLU's own backward
-then applies the ``(f > 0)`` mask. The tensor hook belongs to one call's output, so a module used
-several times in a forward (torchvision's ``BasicBlock`` calls ``self.relu`` twice) is guided at
-every use, and an ``inplace=True`` activation is guided too (its output is the modified input, whose
-gradient arrives before the activation's backward). The rule is switched on only while
-``guide.active`` is true, so one forward can serve a plain and a guided backward (Guided Grad-CAM).
+The rule is the tensor hook of :func:`xaitutor.hooks.gradient_rule` on the output of every
+``nn.ReLU`` / ``nn.ReLU6`` module: it keeps the positive part of ``R``, and the ReLU's own backward
+then applies ``(f > 0)``. The rule sits on each call's output, so a ReLU module called twice in one
+forward (torchvision's ``BasicBlock``) or run in place is guided too. It is switched on only while ``guide.active`` is true, so one forward can
+serve a plain and a guided backward (Guided Grad-CAM).
 
 Limit: functional activations (``F.relu(x)``, ``torch.relu``, ``x.clamp(min=0)``) are not modules,
 so no module hook sees them and they stay unguided; a warning says so when no ReLU module ran.
@@ -31,50 +28,28 @@ from contextlib import contextmanager
 import torch
 from torch import nn
 
-from ..resolve import resolve_model
+from ..hooks import gradient_rule
 from .saliency import saliency
 
 GUIDED_ACTIVATIONS = (nn.ReLU, nn.ReLU6)
 
 
-class Guide:
-    """The switch of :func:`guided_relus`: ``active`` turns the guided rule on, ``calls`` counts
-    the ReLU module calls seen in the forward passes."""
-
-    def __init__(self):
-        self.active = False
-        self.calls = 0
-
-    def rule(self, gradient: torch.Tensor):
-        """The tensor hook: the positive part of the gradient at a ReLU's output, when active."""
-        return gradient.clamp(min=0) if self.active else None
-
-    def hook(self, module, inputs, output):
-        """The forward hook of each ReLU module: guide this call's output."""
-        self.calls += 1
-        if output.requires_grad:
-            output.register_hook(self.rule)
+def guided_rule(gradient: torch.Tensor) -> torch.Tensor:
+    """``(R > 0) * R``: the part of the guided rule the ReLU's own backward does not apply."""
+    return gradient.clamp(min=0)
 
 
 @contextmanager
-def guided_relus(model):
-    """Guide every ``nn.ReLU`` / ``nn.ReLU6`` of ``model`` while the block runs.
+def guided_relus(model, active: bool = False):
+    """Guide every ``nn.ReLU`` / ``nn.ReLU6`` module of ``model`` while the block runs.
 
     Yields:
-        A :class:`Guide`, inactive: set ``guide.active = True`` before the backward pass that
-        must be guided. The hooks are removed when the block ends, even on error.
+        A :class:`~xaitutor.hooks.GradientRule`, inactive unless ``active``: set
+        ``guide.active = True`` before the backward pass that must be guided. The hooks are
+        removed when the block ends, even on error.
     """
-    module = resolve_model(model)
-    guide = Guide()
-    handles = []
-    try:
-        for sub in module.modules():
-            if isinstance(sub, GUIDED_ACTIVATIONS):
-                handles.append(sub.register_forward_hook(guide.hook))
+    with gradient_rule(model, GUIDED_ACTIVATIONS, guided_rule, active) as guide:
         yield guide
-    finally:
-        for handle in handles:
-            handle.remove()
     if guide.calls == 0:
         warnings.warn("guided backpropagation found no nn.ReLU / nn.ReLU6 module in the forward pass: "
                       "functional activations (F.relu, torch.relu) cannot be guided by module hooks, "
@@ -94,8 +69,7 @@ def guided_backprop(model, x: torch.Tensor, target=None) -> torch.Tensor:
     Returns:
         The guided gradient, ``N x 3 x H x W``.
     """
-    with guided_relus(model) as guide:
-        guide.active = True
+    with guided_relus(model, active=True):
         return saliency(model, x, target)
 
 
