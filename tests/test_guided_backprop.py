@@ -166,7 +166,7 @@ def test_errors_name_the_problem():
 
 
 def test_gradient_picture_centres_on_grey():
-    from xaitutor.methods.guided_backprop import gradient_picture
+    from xaitutor.imaging import gradient_picture
 
     gradient = torch.randn(2, 3, 5, 5)
     picture = gradient_picture(gradient)
@@ -176,7 +176,7 @@ def test_gradient_picture_centres_on_grey():
 
 
 def test_saliency_picture_clips_at_the_percentile():
-    from xaitutor.methods.saliency import saliency_picture
+    from xaitutor.imaging import saliency_picture
 
     gradient = torch.zeros(1, 3, 10, 10)
     gradient[0, 1, 0, :] = -torch.arange(10.0)  # |g| up to 9 in channel 1

@@ -1,4 +1,4 @@
-"""LIME (xaitutor.methods.lime): behaviour on hand-built classifiers whose evidence we know,
+"""LIME (xaitutor.methods.lime_image): behaviour on hand-built classifiers whose evidence we know,
 determinism, grayscale input, errors, and one run on the real efficientnet_lite0."""
 import numpy as np
 import pytest
@@ -7,7 +7,7 @@ from torch import nn
 
 import xaitutor as xt
 from xaitutor.methods.black_box import black_box
-from xaitutor.methods.lime import cosine_distance, draw_samples, hidden_picture, perturb, segment
+from xaitutor.methods.lime_image import cosine_distance, draw_samples, hidden_picture, perturb, segment
 
 H, W, BLOCK = 32, 48, 8
 REGION = (slice(8, 16), slice(16, 32))  # blocks (1, 2) and (1, 3) of the 4 x 6 grid: superpixels 8, 9
@@ -49,6 +49,13 @@ def test_ranks_the_region_the_classifier_looks_at_first(picture):
     assert set(exp.top(2)) == {8, 9}
     assert exp.weights[[8, 9]].min() > 10 * np.abs(others).max()
     assert exp.score > 0.9
+
+
+def test_the_explanation_holds_its_surrogate(picture):
+    exp = xt.lime(region_classifier("var"), picture, target=0, num_samples=50, segmenter=blocks, progress=False)
+    assert isinstance(exp.surrogate, xt.methods.lime_image.Surrogate)
+    assert exp.weights is exp.surrogate.weights and exp.score == exp.surrogate.score
+    assert exp.intercept == exp.surrogate.intercept and exp.local_prediction == exp.surrogate.local_prediction
 
 
 def test_hiding_with_the_mean_colour_hides_nothing_from_a_model_that_sees_only_means(picture):

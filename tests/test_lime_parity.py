@@ -13,7 +13,7 @@ from sklearn.metrics import pairwise_distances
 from torch import nn
 
 import xaitutor as xt
-from xaitutor.methods.lime import cosine_distance, draw_samples, fit_surrogate, kernel, segment
+from xaitutor.methods.lime_image import cosine_distance, draw_samples, fit_surrogate, kernel, segment
 
 
 def lime_kernel(d, kernel_width):

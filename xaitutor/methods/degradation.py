@@ -1,16 +1,50 @@
-"""The degradation experiments of the essay's section 3.5: degrade a photo step by step (noise,
-brightness, contrast), and at each step look at the prediction and at Grad-CAM for the class now
-on top and for the class of the clean photo."""
+"""The degradation experiments of the essay's section 3.5: the degradations (noise, brightness,
+contrast), and a photo degraded step by step with, at each step, the prediction and Grad-CAM for
+the class now on top and for the class of the clean photo."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import torch
 
-from ..imaging import DEGRADATIONS, overlay, show, to_tensor
+from ..imaging import overlay, show, to_tensor
 from ..resolve import resolve_cam_layer, resolve_classifier, resolve_count
 from .driver import forward, target_scores
-from .gradcam import combine
+from .grad_cam import combine
+
+
+# Each degradation takes a picture in [0, 1] and a strength.
+
+def add_noise(image, strength: float, seed: int = 0) -> torch.Tensor:
+    """Add Gaussian noise with standard deviation ``strength`` (in [0, 1] pixel units), clamped."""
+    x = to_tensor(image)
+    _check_strength(strength, 0, 1)
+    generator = torch.Generator().manual_seed(seed)
+    return (x + strength * torch.randn(x.shape, generator=generator)).clamp(0, 1)
+
+
+def change_brightness(image, strength: float) -> torch.Tensor:
+    """Blend toward white by ``strength`` in [0, 1], or toward black for a negative strength."""
+    x = to_tensor(image)
+    _check_strength(strength, -1, 1)
+    toward = 1.0 if strength >= 0 else 0.0
+    return x + abs(strength) * (toward - x)
+
+
+def change_contrast(image, strength: float) -> torch.Tensor:
+    """Blend toward the picture's mean grey by ``strength`` in [0, 1] (1: a flat grey picture)."""
+    x = to_tensor(image)
+    _check_strength(strength, 0, 1)
+    grey = x.mean(dim=(-3, -2, -1), keepdim=True)
+    return (1 - strength) * x + strength * grey
+
+
+DEGRADATIONS = {"noise": add_noise, "brightness": change_brightness, "contrast": change_contrast}
+
+
+def _check_strength(strength: float, low: float, high: float) -> None:
+    if not low <= strength <= high:
+        raise ValueError(f"strength must lie in [{low}, {high}], got {strength}")
 
 
 @dataclass
@@ -59,7 +93,7 @@ def degradation_series(classifier, image, kind: str = "noise", strengths=(0.0, 0
     Args:
         classifier: a ``Classifier`` (its preprocessing is needed).
         image: the photo, anything ``xt.imaging.to_tensor`` reads.
-        kind: a key of ``xt.imaging.DEGRADATIONS``: ``"noise"`` (the noise's standard deviation,
+        kind: a key of ``DEGRADATIONS``: ``"noise"`` (the noise's standard deviation,
             0 to 1), ``"brightness"`` (-1 black to 1 white), ``"contrast"`` (0 to 1, flat grey).
         strengths: the strengths, one picture each.
         layer: the Grad-CAM layer (default: the classifier's ``cam_layer``).

@@ -15,8 +15,8 @@ import torch
 
 from ..resolve import resolve_cam_layer
 from .driver import forward
-from .gradcam import UPSAMPLE_MODES, combine
-from .guided_backprop import guided_relus
+from .grad_cam import UPSAMPLE_MODES, combine
+from .guided_backpropagation import guided_relus
 
 
 def guided_gradcam(model, x: torch.Tensor, target=None, layer=None, upsample: str = "bilinear",
@@ -30,7 +30,7 @@ def guided_gradcam(model, x: torch.Tensor, target=None, layer=None, upsample: st
             class per image.
         layer: the Grad-CAM layer (default: the ``Classifier``'s ``cam_layer``).
         upsample, normalize: how the Grad-CAM factor is resized and scaled, as in
-            :func:`~xaitutor.methods.gradcam.gradcam`. Captum's ``GuidedGradCam`` uses
+            :func:`~xaitutor.methods.grad_cam.gradcam`. Captum's ``GuidedGradCam`` uses
             ``upsample="nearest", normalize=False``.
 
     Returns:

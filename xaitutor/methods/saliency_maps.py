@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import torch
 
-from ..imaging import to_map
 from .driver import forward
 
 
@@ -25,16 +24,8 @@ def saliency(model, x: torch.Tensor, target=None) -> torch.Tensor:
 
     Returns:
         The signed gradient, ``N x 3 x H x W``; ``xt.imaging.to_map`` reduces it to one channel
-        by the maximum absolute value over the colours, as Simonyan et al. do.
+        by the maximum absolute value over the colours, as Simonyan et al. do, and
+        ``xt.imaging.saliency_picture`` shows it as they do.
     """
     with forward(model, x, target) as run:
         return run.gradient(run.x)
-
-
-def saliency_picture(gradient: torch.Tensor, percentile: float = 99.0) -> torch.Tensor:
-    """Show an ``N x 3 x H x W`` gradient the way Simonyan et al. do: the largest absolute value
-    over the colours (``xt.imaging.to_map``), divided by its ``percentile``-th percentile and
-    clipped at 1, so that a few very large gradients do not turn the rest black. ``N x 1 x H x W``."""
-    maps = to_map(gradient.detach())
-    top = maps.flatten(1).quantile(percentile / 100, dim=1).reshape(-1, 1, 1, 1)
-    return (maps / top.clamp_min(torch.finfo(maps.dtype).tiny)).clamp(max=1)

@@ -29,7 +29,7 @@ import torch
 from torch import nn
 
 from ..hooks import gradient_rule
-from .saliency import saliency
+from .saliency_maps import saliency
 
 GUIDED_ACTIVATIONS = (nn.ReLU, nn.ReLU6)
 
@@ -67,17 +67,7 @@ def guided_backprop(model, x: torch.Tensor, target=None) -> torch.Tensor:
             class per image.
 
     Returns:
-        The guided gradient, ``N x 3 x H x W``.
+        The guided gradient, ``N x 3 x H x W`` (``xt.imaging.gradient_picture`` shows it).
     """
     with guided_relus(model, active=True):
         return saliency(model, x, target)
-
-
-def gradient_picture(gradient: torch.Tensor, spread: float = 0.1) -> torch.Tensor:
-    """Show an ``N x 3 x H x W`` gradient as a picture, the way guided backpropagation is usually
-    shown: each image centred on grey 0.5, with ``spread`` standard deviations per unit, clamped
-    to [0, 1]. Positive gradients brighten a colour, negative ones darken it."""
-    flat = gradient.detach().flatten(1)
-    shape = (-1,) + (1,) * (gradient.dim() - 1)
-    mean, std = flat.mean(1).reshape(shape), flat.std(1).reshape(shape)
-    return ((gradient.detach() - mean) / (std + 1e-12) * spread + 0.5).clamp(0, 1)
