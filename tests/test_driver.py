@@ -6,25 +6,18 @@ import torch
 from torch import nn
 
 import xaitutor as xt
+from helpers.models import RELU_LINEAR_WEIGHTS, relu_linear_net
 from xaitutor.hooks import hook_count
 from xaitutor.methods.driver import forward, gradient, progress, target_scores
 
-W = torch.tensor([[1.0, -2.0, 0.5, 3.0], [0.0, 1.0, -1.0, 2.0], [4.0, 0.0, 0.0, -1.0]])
-
-
-def linear_net() -> nn.Module:
-    """``y = W relu(x)`` on a ``1 x 2 x 2`` picture flattened: ``dy^c / dx = W[c] * (x > 0)``."""
-    fc = nn.Linear(4, 3, bias=False)
-    with torch.no_grad():
-        fc.weight.copy_(W)
-    return nn.Sequential(nn.Flatten(), nn.ReLU(), fc)
+W = RELU_LINEAR_WEIGHTS
 
 
 X = torch.tensor([[[[1.0, -1.0], [2.0, 0.5]]], [[[-3.0, 1.0], [1.0, 1.0]]]])  # 2 pictures
 
 
 def test_the_input_gradient_by_hand():
-    model = linear_net()
+    model = relu_linear_net()
     with forward(model, X, target=[2, 1]) as run:
         grad = run.gradient(run.x)
         logits, targets = run.logits.detach(), run.targets
@@ -35,7 +28,7 @@ def test_the_input_gradient_by_hand():
 
 
 def test_none_means_each_images_top_class_and_scores_are_the_target_logits():
-    model = linear_net()
+    model = relu_linear_net()
     with forward(model, X) as run:
         top = run.logits.argmax(dim=1)
         assert torch.equal(run.targets, top)
@@ -44,7 +37,7 @@ def test_none_means_each_images_top_class_and_scores_are_the_target_logits():
 
 
 def test_the_gradient_to_a_captured_layer_by_hand():
-    model = linear_net()
+    model = relu_linear_net()
     with forward(model, X, target=0, layers=["1"]) as run:
         grad = run.gradient(run.activations["1"])  # d y^0 / d relu(x) = W[0], for every image
     torch.testing.assert_close(grad, W[0].expand(2, 4))
@@ -53,7 +46,7 @@ def test_the_gradient_to_a_captured_layer_by_hand():
 def test_a_feature_visualization_step_differentiates_through_the_preparing_step():
     """The gradient of a scalar objective with respect to the pixels, through the normalisation
     and a shift that run inside the graph: ``d/dp sum(W[0] relu(roll((p - 0.5) / 0.25)))``."""
-    model = linear_net()
+    model = relu_linear_net()
     pixels = torch.rand(1, 1, 2, 2)
 
     def prepare(p):
@@ -68,7 +61,7 @@ def test_a_feature_visualization_step_differentiates_through_the_preparing_step(
 
 
 def test_retain_graph_serves_two_backward_passes_of_one_forward():
-    model = linear_net()
+    model = relu_linear_net()
     with forward(model, X, target=0, layers=["1"]) as run:
         first = run.gradient(run.activations["1"], retain_graph=True)
         second = run.gradient(run.x, of=run.score(torch.tensor([1, 1])))
@@ -93,12 +86,12 @@ def test_the_model_is_guarded_even_on_error_and_under_no_grad():
 
 
 def test_clear_errors():
-    model = linear_net()
+    model = relu_linear_net()
     with pytest.raises(ValueError, match="got 1 targets for a batch of 2"), forward(model, X, target=[0]):
         pass
     with pytest.raises(ValueError, match="N x C x H x W"), forward(model, X[0]):
         pass
-    model = nn.Sequential(linear_net())
+    model = nn.Sequential(relu_linear_net())
     model.side = nn.Conv2d(1, 1, 1)  # an attribute of a container that never calls it
     model.forward = model[0].forward
     with forward(model, X, layers=["side", "0.1"]) as run:
@@ -132,7 +125,7 @@ def test_progress_stops_on_ctrl_c_and_keeps_what_was_done():
 
 
 def test_the_gradient_methods_work_inside_no_grad():
-    model = linear_net()
+    model = relu_linear_net()
     with torch.no_grad():
         torch.testing.assert_close(xt.saliency(model, X, target=[2, 1]).flatten(1),
                                    torch.stack([W[2], W[1]]) * (X.flatten(1) > 0))

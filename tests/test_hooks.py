@@ -4,6 +4,7 @@ import torch
 from torch import nn
 
 import xaitutor as xt
+from helpers.models import ReusedInplaceReLUNet
 from xaitutor.guard import evaluating
 from xaitutor.hooks import hook_count
 
@@ -53,20 +54,9 @@ def test_capture_without_gradients():
     assert rec.activations["0"].shape == (1, 2, 4, 4) and not rec.gradients
 
 
-class ReusedInplaceReLU(nn.Module):
-    """``y = relu(2 relu(x))`` through one in-place ReLU module called twice: ``dy/dx = 2 (x > 0)``."""
-
-    def __init__(self):
-        super().__init__()
-        self.relu = nn.ReLU(inplace=True)
-
-    def forward(self, x):
-        return self.relu(2 * self.relu(x))
-
-
 def test_a_gradient_rule_rewrites_every_call_of_a_reused_inplace_module_while_active():
     """A rule tripling the gradient at each ReLU output gives ``3 * 2 * 3 (x > 0)``; off, ``2 (x > 0)``."""
-    model = ReusedInplaceReLU()
+    model = ReusedInplaceReLUNet()
     x = torch.tensor([1.0, -2.0, 3.0])
 
     def gradient():
