@@ -1,8 +1,8 @@
 """Run each chapter notebook top to bottom in a fresh kernel and print its kernel's peak memory.
 
 Binder gives a student 2 GB for everything they run, so each chapter's kernel must peak at 1.5 GB
-or less. The peak is the kernel process's own high-water mark (``getrusage``'s ``ru_maxrss``),
-read by one extra cell after the last one: exact, not sampled. The notebooks run from temporary
+or less. The peak is the kernel process's own high-water mark (Linux's ``VmHWM``), read by one extra
+cell after the last one: exact, not sampled. The notebooks run from temporary
 copies; the committed ones are not touched.
 
     .venv/bin/python bench/notebook_memory.py                 # every chapter, the committed route
@@ -32,9 +32,13 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 BUDGET_MB = 1536
 ESSAY = {"03_gradcam": "resnet18", "04_feature_visualization": "vgg16"}
-PEAK = ("import resource, sys\n"
-        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "print(peak / 2**10 if sys.platform != 'darwin' else peak / 2**20)")  # KiB on Linux, bytes on macOS
+# The kernel's own high-water mark: Linux's VmHWM. (getrusage's ru_maxrss would also count the
+# memory of the process that started the kernel, which it inherits across fork and exec.)
+PEAK = ("import re, resource, sys\n"
+        "if sys.platform == 'linux':\n"
+        "    print(int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]) / 2**10)\n"
+        "else:  # macOS: bytes\n"
+        "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20)")
 
 
 def essay_weights(torch_home: Path) -> None:
@@ -55,14 +59,13 @@ def peak_of(path: Path, model: str | None, by_cell: bool = False) -> tuple[float
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     for cell in code if model else []:
         cell.source = re.sub(r'^MODEL = "efficientnet_lite0"', f'MODEL = "{model}"', cell.source, flags=re.M)
-    probes = [nbformat.v4.new_code_cell(PEAK) for _ in (code if by_cell else code[-1:])]
     watched = code if by_cell else code[-1:]
-    for cell, probe in zip(watched, probes):
-        notebook.cells.insert(notebook.cells.index(cell) + 1, probe)
+    probes = {id(cell): nbformat.v4.new_code_cell(PEAK) for cell in watched}
+    notebook.cells = [c for cell in notebook.cells for c in ([cell, probes[id(cell)]] if id(cell) in probes else [cell])]
     start = time.perf_counter()
     NotebookClient(notebook, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     seconds = time.perf_counter() - start
-    peaks = [float(probe.outputs[0]["text"]) for probe in probes]
+    peaks = [float(probes[id(cell)].outputs[0]["text"]) for cell in watched]
     for cell, before, after in zip(watched[1:], peaks, peaks[1:]) if by_cell else ():
         if after - before > 20:
             print(f"    +{after - before:4.0f} MB -> {after:5.0f}  cell {code.index(cell)}: {cell.source.splitlines()[0][:60]}")

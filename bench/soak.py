@@ -13,6 +13,7 @@ Ctrl-C stops early and prints the figures so far.
 import argparse
 import gc
 import itertools
+import signal
 import time
 
 import psutil
@@ -49,16 +50,20 @@ def main():
     clf = xt.models.load("efficientnet_lite0")
     calls = rotation(clf)
     mb = lambda: process.memory_info().rss / 2 ** 20
+    # Ctrl-C ends the soak after the call that is running: the methods themselves catch an
+    # interrupt to return their partial result, so it must not be left to them.
+    stop = []
+    signal.signal(signal.SIGINT, lambda *_: stop.append(True))
     start, done, warm = time.perf_counter(), 0, None
-    try:
-        for name, call in tqdm(itertools.islice(itertools.cycle(calls), args.calls), total=args.calls, desc="soak"):
-            call()
-            done += 1
-            if done == len(calls):
-                gc.collect()
-                warm = mb()
-    except KeyboardInterrupt:
-        print(f"interrupted after {done} calls")
+    for name, call in tqdm(itertools.islice(itertools.cycle(calls), args.calls), total=args.calls, desc="soak"):
+        call()
+        done += 1
+        if done == len(calls):
+            gc.collect()
+            warm = mb()
+        if stop:
+            print(f"interrupted after {done} calls")
+            break
     gc.collect()
     end, minutes = mb(), (time.perf_counter() - start) / 60
     print(f"{done} calls ({len(calls)} per rotation) in {minutes:.1f} min")

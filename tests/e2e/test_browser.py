@@ -2,9 +2,14 @@
 lecture decks. Every chapter notebook is opened and run in headless Chromium, its widgets are
 checked and one control is moved; one slide deck is opened offline and screenshotted.
 
+Every wait is for a state (a kernel that is idle, a cell that finished, a figure that changed),
+never for a fixed time, so that a busy machine only makes the tests slower: PATIENCE_S bounds how
+long one step (a cell, a redraw, a page load) may go without progress before a test fails.
+
 Needs Debian's Chromium (/usr/bin/chromium; `.ci/run` installs it); skipped, saying so, without it.
-Screenshots go to build/e2e/.
+Screenshots and JupyterLab's log go to build/e2e/.
 """
+import json
 import os
 import socket
 import subprocess
@@ -28,6 +33,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "build" / "e2e"
 CHAPTERS = sorted(p.name for p in (ROOT / "notebooks").glob("0*.ipynb"))
 TOKEN = "xaitutor-e2e"
+# On a quiet machine the slowest step takes about 6 s (a LIME cell); a hundred times that is the
+# longest any one step may go without progress, however busy the machine.
+PATIENCE_S = 600
 # The controls each chapter's test works: a button to press first, a slider (its label) and the key
 # pressed on it, and a button to press after. Each step must change a figure. Chapters not named
 # here move their first slider to the right.
@@ -39,6 +47,11 @@ CONTROLS = {
 }
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+# The status bar's "Python 3 (ipykernel) | Idle" appears only once a kernel is connected and idle
+# (the toolbar's execution indicator reads data-status='idle' before any kernel has started).
+KERNEL_IDLE = "#jp-main-statusbar .jp-StatusBar-TextItem[title^='Change kernel']:has-text('| Idle')"
+CODE_CELLS = "[...document.querySelectorAll('.jp-Notebook .jp-CodeCell')]"
+PROMPTS = f"JSON.stringify({CODE_CELLS}.map(c => c.querySelector('.jp-InputPrompt').textContent.trim()))"
 
 
 def free_port() -> int:
@@ -59,25 +72,34 @@ def lab(tmp_path_factory):
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
         nbformat.write(notebook, folder / name)
+    # Own settings: no autosave, which on a slow machine can rewrite a notebook while the test reads it
+    settings = tmp_path_factory.mktemp("settings")
+    (settings / "@jupyterlab" / "docmanager-extension").mkdir(parents=True)
+    (settings / "@jupyterlab" / "docmanager-extension" / "plugin.jupyterlab-settings").write_text('{"autosave": false}')
     port = free_port()
     args = f"--no-browser --port {port} --IdentityProvider.token={TOKEN}"
-    env = {**os.environ, "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("workspaces"))}
-    server = subprocess.Popen(["make", "-s", "lab", f"NOTEBOOKS={folder}", f"ARGS={args}"], cwd=ROOT, env=env,
-                              start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {**os.environ, "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("workspaces")),
+           "JUPYTERLAB_SETTINGS_DIR": str(settings)}
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    log = SHOTS / "jupyterlab.log"
+    with open(log, "w") as out:
+        server = subprocess.Popen(["make", "-s", "lab", f"NOTEBOOKS={folder}", f"ARGS={args}"], cwd=ROOT, env=env,
+                                  start_new_session=True, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(240):
+        deadline = time.monotonic() + PATIENCE_S
+        while True:  # until the server answers (or has exited)
             try:
-                urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
+                urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=PATIENCE_S)
                 break
             except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab did not start (exit status {server.poll()}), see {log}")
                 time.sleep(0.5)
-        else:
-            pytest.fail("JupyterLab did not start within 120 s")
         yield url, folder
     finally:
         os.killpg(server.pid, 15)
-        server.wait(timeout=30)
+        server.wait(timeout=PATIENCE_S)
 
 
 @pytest.fixture(scope="module")
@@ -88,20 +110,59 @@ def browser():
         chromium.close()
 
 
-def run_all(page, tries: int = 3) -> None:
-    """Run → Run All Cells, again if no cell started within 30 s (a click that comes before the
-    kernel is connected runs nothing)."""
-    for _ in range(tries):
-        page.click("li.lm-MenuBar-item:has-text('Run')")
-        page.click("li.lm-Menu-item[data-command='runmenu:run-all']")
-        try:
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
-                ".some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))", timeout=30_000)
-            return
+def new_page(browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.set_default_timeout(PATIENCE_S * 1000)  # every wait, clicks too (Playwright's default: 30 s)
+    return page
+
+
+def finished(prompt: str) -> bool:
+    return prompt.strip("[]:").isdigit()
+
+
+def cells_report(page) -> str:
+    """Where the notebook stands: the cell running, the last one finished, what went to stderr."""
+    cells = page.evaluate(f"""() => {CODE_CELLS}.map((c, i) => ({{
+        number: i + 1, prompt: c.querySelector('.jp-InputPrompt').textContent.trim(),
+        source: c.querySelector('.cm-line')?.textContent ?? '',
+        stderr: [...c.querySelectorAll("[data-mime-type='application/vnd.jupyter.stderr']")]
+                .map(o => o.textContent).join('\\n').slice(-800)}}))""")
+    running = [c for c in cells if c["prompt"] == "[*]:"][:1]
+    done = [c for c in cells if finished(c["prompt"])]
+    lines = [f"{len(done)} of {len(cells)} code cells finished"]
+    lines += [f"{what}: code cell {c['number']} {c['prompt']} {c['source']!r}"
+              for what, some in [("running", running), ("last finished", done[-1:])] for c in some]
+    lines += [f"stderr of code cell {c['number']}: {c['stderr']}" for c in cells if c["stderr"]]
+    lines += [f"a dialog is open: {text!r}" for text in page.locator(".jp-Dialog").all_inner_texts()]
+    return "\n".join(lines)
+
+
+def run_all(page, name: str) -> None:
+    """Run → Run All Cells once the kernel is idle, then wait for as long as cells keep finishing:
+    fail when none has finished for PATIENCE_S, when the run stopped half-way, or a dialog came up."""
+    page.wait_for_selector(KERNEL_IDLE)  # Run All clicked before the kernel is connected runs nothing
+    page.click("li.lm-MenuBar-item:has-text('Run')")
+    page.click("li.lm-Menu-item[data-command='runmenu:run-all']")
+    prompts = page.evaluate(PROMPTS)
+    while not all(map(finished, json.loads(prompts))):
+        if page.locator(".jp-Dialog").count() or ("[*]:" not in prompts and any(map(finished, json.loads(prompts)))):
+            pytest.fail(f"{name}: Run All stopped before the last cell\n{cells_report(page)}")
+        try:  # until a prompt changes ([ ] -> [*] -> [n]) or a dialog opens
+            prompts = page.wait_for_function(
+                f"before => ({PROMPTS} !== before || document.querySelector('.jp-Dialog')) && {PROMPTS}",
+                arg=prompts, polling=500).json_value()
         except PlaywrightTimeout:
-            pass
-    pytest.fail(f"Run All started no cell in {tries} tries")
+            pytest.fail(f"{name}: no cell finished in {PATIENCE_S} s\n{cells_report(page)}")
+    page.wait_for_selector(KERNEL_IDLE)
+
+
+def shut_down_kernel(url: str, name: str) -> None:
+    """A chapter's kernel can still be busy when its test ends (04's Run optimises on): stop it
+    before the next chapter, which would otherwise share the CPU with it."""
+    for session in json.load(urllib.request.urlopen(f"{url}/api/sessions?token={TOKEN}")):
+        if session["path"] == name:
+            urllib.request.urlopen(urllib.request.Request(f"{url}/api/sessions/{session['id']}?token={TOKEN}",
+                                                          method="DELETE"))
 
 
 def press_button(page, text: str) -> None:
@@ -109,53 +170,45 @@ def press_button(page, text: str) -> None:
 
 
 @contextmanager
-def figure_changes(page, timeout_ms: int = 120_000):
+def figure_changes(page):
     """Fail unless a widget's figure (an <img>) is different after the block than before it."""
     images = "[...document.querySelectorAll('.jupyter-widgets img')].map(e => e.src).join()"
     before = page.evaluate(f"() => {images}")
     yield
-    page.wait_for_function(f"before => {images} !== before", arg=before, timeout=timeout_ms)
+    page.wait_for_function(f"before => {images} !== before", arg=before)
 
 
-def move_slider(page, slider, key: str, presses: int = 3, tries: int = 10) -> None:
+def move_slider(page, slider, key: str, presses: int = 3) -> None:
     """Press `key` on the slider's handle until its readout shows a new value. Key presses sent
-    while the widget view is still settling are lost, so a press is only trusted once seen."""
+    while the widget view is still settling are lost, so a press is only trusted once seen; each
+    try waits twice as long as the one before."""
     readout = slider.locator(".widget-readout")
     start = readout.inner_text()
     handle = slider.locator(".noUi-handle")
     handle.scroll_into_view_if_needed()
-    for _ in range(tries):
+    wait_ms, waited_ms = 1_000, 0
+    while waited_ms < PATIENCE_S * 1000:
         handle.focus()
         for _ in range(presses):
             page.keyboard.press(key)
         try:
             page.wait_for_function("([el, start]) => el.textContent.trim() !== start.trim()",
-                                   arg=[readout.element_handle(), start], timeout=2_000)
+                                   arg=[readout.element_handle(), start], timeout=wait_ms)
             return
         except PlaywrightTimeout:
-            pass
-    pytest.fail(f"the slider stayed at {start} after {tries} tries of {presses} x {key}")
+            waited_ms, wait_ms = waited_ms + wait_ms, 2 * wait_ms
+    pytest.fail(f"the slider stayed at {start} through {PATIENCE_S} s of pressing {key}")
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_chapter_runs_in_jupyterlab(lab, browser, name):
     url, folder = lab
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page = new_page(browser)
     try:
         page.goto(f"{url}/lab/workspaces/{name.removesuffix('.ipynb')}/tree/{name}?reset&token={TOKEN}")
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
-        run_all(page)
-        page.wait_for_function(
-            """() => {
-                 const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-                 return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent)) &&
-                        document.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']");
-               }""",
-            timeout=300_000, polling=1000)
-        body = page.locator(".jp-Notebook").inner_text()
-        assert "Error displaying widget" not in body
-        assert "Loading widget..." not in body
+        run_all(page, name)
+        page.wait_for_function("() => !document.querySelector('.jp-Notebook').textContent.includes('Loading widget...')")
+        assert "Error displaying widget" not in page.locator(".jp-Notebook").text_content()
 
         first, label, key, after = CONTROLS.get(name, (None, None, "ArrowRight", None))
         if first:
@@ -168,16 +221,16 @@ def test_chapter_runs_in_jupyterlab(lab, browser, name):
                 if after:
                     press_button(page, after)
 
-        page.keyboard.press("Control+s")  # then read back what ran: no cell may show an error
-        page.wait_for_selector(".lm-TabBar-tab.jp-mod-current:not(.jp-mod-dirty)", timeout=30_000)
+        page.click(".jp-NotebookPanel-toolbar [data-command='docmanager:save']")  # then read back what ran
+        page.wait_for_selector(".lm-TabBar-tab.jp-mod-current:not(.jp-mod-dirty)")
         code = [c for c in nbformat.read(folder / name, as_version=4).cells if c.cell_type == "code"]
         assert all(c.execution_count for c in code), f"{name}: the saved notebook has cells that did not run"
         errors = [o for c in code for o in c.outputs if o.output_type == "error"]
         assert not errors, f"{name}: {errors[0]['ename']}: {errors[0]['evalue']}"
     finally:  # a screenshot also when the test failed: it shows what the student would have seen
-        SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name.removesuffix('.ipynb')}.png"))
         page.close()
+        shut_down_kernel(url, name)
 
 
 def test_a_lecture_deck_works_offline(browser):
@@ -185,18 +238,25 @@ def test_a_lecture_deck_works_offline(browser):
     with_math = [name for name in CHAPTERS if "$$" in (ROOT / "notebooks" / name).read_text()]
     name = (with_math or CHAPTERS)[0].removesuffix(".ipynb")
     deck = ROOT / "build" / "slides" / f"{name}.slides.html"
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page = new_page(browser)
     requested = []
     page.route("**/*", lambda route: (requested.append(route.request.url), route.abort())
                if route.request.url.startswith("http") else route.continue_())
     page.goto(deck.as_uri())
-    page.wait_for_selector(".reveal.ready", timeout=30_000)  # reveal.js initialised
+    page.wait_for_selector(".reveal.ready")  # reveal.js initialised
     assert not requested, f"the deck asked the web for {requested[:3]}"
     assert page.evaluate("getComputedStyle(document.querySelector('.reveal')).position") == "relative", "reveal.css not applied"
     if with_math:  # MathJax typeset the equations
-        page.wait_for_selector(".MathJax_Display, .MathJax", state="attached", timeout=30_000)
+        page.wait_for_selector(".MathJax_Display, .MathJax", state="attached")
+    # MathJax typesets the whole deck first (for seconds), then again each slide it comes to
+    page.evaluate("""MathJax.Hub.Queue(() => window.typeset = true);
+        MathJax.Hub.Register.MessageHook('End Rerender', message => window.rendered = [].concat(message?.[1]))""")
+    page.wait_for_function("window.typeset")
     SHOTS.mkdir(parents=True, exist_ok=True)
     for i in range(3):
-        page.screenshot(path=str(SHOTS / f"slides_{deck.name.split('.')[0]}_{i}.png"))
-        page.keyboard.press("ArrowRight")
-        page.wait_for_timeout(500)
+        if i:  # the next slide (reveal.js, history: true, writes its index into the address), its maths shown
+            before = page.evaluate("window.rendered = [], location.hash")
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function("""hash => location.hash !== hash &&
+                window.rendered.includes([...document.querySelectorAll('.reveal section.present')].pop())""", arg=before)
+        page.screenshot(path=str(SHOTS / f"slides_{name}_{i}.png"), animations="disabled")  # the slide-in ended
