@@ -17,7 +17,7 @@ venv: $(INSTALLED)
 $(INSTALLED): pyproject.toml Makefile  # a changed set-up recipe re-runs too
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[lab,hub,book,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/jupyter labextension disable --level=sys_prefix $(NO_NEWS) >/dev/null 2>&1
 	touch $@
 
