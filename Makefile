@@ -48,7 +48,7 @@ slides/node_modules/.package-lock.json: slides/package.json slides/package-lock.
 # The course as a static HTML book in build/book/ (index.html), from the committed notebooks, not
 # re-run; offline, with MathJax and the widget manager from the same npm packages as the slides.
 book: $(INSTALLED) slides/node_modules/.package-lock.json
-	$(BIN)/python book/build.py
+	$(BIN)/python book/make_book.py
 
 # After changing the repository in pyproject.toml ([project.urls] Repository): rewrite the badges,
 # the instructors' links and every chapter's Colab cell to name it.

@@ -1,9 +1,9 @@
-"""Sphinx configuration of the course book (built by book/build.py, `make book`)."""
+"""Sphinx configuration of the course book (built by book/make_book.py, `make book`)."""
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build import SOURCES  # noqa: E402
+from make_book import SOURCES  # noqa: E402
 from links import BRANCH, repository  # noqa: E402  (the one setting that names the repository)
 
 import xaitutor  # noqa: E402
@@ -20,7 +20,7 @@ myst_enable_extensions = ["dollarmath", "amsmath"]
 myst_heading_anchors = 3  # links between notebooks' sections
 suppress_warnings = ["mystnb.unknown_mime_type"]
 
-# Everything a page loads is in _static/ (book/build.py copies it from slides/node_modules).
+# Everything a page loads is in _static/ (book/make_book.py copies it from slides/node_modules).
 html_static_path = [str(SOURCES / "_static"), "static"]
 mathjax_path = "mathjax/MathJax.js?config=TeX-AMS_CHTML"
 # MathJax 2 (the version the slides use); myst-nb marks a notebook's text as ignored by MathJax
