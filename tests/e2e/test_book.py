@@ -29,11 +29,13 @@ from links import binder_url, colab_url  # noqa: E402
 BOOK = ROOT / "build" / "book"
 SHOTS = ROOT / "build" / "e2e"
 CHAPTERS = sorted(p.stem for p in (ROOT / "notebooks").glob("0*.ipynb"))
-# What a page shows once it is ready: every image decoded, every math node typeset by MathJax
-# (no error), every stored widget view rendered.
+# What a page shows once it is ready: every figure decoded, every math node typeset by MathJax
+# (no error), every stored widget view rendered. (An Image widget's picture, a blob: URL, shows
+# only what the stored widget state kept, which may be nothing.)
 STATE = """() => ({
     images: document.images.length,
-    broken: [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src),
+    broken: [...document.images].filter(i => !i.src.startsWith('blob:') && (!i.complete || i.naturalWidth === 0))
+                                 .map(i => i.src),
     math: document.querySelectorAll('.math').length,
     typeset: document.querySelectorAll('.math .MathJax_CHTML').length,
     mathErrors: document.querySelectorAll('.mjx-merror').length,

@@ -47,7 +47,8 @@ def colab(tmp_path_factory):
     spec = base / "jupyter" / "kernels" / "colab"
     spec.mkdir(parents=True)
     (spec / "kernel.json").write_text(json.dumps({
-        "argv": [str(venv / "bin" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "argv": [str(venv / "bin" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                 "--IPKernelApp.exec_lines=['import google.colab']"],  # Colab's kernels start with it imported
         "display_name": "Colab stand-in", "language": "python",
         "env": {"PYTHONPATH": str(base), "PYTHONNOUSERSITE": "1"}}))
     return base, venv, seconds
@@ -59,7 +60,7 @@ def clone(tmp_path_factory) -> str:
     clone = tmp_path_factory.mktemp("remote") / "xaitutor"
     subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(clone)], check=True)
     subprocess.run(["git", "-C", str(clone), "checkout", "--quiet", "-B", "main"], check=True)
-    return clone.as_uri()
+    return clone.as_uri().replace("file://", "file://localhost", 1)  # pip's URLs need a host
 
 
 def test_every_chapter_runs_on_the_colab_route(colab, clone, tmp_path, monkeypatch):
@@ -78,7 +79,9 @@ def test_every_chapter_runs_on_the_colab_route(colab, clone, tmp_path, monkeypat
     for path in CHAPTERS:
         notebook = nbformat.read(folder / path.name, as_version=4)
         started = time.monotonic()
-        NotebookClient(notebook, timeout=900, kernel_name="colab", resources={"metadata": {"path": str(folder)}}).execute()
+        client = NotebookClient(notebook, timeout=900, kernel_name="colab", resources={"metadata": {"path": str(folder)}})
+        client.on_cell_executed = _stop_unless_installed
+        client.execute()
         seconds = time.monotonic() - started
         install = next(cell for cell in notebook.cells if cell.cell_type == "code")
         timing = {k: datetime.fromisoformat(v) for k, v in install.metadata["execution"].items()}
@@ -97,3 +100,10 @@ def test_every_chapter_runs_on_the_colab_route(colab, clone, tmp_path, monkeypat
     (ROOT / "build" / "e2e" / "colab.txt").write_text("\n".join(report) + "\n")
     print("\n".join(report))
 
+
+
+def _stop_unless_installed(cell, cell_index, execute_reply):
+    """Fail at the Colab cell, with pip's words, when its install went wrong."""
+    said = "".join(o.get("text", "") for o in cell.outputs)
+    if cell.source.startswith("# On Colab only") and "ERROR" in said:
+        pytest.fail(f"the Colab cell did not install the package: {said[-2000:]}")
