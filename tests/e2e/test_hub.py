@@ -27,7 +27,7 @@ from helpers.needs import CHROMIUM, need_chromium, need_npm
 need_chromium()
 need_npm()
 
-from lab_driver import BROWSER_ARGS, figure_changes, move_slider, open_notebook, run_all, wait_all_ran  # noqa: E402
+from lab_driver import BROWSER_ARGS, figure_changes, move_slider, new_page, open_notebook, start_all, wait_all_ran  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -163,14 +163,14 @@ def pull_link(hub_url: str, course: Path) -> str:
 
 
 def log_in_and_pull(context, hub_url: str, course: Path, student: str):
-    page = context.new_page()
+    page = new_page(context)
     page.goto(pull_link(hub_url, course))
-    page.wait_for_selector("input#username_input", timeout=60_000)
+    page.wait_for_selector("input#username_input")
     page.fill("input#username_input", student)
     page.fill("input#password_input", "any")
     page.click("#login_submit")
-    page.wait_for_url("**/lab/tree/xaitutor/notebooks/00_start_here.ipynb*", timeout=600_000)
-    title = page.wait_for_selector(".jp-Notebook .jp-MarkdownCell h1", state="visible", timeout=120_000)
+    page.wait_for_url("**/lab/tree/xaitutor/notebooks/00_start_here.ipynb*")
+    title = page.wait_for_selector(".jp-Notebook .jp-MarkdownCell h1", state="visible")
     assert "start here" in title.inner_text(), f"{student} landed on {title.inner_text()!r}"
     return page
 
@@ -214,11 +214,12 @@ def test_a_class_on_jupyterhub(hub, course):
             timings["log in, start, clone, open"] = time.monotonic() - started
 
             started = time.monotonic()
+            prompts = {}
             for student, page in pages.items():  # the three kernels then run chapter 3 at once
                 open_notebook(page, f"{hub_url}/user/{student}/lab", f"xaitutor/notebooks/{CHAPTER}")
-                run_all(page)
+                prompts[student] = start_all(page)
             for student, page in pages.items():
-                wait_all_ran(page)
+                wait_all_ran(page, f"{student}'s {CHAPTER}", prompts[student])
             timings[f"run {CHAPTER}"] = time.monotonic() - started
 
             rows, over = [], []
