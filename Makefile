@@ -10,7 +10,7 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 # JupyterLab's "get notified about Jupyter news?" pop-up and its update check: noise in a course
 NO_NEWS := @jupyterlab/apputils-extension:announcements
 
-.PHONY: lab test notebooks slides venv gallery
+.PHONY: lab test notebooks slides book links venv gallery
 
 venv: $(INSTALLED)
 
@@ -25,8 +25,7 @@ lab: $(INSTALLED)
 	$(BIN)/jupyter lab --notebook-dir=$(NOTEBOOKS) $(AS_ROOT) $(ARGS)
 
 test: $(INSTALLED)
-	$(BIN)/python -m pytest -rs tests
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks/
+	$(BIN)/python -m pytest -rs tests  # the notebooks under nbval too, on the Colab route (tests/e2e/test_colab.py)
 
 # Re-execute every notebook in place, widget state stored, so committed outputs match the code.
 notebooks: $(INSTALLED)
@@ -50,3 +49,13 @@ slides: $(INSTALLED) slides/node_modules/.package-lock.json
 
 slides/node_modules/.package-lock.json: slides/package.json slides/package-lock.json
 	npm ci --prefix slides --no-audit --no-fund --loglevel=error
+
+# The course as a static HTML book in build/book/ (index.html), from the committed notebooks, not
+# re-run; offline, with MathJax and the widget manager from the same npm packages as the slides.
+book: $(INSTALLED) slides/node_modules/.package-lock.json
+	$(BIN)/python book/make_book.py
+
+# After changing the repository in pyproject.toml ([project.urls] Repository): rewrite the badges,
+# the instructors' links and every chapter's Colab cell to name it.
+links: $(INSTALLED)
+	$(BIN)/python book/links.py

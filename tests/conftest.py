@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from xaitutor.guard import HOOK_DICTS
+from xaitutor.hooks import HOOK_DICTS
 
 _BUILT: "weakref.WeakSet[nn.Module]" = weakref.WeakSet()
 _module_init = nn.Module.__init__

@@ -1,4 +1,6 @@
-"""pyproject.toml, environment.yml and binder/environment.yml ask for the same dependencies."""
+"""pyproject.toml, environment.yml and binder/environment.yml ask for the same dependencies: the
+runtime ones, JupyterLab (the `lab` extra: not a runtime dependency, Colab brings its own front
+end) and the test tools (`dev`)."""
 import re
 import tomllib
 from pathlib import Path
@@ -6,13 +8,30 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-CONDA_TO_PYPI = {"pytorch-cpu": "torch"}
+CONDA_TO_PYPI = {"pytorch-cpu": "torch", "jupyterhub-base": "jupyterhub"}  # -base: without the proxy
 NOT_PACKAGES = {"python", "pip"}
 
 
 def pyproject_requirements() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    return dict(_split(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"])
+    return dict(_split(r) for r in project["dependencies"] + _extras(project, ["lab", "dev"]))
+
+
+def _extras(project: dict, names: list[str]) -> list[str]:
+    """The requirements of the extras ``names``, with the package's references to its own extras
+    (``xaitutor[hub,book]``) replaced by their requirements."""
+    found = []
+    for name in names:
+        for requirement in project["optional-dependencies"][name]:
+            own = re.fullmatch(rf"{project['name']}\[(.+)\]", requirement)
+            found += _extras(project, own.group(1).split(",")) if own else [requirement]
+    return found
+
+
+def test_jupyterlab_is_an_extra_not_a_runtime_dependency():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert not [r for r in project["dependencies"] if _split(r)[0] == "jupyterlab"]
+    assert [_split(r)[0] for r in project["optional-dependencies"]["lab"]] == ["jupyterlab"]
 
 
 def conda_requirements(path: Path) -> tuple[dict[str, str], list[str]]:

@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 import xaitutor as xt
+from helpers.models import RegionBrightnessModel
 from xaitutor import evaluation as ev
 from xaitutor.models import Classifier
 from xaitutor.models.shapes_cnn import CAM_LAYER, MEAN, STD, ShapesCNN
@@ -118,21 +119,10 @@ def test_baselines():
 
 # --- Deletion and insertion -----------------------------------------------------------------
 
-class RegionModel(nn.Module):
-    """Class 0's logit is 10 times the mean brightness of a region; class 1's is 5."""
-
-    def __init__(self, region: torch.Tensor):
-        super().__init__()
-        self.register_buffer("region", region.float())
-
-    def forward(self, x):
-        evidence = (x.mean(dim=1) * self.region).sum(dim=(1, 2)) / self.region.sum()
-        return torch.stack([10 * evidence, torch.full_like(evidence, 5.0)], dim=1)
-
 
 def region_classifier(region):
     # mean 0 and std 1: the model sees pixel values, so the expected logits are easy to write
-    return Classifier(RegionModel(region), ["region", "other"], (0.0,) * 3, (1.0,) * 3, input_size=None)
+    return Classifier(RegionBrightnessModel(region), ["region", "other"], (0.0,) * 3, (1.0,) * 3, input_size=None)
 
 
 def test_deletion_of_the_region_first_gives_the_exact_curve():

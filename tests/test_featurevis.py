@@ -7,7 +7,7 @@ import torch
 from torch import nn
 
 import xaitutor as xt
-from xaitutor.guard import hook_count
+from xaitutor.hooks import hook_count
 
 O = xt.objectives
 FAST = dict(size=16, steps=12, progress=False)  # tiny: each call runs in milliseconds

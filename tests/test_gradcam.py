@@ -8,26 +8,15 @@ from PIL import Image, ImageDraw
 from torch import nn
 
 import xaitutor as xt
-from xaitutor.guard import hook_count
-
-
-def tiny_cnn() -> nn.Module:
-    """A 1x1 convolution with channels ``A^0 = x`` and ``A^1 = -x``, a global average pool and a
-    linear layer with weights ``[[2, 1], [0, 3]]``: then ``y^c = sum_k W_ck mean(A^k)``, so
-    ``alpha_k^c = W_ck / Z`` (eq. 3.2) and every map can be written down by hand."""
-    conv = nn.Conv2d(1, 2, kernel_size=1, bias=False)
-    fc = nn.Linear(2, 2, bias=False)
-    with torch.no_grad():
-        conv.weight.copy_(torch.tensor([1.0, -1.0]).reshape(2, 1, 1, 1))
-        fc.weight.copy_(torch.tensor([[2.0, 1.0], [0.0, 3.0]]))
-    return nn.Sequential(conv, nn.AdaptiveAvgPool2d(1), nn.Flatten(), fc)
+from helpers.models import UnusedLayersNet, plus_minus_cnn
+from xaitutor.hooks import hook_count
 
 
 X = torch.tensor([[1.0, 2.0], [-3.0, 4.0]])[None, None]  # mean 1: logits (1, -3), top class 0
 
 
 def test_tiny_cnn_by_hand():
-    model = tiny_cnn()
+    model = plus_minus_cnn()
     # class 0: alpha = (2/4, 1/4), 0.5 x - 0.25 x = 0.25 x, ReLU keeps the positive pixels
     parts = xt.gradcam(model, X, layer="0", upsample=None, normalize=False, return_parts=True)
     torch.testing.assert_close(parts.weights, torch.tensor([[0.5, 0.25]]))
@@ -44,7 +33,7 @@ def test_tiny_cnn_by_hand():
 
 
 def test_upsampling_and_normalisation():
-    model = tiny_cnn()
+    model = plus_minus_cnn()
     x = torch.arange(16.0).reshape(1, 1, 4, 4) - 5
     pooled = nn.Sequential(nn.AvgPool2d(2), *model)  # the layer ("1") is 2 x 2 for a 4 x 4 input
     cam = xt.gradcam(pooled, x, layer="1")
@@ -55,7 +44,7 @@ def test_upsampling_and_normalisation():
 
 
 def test_constant_map_gives_zeros_not_nan():
-    model = tiny_cnn()
+    model = plus_minus_cnn()
     cam = xt.gradcam(model, -X.abs(), layer="0", target=0)  # 0.25 x <= 0 everywhere: ReLU gives zeros
     assert torch.equal(cam, torch.zeros(1, 1, 2, 2))
 
@@ -98,32 +87,16 @@ def test_model_comes_back_as_it_went_in():
 
 
 def test_frozen_model_still_has_gradients():
-    model = tiny_cnn().requires_grad_(False)
+    model = plus_minus_cnn().requires_grad_(False)
     raw = xt.gradcam(model, X, layer="0", upsample=None, normalize=False)
     torch.testing.assert_close(raw, torch.tensor([[[[0.25, 0.5], [0.0, 1.0]]]]))
 
 
-class Branchy(nn.Module):
-    """A layer that the forward never calls, and one the output does not depend on."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(1, 2, 1)
-        self.unused = nn.Conv2d(2, 2, 1)
-        self.side = nn.Conv2d(2, 2, 1)
-        self.fc = nn.Linear(2, 3)
-
-    def forward(self, x):
-        a = self.conv(x)
-        self.side(a)  # computed and thrown away
-        return self.fc(a.mean(dim=(2, 3)))
-
-
 @pytest.mark.parametrize("method", [xt.gradcam, xt.guided_gradcam])
 def test_clear_errors(method):
-    model = tiny_cnn()
+    model = plus_minus_cnn()
     with pytest.raises(ValueError, match="no layer named 'cnov'. Did you mean 'conv'"):
-        method(Branchy(), X, layer="cnov")
+        method(UnusedLayersNet(), X, layer="cnov")
     with pytest.raises(ValueError, match="no layer given"):
         method(model, X)
     with pytest.raises(ValueError, match="target 2 is not a class index"):
@@ -135,9 +108,9 @@ def test_clear_errors(method):
     with pytest.raises(ValueError, match="N x C x H x W"):
         method(model, X[0], layer="0")
     with pytest.raises(ValueError, match="not used by the model's forward"):
-        method(Branchy(), X, layer="unused")
+        method(UnusedLayersNet(), X, layer="unused")
     with pytest.raises(ValueError, match="does not depend on the layer 'side'"):
-        method(Branchy(), X, layer="side")
+        method(UnusedLayersNet(), X, layer="side")
 
 
 def test_classifier_uses_its_cam_layer(lite0):

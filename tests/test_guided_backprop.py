@@ -9,17 +9,7 @@ import torch.nn.functional as F
 from torch import nn
 
 import xaitutor as xt
-
-
-def two_pixel_net(inplace: bool) -> nn.Module:
-    """Two pixels ``x = (2, -1)``, a 1x1 convolution to channels ``(x, -x)``, a ReLU and a linear
-    layer with weights ``[[1, 1, -1, -1], [-1, 2, 3, -2]]`` on ``(h0p0, h0p1, h1p0, h1p1)``."""
-    conv = nn.Conv2d(1, 2, kernel_size=1, bias=False)
-    fc = nn.Linear(4, 2, bias=False)
-    with torch.no_grad():
-        conv.weight.copy_(torch.tensor([1.0, -1.0]).reshape(2, 1, 1, 1))
-        fc.weight.copy_(torch.tensor([[1.0, 1.0, -1.0, -1.0], [-1.0, 2.0, 3.0, -2.0]]))
-    return nn.Sequential(conv, nn.ReLU(inplace=inplace), nn.Flatten(), fc)
+from helpers.models import ReusedInplaceReLU6Net, plus_minus_relu_net
 
 
 X = torch.tensor([2.0, -1.0]).reshape(1, 1, 1, 2)  # h = (2, 0, 0, 1), logits (1, -4)
@@ -27,7 +17,7 @@ X = torch.tensor([2.0, -1.0]).reshape(1, 1, 1, 2)  # h = (2, 0, 0, 1), logits (1
 
 @pytest.mark.parametrize("inplace", [False, True])
 def test_by_hand(inplace):
-    model = two_pixel_net(inplace)
+    model = plus_minus_relu_net(inplace)
     # class 0: dy/dh = (1, 1, -1, -1); the ReLU passes h0p0 and h1p1 (positive input)
     # backprop: (1, 0, 0, -1) -> dx = (1, 0) from h0 = x, plus (0, +1) from h1 = -x
     torch.testing.assert_close(xt.saliency(model, X), torch.tensor([[[[1.0, 1.0]]]]))
@@ -42,7 +32,7 @@ def test_guided_rule_stays_out_of_the_gradcam_weights():
     """The layer is the convolution, *below* the ReLU: its plain gradient for class 0 is
     (1, 0 | 0, -1), so alpha = (0.5, -0.5) and the raw map ReLU(0.5 x + 0.5 x) = (2, 0). Guided
     gradients would give (1, 0 | 0, 0), alpha = (0.5, 0) and the map (1, 0): a leak shows."""
-    model = two_pixel_net(inplace=True)
+    model = plus_minus_relu_net(inplace=True)
     cam = xt.gradcam(model, X, layer="0", upsample=None, normalize=False)
     torch.testing.assert_close(cam, torch.tensor([[[[2.0, 0.0]]]]))
     ggc = xt.guided_gradcam(model, X, layer="0", upsample="nearest", normalize=False)
@@ -88,24 +78,8 @@ def guided_reference(model: nn.Module, x: torch.Tensor, target) -> torch.Tensor:
     return torch.autograd.grad(score, x)[0]
 
 
-class ReusedReLU6(nn.Module):
-    """One in-place ReLU6 module called twice in the forward, as torchvision's BasicBlock does."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(3, 8, 3, padding=1)
-        self.conv2 = nn.Conv2d(8, 8, 3, padding=1)
-        self.act = nn.ReLU6(inplace=True)
-        self.fc = nn.Linear(8, 5)
-
-    def forward(self, x):
-        x = self.act(self.conv1(x))
-        x = self.act(self.conv2(x))
-        return self.fc(x.mean(dim=(2, 3)))
-
-
 def test_inplace_relu6_called_twice_matches_reference():
-    model = ReusedReLU6()
+    model = ReusedInplaceReLU6Net()
     x = 8 * torch.randn(3, 3, 10, 10)  # large enough that many activations saturate at 6
     with torch.no_grad():
         pre = model.conv1(x)
@@ -156,7 +130,7 @@ def test_functional_relu_warns():
 
 
 def test_errors_name_the_problem():
-    model = two_pixel_net(inplace=False)
+    model = plus_minus_relu_net(inplace=False)
     with pytest.raises(ValueError, match="target 5 is not a class index"):
         xt.guided_backprop(model, X, target=5)
     with pytest.raises(ValueError, match="got 3 targets for a batch of 1"):
@@ -166,7 +140,7 @@ def test_errors_name_the_problem():
 
 
 def test_gradient_picture_centres_on_grey():
-    from xaitutor.methods.guided_backprop import gradient_picture
+    from xaitutor.imaging import gradient_picture
 
     gradient = torch.randn(2, 3, 5, 5)
     picture = gradient_picture(gradient)
@@ -176,7 +150,7 @@ def test_gradient_picture_centres_on_grey():
 
 
 def test_saliency_picture_clips_at_the_percentile():
-    from xaitutor.methods.saliency import saliency_picture
+    from xaitutor.imaging import saliency_picture
 
     gradient = torch.zeros(1, 3, 10, 10)
     gradient[0, 1, 0, :] = -torch.arange(10.0)  # |g| up to 9 in channel 1

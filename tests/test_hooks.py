@@ -4,7 +4,9 @@ import torch
 from torch import nn
 
 import xaitutor as xt
-from xaitutor.guard import evaluating, hook_count
+from helpers.models import ReusedInplaceReLUNet
+from xaitutor.guard import evaluating
+from xaitutor.hooks import hook_count
 
 
 def net():
@@ -50,6 +52,27 @@ def test_capture_without_gradients():
     with torch.no_grad(), xt.hooks.capture(model, "0") as rec:
         model(torch.randn(1, 1, 4, 4))
     assert rec.activations["0"].shape == (1, 2, 4, 4) and not rec.gradients
+
+
+def test_a_gradient_rule_rewrites_every_call_of_a_reused_inplace_module_while_active():
+    """A rule tripling the gradient at each ReLU output gives ``3 * 2 * 3 (x > 0)``; off, ``2 (x > 0)``."""
+    model = ReusedInplaceReLUNet()
+    x = torch.tensor([1.0, -2.0, 3.0])
+
+    def gradient():
+        leaf = x.clone().requires_grad_(True)
+        return torch.autograd.grad(model(leaf * 1).sum(), leaf)[0]
+
+    with xt.hooks.gradient_rule(model, nn.ReLU, lambda g: 3 * g) as rule:
+        assert hook_count(model) == 1  # one module, one hook: its second call is ruled by the same
+        off = gradient()
+        rule.active = True
+        on = gradient()
+    assert rule.calls == 4 and hook_count(model) == 0
+    assert off.tolist() == [2.0, 0.0, 2.0] and on.tolist() == [18.0, 0.0, 18.0]
+    with pytest.raises(RuntimeError, match="boom"), xt.hooks.gradient_rule(model, nn.ReLU, abs, active=True):
+        raise RuntimeError("boom")
+    assert hook_count(model) == 0
 
 
 def test_evaluating_restores_the_model_exactly():

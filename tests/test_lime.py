@@ -1,4 +1,4 @@
-"""LIME (xaitutor.methods.lime): behaviour on hand-built classifiers whose evidence we know,
+"""LIME (xaitutor.methods.lime_image): behaviour on hand-built classifiers whose evidence we know,
 determinism, grayscale input, errors, and one run on the real efficientnet_lite0."""
 import numpy as np
 import pytest
@@ -6,11 +6,11 @@ import torch
 from torch import nn
 
 import xaitutor as xt
+from helpers.models import REGION, RegionStatisticModel
 from xaitutor.methods.black_box import black_box
-from xaitutor.methods.lime import cosine_distance, draw_samples, hidden_picture, perturb, segment
+from xaitutor.methods.lime_image import cosine_distance, draw_samples, hidden_picture, perturb, segment
 
 H, W, BLOCK = 32, 48, 8
-REGION = (slice(8, 16), slice(16, 32))  # blocks (1, 2) and (1, 3) of the 4 x 6 grid: superpixels 8, 9
 
 
 def blocks(array, **_):
@@ -19,23 +19,8 @@ def blocks(array, **_):
     return rows * (array.shape[1] // BLOCK) + cols
 
 
-class RegionModel(nn.Module):
-    """Two classes; class 0's logit grows with the texture (variance) or the brightness (mean)
-    of REGION and ignores every other pixel."""
-
-    def __init__(self, statistic="var"):
-        super().__init__()
-        self.statistic = statistic
-        self.scale = nn.Parameter(torch.tensor(40.0))
-
-    def forward(self, x):
-        region = x[:, :, REGION[0], REGION[1]].flatten(1)
-        value = region.var(dim=1) if self.statistic == "var" else region.mean(dim=1) / 4
-        return torch.stack([self.scale * (value - 1 / 24), torch.zeros_like(value)], dim=1)
-
-
 def region_classifier(statistic="var", input_size=None):
-    return xt.Classifier(RegionModel(statistic), ["region", "other"], (0, 0, 0), (1, 1, 1), input_size=input_size)
+    return xt.Classifier(RegionStatisticModel(statistic), ["region", "other"], (0, 0, 0), (1, 1, 1), input_size=input_size)
 
 
 @pytest.fixture
@@ -49,6 +34,13 @@ def test_ranks_the_region_the_classifier_looks_at_first(picture):
     assert set(exp.top(2)) == {8, 9}
     assert exp.weights[[8, 9]].min() > 10 * np.abs(others).max()
     assert exp.score > 0.9
+
+
+def test_the_explanation_holds_its_surrogate(picture):
+    exp = xt.lime(region_classifier("var"), picture, target=0, num_samples=50, segmenter=blocks, progress=False)
+    assert isinstance(exp.surrogate, xt.methods.lime_image.Surrogate)
+    assert exp.weights is exp.surrogate.weights and exp.score == exp.surrogate.score
+    assert exp.intercept == exp.surrogate.intercept and exp.local_prediction == exp.surrogate.local_prediction
 
 
 def test_hiding_with_the_mean_colour_hides_nothing_from_a_model_that_sees_only_means(picture):
@@ -146,7 +138,7 @@ def test_grayscale_pictures_are_explained_as_grey_rgb():
 
 
 def test_ctrl_c_returns_the_samples_done_so_far(picture):
-    class Interrupted(RegionModel):
+    class Interrupted(RegionStatisticModel):
         calls = 0
 
         def forward(self, x):
@@ -220,7 +212,7 @@ def test_on_efficientnet_lite0_explains_its_top_class_on_the_preprocessed_grid(l
 def region_function(pictures):
     """RegionModel as a plain function: pictures in, probabilities out (a numpy array)."""
     with torch.no_grad():
-        return RegionModel("var")(pictures).softmax(dim=1).numpy()
+        return RegionStatisticModel("var")(pictures).softmax(dim=1).numpy()
 
 
 def test_a_function_is_explained_as_the_same_classifier(picture):

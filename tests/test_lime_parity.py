@@ -10,10 +10,10 @@ import torch
 from lime import lime_base, lime_image
 from lime.wrappers.scikit_image import SegmentationAlgorithm
 from sklearn.metrics import pairwise_distances
-from torch import nn
 
 import xaitutor as xt
-from xaitutor.methods.lime import cosine_distance, draw_samples, fit_surrogate, kernel, segment
+from helpers.models import RandomTwoConvCNN
+from xaitutor.methods.lime_image import cosine_distance, draw_samples, fit_surrogate, kernel, segment
 
 
 def lime_kernel(d, kernel_width):
@@ -57,22 +57,10 @@ def test_surrogate_equals_lime_base(neighbourhood, num_features):
     assert ours.local_prediction == pytest.approx(local_pred[0], abs=1e-6)
 
 
-class TinyCNN(nn.Module):
-    """A random little CNN with 3 classes, to compare whole explanations."""
-
-    def __init__(self):
-        super().__init__()
-        self.features = nn.Sequential(nn.Conv2d(3, 8, 3, stride=2), nn.ReLU(), nn.Conv2d(8, 8, 3), nn.ReLU())
-        self.head = nn.Linear(8, 3)
-
-    def forward(self, x):
-        return self.head(self.features(x).mean(dim=(2, 3)))
-
-
 @pytest.mark.parametrize("hide, hide_color", [("mean", None), (0.3, 0.3)])
 def test_whole_explanation_equals_lime_image(hide, hide_color):
     torch.manual_seed(0)
-    clf = xt.models.wrap(TinyCNN(), mean=(0.5, 0.4, 0.3), std=(0.2, 0.25, 0.3), labels=["a", "b", "c"],
+    clf = xt.models.wrap(RandomTwoConvCNN(), mean=(0.5, 0.4, 0.3), std=(0.2, 0.25, 0.3), labels=["a", "b", "c"],
                          input_size=40)
     photo = np.array(xt.data.sample_image("coffee").resize((90, 60)))
     picture = xt.imaging.to_tensor(photo)
@@ -121,7 +109,7 @@ def test_quickshift_segments_what_lime_segments_at_its_precision(dtype):
 
 def test_a_function_is_explained_as_lime_image_explains_it():
     torch.manual_seed(0)
-    net = TinyCNN().eval()
+    net = RandomTwoConvCNN().eval()
     photo = np.array(xt.data.sample_image("coffee").resize((60, 40)))
     picture = xt.imaging.to_tensor(photo)
     segments = segment(picture, "slic", n_segments=15).numpy()

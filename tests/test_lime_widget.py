@@ -2,22 +2,10 @@
 *Explain*, display settings only redraw, and segmentations and explanations are computed once."""
 import pytest
 import torch
-from torch import nn
 
 import xaitutor as xt
+from helpers.models import RandomOneConvCNN
 import xaitutor.widgets.lime as explorer_module
-
-
-class Tiny(nn.Module):
-    """A little random CNN with 4 classes: LIME on it takes a fraction of a second."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(3, 4, 5, stride=2)
-        self.head = nn.Linear(4, 4)
-
-    def forward(self, x):
-        return self.head(torch.relu(self.conv(x)).mean(dim=(2, 3)))
 
 
 @pytest.fixture
@@ -39,7 +27,7 @@ def calls(monkeypatch):
 @pytest.fixture
 def explorer(calls):
     torch.manual_seed(0)
-    clf = xt.models.wrap(Tiny(), mean=(0.5,) * 3, std=(0.25,) * 3, labels=list("abcd"), input_size=48)
+    clf = xt.models.wrap(RandomOneConvCNN(), mean=(0.5,) * 3, std=(0.25,) * 3, labels=list("abcd"), input_size=48)
     return xt.widgets.lime_explorer(clf, photo="chelsea", num_samples=60)
 
 

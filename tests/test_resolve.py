@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 import xaitutor as xt
-from xaitutor.resolve import default_layer, resolve_layer, resolve_model, resolve_targets
+from xaitutor.resolve import resolve_cam_layer, resolve_layer, resolve_model, resolve_targets
 
 LOGITS = torch.tensor([[0.1, 2.0, 0.3], [5.0, 0.0, 1.0]])
 
@@ -47,21 +47,24 @@ def test_layers_by_name_or_module_and_close_matches():
         resolve_layer(model, nn.ReLU())
 
 
-def test_models_and_default_layers():
+def test_models_and_cam_layers():
     model = nn.Linear(2, 2)
     assert resolve_model(model) is model
     with pytest.raises(TypeError, match="nn.Module or an xaitutor Classifier"):
         resolve_model("resnet18")
     with pytest.raises(ValueError, match="pass layer="):
-        default_layer(model, None)
-    assert default_layer(model, "x") == "x"
+        resolve_cam_layer(model, None)
+    stack = nn.Sequential(nn.Conv2d(3, 2, 3), nn.ReLU())
+    assert resolve_cam_layer(stack, "1") == "1" and resolve_cam_layer(stack, stack[0]) == "0"
+    with pytest.raises(ValueError, match="no layer named '2'"):
+        resolve_cam_layer(stack, "2")
     conv_free = xt.models.wrap(nn.Sequential(nn.Flatten(), nn.Linear(3, 2)), name="mlp")
     with pytest.raises(ValueError, match=r"'mlp' has no Grad-CAM layer: its model has no nn.Conv2d.*Pass layer="):
-        default_layer(conv_free, None)
-    assert default_layer(conv_free, "1") == "1"
+        resolve_cam_layer(conv_free, None)
+    assert resolve_cam_layer(conv_free, "1") == "1"
     built_without = xt.Classifier(nn.Sequential(nn.Conv2d(3, 2, 3)), ["a", "b"], (0, 0, 0), (1, 1, 1))
     with pytest.raises(ValueError, match="built without a cam_layer. Pass layer="):
-        default_layer(built_without, None)
+        resolve_cam_layer(built_without, None)
 
 
 def test_the_default_batch_holds_eight_224_pictures_on_a_cpu():

@@ -6,12 +6,7 @@ from contextlib import contextmanager
 
 from torch import nn
 
-HOOK_DICTS = ("_forward_hooks", "_forward_pre_hooks", "_backward_hooks", "_backward_pre_hooks")
-
-
-def hook_count(module: nn.Module) -> int:
-    """How many module hooks are registered on ``module`` and all its submodules."""
-    return sum(len(getattr(m, d, {})) for m in module.modules() for d in HOOK_DICTS)
+from .hooks import hook_count
 
 
 @contextmanager

@@ -1,4 +1,6 @@
-"""Capture a layer's output (its activation) and the gradient that flows back into it.
+"""Every hook the package registers: capturing a layer's output (its activation) and the gradient
+that flows back into it, rewriting the gradient at chosen modules (guided backpropagation's ReLU
+rule), and counting the hooks a model carries.
 
 PyTorch lets you attach *hooks* to a module: functions it calls during the forward (or backward)
 pass. A hook that is never removed keeps firing and keeps memory alive, so here hooks live for
@@ -13,7 +15,14 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from .resolve import resolve_layer
+from .resolve import resolve_layer, resolve_model
+
+HOOK_DICTS = ("_forward_hooks", "_forward_pre_hooks", "_backward_hooks", "_backward_pre_hooks")
+
+
+def hook_count(module: nn.Module) -> int:
+    """How many module hooks are registered on ``module`` and all its submodules."""
+    return sum(len(getattr(m, d, {})) for m in module.modules() for d in HOOK_DICTS)
 
 
 @dataclass
@@ -84,3 +93,48 @@ def _recorder(recording: Recording, name: str):
         return output.clone()
 
     return hook
+
+
+class GradientRule:
+    """The switch of :func:`gradient_rule`: ``active`` turns the rule on, ``calls`` counts the calls
+    of the ruled modules seen in the forward passes."""
+
+    def __init__(self, rule, active: bool):
+        self.rule, self.active, self.calls = rule, active, 0
+
+    def on_gradient(self, gradient: torch.Tensor):
+        """The tensor hook on a ruled output: the gradient rewritten, while active."""
+        return self.rule(gradient) if self.active else None
+
+    def on_output(self, module, inputs, output):
+        """The forward hook of each ruled module: rule this call's output."""
+        self.calls += 1
+        if output.requires_grad:
+            output.register_hook(self.on_gradient)
+
+
+@contextmanager
+def gradient_rule(model, kinds, rule, active: bool = False):
+    """While the block runs, replace the gradient arriving at the output of every module of the
+    types ``kinds`` by ``rule(gradient)``, before that module's own backward sees it.
+
+    A forward hook on each such module registers a *tensor hook* on that call's output, so a
+    module called several times in a forward (torchvision's ``BasicBlock`` calls ``self.relu``
+    twice) is ruled at every call, and an ``inplace=True`` module too (its output is its modified
+    input, whose gradient arrives before the module's backward). The user's modules are neither
+    swapped nor edited. Functional calls (``F.relu``) are not modules: no hook sees them.
+
+    Yields:
+        A :class:`GradientRule`; set ``.active`` to switch the rule on or off between backward
+        passes of one forward. The hooks are removed when the block ends, even on error.
+    """
+    switch = GradientRule(rule, active)
+    handles = []
+    try:
+        for sub in resolve_model(model).modules():
+            if isinstance(sub, kinds):
+                handles.append(sub.register_forward_hook(switch.on_output))
+        yield switch
+    finally:
+        for handle in handles:
+            handle.remove()

@@ -1,5 +1,5 @@
 """Images in, images out: turning pictures into tensors and back, (de)normalising, overlaying a
-heatmap on a photo, showing a row of pictures, and the degradations of the Grad-CAM chapter.
+heatmap on a photo, showing a gradient as a picture, showing a row of pictures.
 
 Conventions: a picture is a float tensor ``3 x H x W`` (or a batch ``N x 3 x H x W``) with values
 in [0, 1] (pixel space); a *normalised* tensor is what a model eats, ``(x - mean) / std``.
@@ -166,6 +166,25 @@ def scale_01(maps: torch.Tensor) -> torch.Tensor:
                        torch.zeros_like(maps))
 
 
+def saliency_picture(gradient: torch.Tensor, percentile: float = 99.0) -> torch.Tensor:
+    """Show an ``N x 3 x H x W`` gradient the way Simonyan et al. do: the largest absolute value
+    over the colours (``xt.imaging.to_map``), divided by its ``percentile``-th percentile and
+    clipped at 1, so that a few very large gradients do not turn the rest black. ``N x 1 x H x W``."""
+    maps = to_map(gradient.detach())
+    top = maps.flatten(1).quantile(percentile / 100, dim=1).reshape(-1, 1, 1, 1)
+    return (maps / top.clamp_min(torch.finfo(maps.dtype).tiny)).clamp(max=1)
+
+
+def gradient_picture(gradient: torch.Tensor, spread: float = 0.1) -> torch.Tensor:
+    """Show an ``N x 3 x H x W`` gradient as a picture, the way guided backpropagation is usually
+    shown: each image centred on grey 0.5, with ``spread`` standard deviations per unit, clamped
+    to [0, 1]. Positive gradients brighten a colour, negative ones darken it."""
+    flat = gradient.detach().flatten(1)
+    shape = (-1,) + (1,) * (gradient.dim() - 1)
+    mean, std = flat.mean(1).reshape(shape), flat.std(1).reshape(shape)
+    return ((gradient.detach() - mean) / (std + 1e-12) * spread + 0.5).clamp(0, 1)
+
+
 def overlay(image, heatmap, alpha: float = 0.5, cmap: str = CMAP) -> np.ndarray:
     """Blend a heatmap (``H x W`` or ``1 x 1 x H x W``, any range) over a picture.
 
@@ -218,37 +237,3 @@ def show(images, titles=None, ax=None, cols: int | None = None, cmap: str = CMAP
     if ax is None:
         fig.tight_layout()
     return fig
-
-
-# Degradations (chapter 3, section 3.5). Each takes a picture in [0, 1] and a strength.
-
-def add_noise(image, strength: float, seed: int = 0) -> torch.Tensor:
-    """Add Gaussian noise with standard deviation ``strength`` (in [0, 1] pixel units), clamped."""
-    x = to_tensor(image)
-    _check_strength(strength, 0, 1)
-    generator = torch.Generator().manual_seed(seed)
-    return (x + strength * torch.randn(x.shape, generator=generator)).clamp(0, 1)
-
-
-def change_brightness(image, strength: float) -> torch.Tensor:
-    """Blend toward white by ``strength`` in [0, 1], or toward black for a negative strength."""
-    x = to_tensor(image)
-    _check_strength(strength, -1, 1)
-    toward = 1.0 if strength >= 0 else 0.0
-    return x + abs(strength) * (toward - x)
-
-
-def change_contrast(image, strength: float) -> torch.Tensor:
-    """Blend toward the picture's mean grey by ``strength`` in [0, 1] (1: a flat grey picture)."""
-    x = to_tensor(image)
-    _check_strength(strength, 0, 1)
-    grey = x.mean(dim=(-3, -2, -1), keepdim=True)
-    return (1 - strength) * x + strength * grey
-
-
-DEGRADATIONS = {"noise": add_noise, "brightness": change_brightness, "contrast": change_contrast}
-
-
-def _check_strength(strength: float, low: float, high: float) -> None:
-    if not low <= strength <= high:
-        raise ValueError(f"strength must lie in [{low}, {high}], got {strength}")

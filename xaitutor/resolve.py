@@ -19,6 +19,29 @@ def resolve_model(model) -> nn.Module:
     return module
 
 
+def resolve_classifier(model, method: str):
+    """``model`` checked to be a ``Classifier``: a method that starts from the picture itself
+    (``method``, for the message) needs the preprocessing only a ``Classifier`` knows."""
+    from .models.classifier import Classifier  # here, not above: the models import this module
+
+    if not isinstance(model, Classifier):
+        raise TypeError(f"{method} needs an xaitutor Classifier, which knows the model's preprocessing, got "
+                        f"{type(model).__name__}: wrap a bare module with xt.models.wrap(model, mean=..., std=...)")
+    return model
+
+
+def resolve_input(module: nn.Module, x) -> torch.Tensor:
+    """``x`` checked to be a float ``N x C x H x W`` batch, detached, on the model's device."""
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"x must be a preprocessed batch tensor, got {type(x).__name__}: "
+                        "use x = clf.preprocess(image)")
+    if x.dim() != 4 or not x.is_floating_point():
+        raise ValueError(f"x must be a float N x C x H x W batch, got a {x.dtype} tensor of shape "
+                         f"{tuple(x.shape)}: use x = clf.preprocess(image) (x[None] adds the batch dimension)")
+    device = next(module.parameters(), x).device
+    return x.detach().to(device)
+
+
 def resolve_layer(module: nn.Module, layer) -> tuple[str, nn.Module]:
     """Find ``layer`` (a dotted name such as ``"layer4"`` or ``"features.29"``, or the module
     itself) inside ``module`` and return ``(name, submodule)``.
@@ -41,20 +64,30 @@ def resolve_layer(module: nn.Module, layer) -> tuple[str, nn.Module]:
                      "List the names with [name for name, _ in model.named_modules()].")
 
 
-def default_layer(model, layer):
-    """``layer`` if given, else the ``Classifier``'s ``cam_layer``; a bare module, or a
-    ``Classifier`` without convolutions (and so without a ``cam_layer``), needs ``layer``."""
-    if layer is not None:
-        return layer
-    if not hasattr(model, "cam_layer"):
-        raise ValueError("no layer given: pass layer= (e.g. layer='layer4'), or use a Classifier "
-                         "with a cam_layer (xt.models.wrap(model, ..., cam_layer='layer4'))")
-    if model.cam_layer is None:
-        why = "it was built without a cam_layer" if model.conv_layers else \
-            "its model has no nn.Conv2d, so there is no default"
-        raise ValueError(f"{model.name!r} has no Grad-CAM layer: {why}. Pass layer= naming a layer with "
-                         "N x C x H x W activations, or wrap it with xt.models.wrap(model, ..., cam_layer=...)")
-    return model.cam_layer
+def resolve_cam_layer(model, layer) -> str:
+    """The dotted name of the layer a CAM method explains: ``layer`` if given, else the
+    ``Classifier``'s ``cam_layer``, checked to exist. A bare module, or a ``Classifier`` without
+    convolutions (and so without a ``cam_layer``), needs ``layer``."""
+    if layer is None:
+        if not hasattr(model, "cam_layer"):
+            raise ValueError("no layer given: pass layer= (e.g. layer='layer4'), or use a Classifier "
+                             "with a cam_layer (xt.models.wrap(model, ..., cam_layer='layer4'))")
+        if model.cam_layer is None:
+            why = "it was built without a cam_layer" if model.conv_layers else \
+                "its model has no nn.Conv2d, so there is no default"
+            raise ValueError(f"{model.name!r} has no Grad-CAM layer: {why}. Pass layer= naming a layer with "
+                             "N x C x H x W activations, or wrap it with xt.models.wrap(model, ..., cam_layer=...)")
+        layer = model.cam_layer
+    return resolve_layer(resolve_model(model), layer)[0]
+
+
+def resolve_feature_map(activation: torch.Tensor, name: str) -> torch.Tensor:
+    """The output of layer ``name``, checked to be ``N x K x h x w`` feature maps (what Grad-CAM,
+    channel objectives and every CAM method need)."""
+    if activation.dim() != 4:
+        raise ValueError(f"the layer {name!r} outputs shape {tuple(activation.shape)}, not N x K x h x w "
+                         "feature maps: choose a convolutional layer (this method needs a spatial map)")
+    return activation
 
 
 def resolve_targets(logits: torch.Tensor, target) -> torch.Tensor:
@@ -91,6 +124,15 @@ def _class_index(t, num_classes: int) -> int:
     return t
 
 
+def resolve_count(value, name: str, minimum: int = 1, alternatives: str = "") -> int:
+    """``value`` checked to be an int (not a bool) of at least ``minimum``: a number of steps,
+    samples, features or pictures. ``alternatives`` names what else the argument accepts."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        what = "a positive int" if minimum == 1 else f"an int of at least {minimum}"
+        raise ValueError(f"{name} must be {what}{alternatives}, got {value!r}")
+    return int(value)
+
+
 # A default batch holds this many pixels: eight 224 x 224 pictures, about 150 MB of
 # efficientnet_lite0's activations without gradients, and on a CPU as fast per picture as more.
 BATCH_PIXELS = 8 * 224 * 224
@@ -103,6 +145,4 @@ def resolve_batch_size(batch_size, size, device) -> int:
     if batch_size is None:
         budget = BATCH_PIXELS * (8 if torch.device(device).type == "cuda" else 1)
         return max(1, budget // (size[0] * size[1]))
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int or None (chosen by the picture size), got {batch_size!r}")
-    return int(batch_size)
+    return resolve_count(batch_size, "batch_size", alternatives=" or None (chosen by the picture size)")

@@ -2,11 +2,11 @@
 lecture decks. Every chapter notebook is opened and run in headless Chromium, its widgets are
 checked and one control is moved; one slide deck is opened offline and screenshotted.
 
-Every wait is for a state (a kernel that is idle, a cell that finished, a figure that changed),
-never for a fixed time, so that a busy machine only makes the tests slower: PATIENCE_S bounds how
-long one step (a cell, a redraw, a page load) may go without progress before a test fails.
+Every wait is for a state, never for a fixed time (lab_driver.py), so that a busy machine only
+makes the tests slower.
 
-Needs Debian's Chromium (/usr/bin/chromium; `.ci/run` installs it); skipped, saying so, without it.
+Needs Debian's Chromium (/usr/bin/chromium; `.ci/run` installs it); skipped, saying so, without it,
+except under CI.
 Screenshots and JupyterLab's log go to build/e2e/.
 """
 import json
@@ -15,27 +15,22 @@ import socket
 import subprocess
 import time
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
 import pytest
+from helpers.needs import CHROMIUM, need_chromium
 
-CHROMIUM = "/usr/bin/chromium"
-if not os.path.exists(CHROMIUM):
-    pytest.skip("Chromium is not installed (apt-get install chromium): browser tests skipped",
-                allow_module_level=True)
+need_chromium()
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
+from lab_driver import (BROWSER_ARGS, PATIENCE_S, figure_changes, move_slider, new_page,  # noqa: E402
+                        press_button, run_all)
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "build" / "e2e"
 CHAPTERS = sorted(p.name for p in (ROOT / "notebooks").glob("0*.ipynb"))
 TOKEN = "xaitutor-e2e"
-# On a quiet machine the slowest step takes about 6 s (a LIME cell); a hundred times that is the
-# longest any one step may go without progress, however busy the machine.
-PATIENCE_S = 600
 # The controls each chapter's test works: a button to press first, a slider (its label) and the key
 # pressed on it, and a button to press after. Each step must change a figure. Chapters not named
 # here move their first slider to the right.
@@ -45,13 +40,6 @@ CONTROLS = {
     "02_lime.ipynb": ("Explain", "Superpixels", "ArrowRight", None),
     "04_feature_visualization.ipynb": (None, "Steps/octave", "ArrowLeft", "Run"),  # optimising waits for Run
 }
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"]
-# The status bar's "Python 3 (ipykernel) | Idle" appears only once a kernel is connected and idle
-# (the toolbar's execution indicator reads data-status='idle' before any kernel has started).
-KERNEL_IDLE = "#jp-main-statusbar .jp-StatusBar-TextItem[title^='Change kernel']:has-text('| Idle')"
-CODE_CELLS = "[...document.querySelectorAll('.jp-Notebook .jp-CodeCell')]"
-PROMPTS = f"JSON.stringify({CODE_CELLS}.map(c => c.querySelector('.jp-InputPrompt').textContent.trim()))"
 
 
 def free_port() -> int:
@@ -110,52 +98,6 @@ def browser():
         chromium.close()
 
 
-def new_page(browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.set_default_timeout(PATIENCE_S * 1000)  # every wait, clicks too (Playwright's default: 30 s)
-    return page
-
-
-def finished(prompt: str) -> bool:
-    return prompt.strip("[]:").isdigit()
-
-
-def cells_report(page) -> str:
-    """Where the notebook stands: the cell running, the last one finished, what went to stderr."""
-    cells = page.evaluate(f"""() => {CODE_CELLS}.map((c, i) => ({{
-        number: i + 1, prompt: c.querySelector('.jp-InputPrompt').textContent.trim(),
-        source: c.querySelector('.cm-line')?.textContent ?? '',
-        stderr: [...c.querySelectorAll("[data-mime-type='application/vnd.jupyter.stderr']")]
-                .map(o => o.textContent).join('\\n').slice(-800)}}))""")
-    running = [c for c in cells if c["prompt"] == "[*]:"][:1]
-    done = [c for c in cells if finished(c["prompt"])]
-    lines = [f"{len(done)} of {len(cells)} code cells finished"]
-    lines += [f"{what}: code cell {c['number']} {c['prompt']} {c['source']!r}"
-              for what, some in [("running", running), ("last finished", done[-1:])] for c in some]
-    lines += [f"stderr of code cell {c['number']}: {c['stderr']}" for c in cells if c["stderr"]]
-    lines += [f"a dialog is open: {text!r}" for text in page.locator(".jp-Dialog").all_inner_texts()]
-    return "\n".join(lines)
-
-
-def run_all(page, name: str) -> None:
-    """Run → Run All Cells once the kernel is idle, then wait for as long as cells keep finishing:
-    fail when none has finished for PATIENCE_S, when the run stopped half-way, or a dialog came up."""
-    page.wait_for_selector(KERNEL_IDLE)  # Run All clicked before the kernel is connected runs nothing
-    page.click("li.lm-MenuBar-item:has-text('Run')")
-    page.click("li.lm-Menu-item[data-command='runmenu:run-all']")
-    prompts = page.evaluate(PROMPTS)
-    while not all(map(finished, json.loads(prompts))):
-        if page.locator(".jp-Dialog").count() or ("[*]:" not in prompts and any(map(finished, json.loads(prompts)))):
-            pytest.fail(f"{name}: Run All stopped before the last cell\n{cells_report(page)}")
-        try:  # until a prompt changes ([ ] -> [*] -> [n]) or a dialog opens
-            prompts = page.wait_for_function(
-                f"before => ({PROMPTS} !== before || document.querySelector('.jp-Dialog')) && {PROMPTS}",
-                arg=prompts, polling=500).json_value()
-        except PlaywrightTimeout:
-            pytest.fail(f"{name}: no cell finished in {PATIENCE_S} s\n{cells_report(page)}")
-    page.wait_for_selector(KERNEL_IDLE)
-
-
 def shut_down_kernel(url: str, name: str) -> None:
     """A chapter's kernel can still be busy when its test ends (04's Run optimises on): stop it
     before the next chapter, which would otherwise share the CPU with it."""
@@ -163,41 +105,6 @@ def shut_down_kernel(url: str, name: str) -> None:
         if session["path"] == name:
             urllib.request.urlopen(urllib.request.Request(f"{url}/api/sessions/{session['id']}?token={TOKEN}",
                                                           method="DELETE"))
-
-
-def press_button(page, text: str) -> None:
-    page.locator(f".jp-Notebook .jupyter-widgets button:has-text('{text}')").first.click()
-
-
-@contextmanager
-def figure_changes(page):
-    """Fail unless a widget's figure (an <img>) is different after the block than before it."""
-    images = "[...document.querySelectorAll('.jupyter-widgets img')].map(e => e.src).join()"
-    before = page.evaluate(f"() => {images}")
-    yield
-    page.wait_for_function(f"before => {images} !== before", arg=before)
-
-
-def move_slider(page, slider, key: str, presses: int = 3) -> None:
-    """Press `key` on the slider's handle until its readout shows a new value. Key presses sent
-    while the widget view is still settling are lost, so a press is only trusted once seen; each
-    try waits twice as long as the one before."""
-    readout = slider.locator(".widget-readout")
-    start = readout.inner_text()
-    handle = slider.locator(".noUi-handle")
-    handle.scroll_into_view_if_needed()
-    wait_ms, waited_ms = 1_000, 0
-    while waited_ms < PATIENCE_S * 1000:
-        handle.focus()
-        for _ in range(presses):
-            page.keyboard.press(key)
-        try:
-            page.wait_for_function("([el, start]) => el.textContent.trim() !== start.trim()",
-                                   arg=[readout.element_handle(), start], timeout=wait_ms)
-            return
-        except PlaywrightTimeout:
-            waited_ms, wait_ms = waited_ms + wait_ms, 2 * wait_ms
-    pytest.fail(f"the slider stayed at {start} through {PATIENCE_S} s of pressing {key}")
 
 
 @pytest.mark.parametrize("name", CHAPTERS)

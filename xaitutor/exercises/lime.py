@@ -1,12 +1,12 @@
 """Exercises of chapter 2 (LIME): the proximity weights pi_x of eq. 2.1, the vectorised
 perturbation of a picture, and what hiding a superpixel with its own mean colour hides. Function
-answers are run on a fixed random example and compared with :mod:`xaitutor.methods.lime`."""
+answers are run on a fixed random example and compared with :mod:`xaitutor.methods.lime_image`."""
 from __future__ import annotations
 
 import numpy as np
 import torch
 
-from ..methods.lime import cosine_distance, kernel, perturb
+from ..methods.lime_image import cosine_distance, kernel, perturb
 from . import Exercise, as_number, call, register
 
 

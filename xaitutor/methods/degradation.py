@@ -1,17 +1,50 @@
-"""The degradation experiments of the essay's section 3.5: degrade a photo step by step (noise,
-brightness, contrast), and at each step look at the prediction and at Grad-CAM for the class now
-on top and for the class of the clean photo."""
+"""The degradation experiments of the essay's section 3.5: the degradations (noise, brightness,
+contrast), and a photo degraded step by step with, at each step, the prediction and Grad-CAM for
+the class now on top and for the class of the clean photo."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import torch
 
-from ..guard import evaluating
-from ..hooks import capture
-from ..imaging import DEGRADATIONS, overlay, show, to_tensor
-from ..resolve import default_layer, resolve_layer
-from .gradcam import as_batch, combine, layer_gradient, layer_output
+from ..imaging import overlay, show, to_tensor
+from ..resolve import resolve_cam_layer, resolve_classifier, resolve_count
+from .driver import forward, target_scores
+from .grad_cam import combine
+
+
+# Each degradation takes a picture in [0, 1] and a strength.
+
+def add_noise(image, strength: float, seed: int = 0) -> torch.Tensor:
+    """Add Gaussian noise with standard deviation ``strength`` (in [0, 1] pixel units), clamped."""
+    x = to_tensor(image)
+    _check_strength(strength, 0, 1)
+    generator = torch.Generator().manual_seed(seed)
+    return (x + strength * torch.randn(x.shape, generator=generator)).clamp(0, 1)
+
+
+def change_brightness(image, strength: float) -> torch.Tensor:
+    """Blend toward white by ``strength`` in [0, 1], or toward black for a negative strength."""
+    x = to_tensor(image)
+    _check_strength(strength, -1, 1)
+    toward = 1.0 if strength >= 0 else 0.0
+    return x + abs(strength) * (toward - x)
+
+
+def change_contrast(image, strength: float) -> torch.Tensor:
+    """Blend toward the picture's mean grey by ``strength`` in [0, 1] (1: a flat grey picture)."""
+    x = to_tensor(image)
+    _check_strength(strength, 0, 1)
+    grey = x.mean(dim=(-3, -2, -1), keepdim=True)
+    return (1 - strength) * x + strength * grey
+
+
+DEGRADATIONS = {"noise": add_noise, "brightness": change_brightness, "contrast": change_contrast}
+
+
+def _check_strength(strength: float, low: float, high: float) -> None:
+    if not low <= strength <= high:
+        raise ValueError(f"strength must lie in [{low}, {high}], got {strength}")
 
 
 @dataclass
@@ -60,7 +93,7 @@ def degradation_series(classifier, image, kind: str = "noise", strengths=(0.0, 0
     Args:
         classifier: a ``Classifier`` (its preprocessing is needed).
         image: the photo, anything ``xt.imaging.to_tensor`` reads.
-        kind: a key of ``xt.imaging.DEGRADATIONS``: ``"noise"`` (the noise's standard deviation,
+        kind: a key of ``DEGRADATIONS``: ``"noise"`` (the noise's standard deviation,
             0 to 1), ``"brightness"`` (-1 black to 1 white), ``"contrast"`` (0 to 1, flat grey).
         strengths: the strengths, one picture each.
         layer: the Grad-CAM layer (default: the classifier's ``cam_layer``).
@@ -74,14 +107,13 @@ def degradation_series(classifier, image, kind: str = "noise", strengths=(0.0, 0
     """
     if kind not in DEGRADATIONS:
         raise ValueError(f"unknown degradation {kind!r}; known: {', '.join(DEGRADATIONS)}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    resolve_classifier(classifier, "degradation_series")
+    batch_size = resolve_count(batch_size, "batch_size")
     degrade = DEGRADATIONS[kind]
     extra = {"seed": seed} if kind == "noise" else {}
     picture = to_tensor(image)
     pictures = torch.stack([degrade(picture, s, **extra) for s in strengths])
-    module = classifier.model
-    name, _ = resolve_layer(module, default_layer(classifier, layer))
+    name = resolve_cam_layer(classifier, layer)
     original = classifier.top_classes(picture, k=1)[0][0]
     chunks = [_explain(classifier, name, chunk, original) for chunk in pictures.split(batch_size)]
     top, probabilities, top_cams, original_cams = (torch.cat(parts) for parts in zip(*chunks))
@@ -93,16 +125,11 @@ def _explain(classifier, name: str, pictures: torch.Tensor, original: int):
     """One forward pass for a batch of pictures, then one backward to the layer per target: the
     class on top and the class of the clean photo. Returns the top classes, their probabilities
     and the two batches of maps, on the CPU; nothing of the graph is kept."""
-    module = classifier.model
-    x = as_batch(module, classifier.preprocess(pictures))
-    with evaluating(module), capture(module, name) as recording:
-        logits = module(x)
-        activations = layer_output(recording, name)
-        top = logits.argmax(dim=-1)
+    with forward(classifier, classifier.preprocess(pictures), layers=[name]) as run:
+        activations = run.feature_map(name)
         cams = []
-        for targets, retain in ((top, True), (torch.full_like(top, original), False)):
-            score = logits.gather(1, targets[:, None]).sum()
-            gradients = layer_gradient(score, activations, name, retain_graph=retain)
-            cams.append(combine(activations.detach(), gradients, x.shape[-2:])[2].cpu())
-    probabilities = logits.detach().softmax(dim=-1).gather(1, top[:, None])[:, 0]
-    return top.cpu(), probabilities.cpu(), *cams
+        for targets, retain in ((run.targets, True), (torch.full_like(run.targets, original), False)):
+            gradients = run.gradient(activations, of=run.score(targets), retain_graph=retain)
+            cams.append(combine(activations.detach(), gradients, run.x.shape[-2:])[2].cpu())
+    probabilities = target_scores(run.logits.detach().softmax(dim=-1), run.targets)
+    return run.targets.cpu(), probabilities.cpu(), *cams

@@ -8,8 +8,7 @@ import matplotlib.pyplot as plt
 
 from .. import imaging, models
 from ..methods import gradcam, guided_backprop, guided_gradcam, saliency
-from ..methods.guided_backprop import gradient_picture
-from ..methods.saliency import saliency_picture
+from ..methods.degradation import add_noise, change_brightness, change_contrast
 from .common import Cache, ClassPicker, FigureOutput, PhotoPicker
 
 # name -> (method, whether it uses the layer)
@@ -59,9 +58,9 @@ class GradCamExplorer(widgets.VBox):
     def _new_picture(self, keep_class: bool) -> None:
         """Degrade the photo, predict, offer the top-5; keep the chosen class under degradation."""
         picture = imaging.to_tensor(self.photo.image)
-        picture = imaging.add_noise(picture, self.noise.value, seed=0)
-        picture = imaging.change_brightness(picture, self.brightness.value)
-        self.picture = imaging.change_contrast(picture, self.contrast.value)
+        picture = add_noise(picture, self.noise.value, seed=0)
+        picture = change_brightness(picture, self.brightness.value)
+        self.picture = change_contrast(picture, self.contrast.value)
         self.x = self.classifier.preprocess(self.picture)
         self.top = self.classifier.top_classes(self.picture, k=5)
         self._cache.clear()
@@ -105,9 +104,9 @@ class GradCamExplorer(widgets.VBox):
         if self.attribution.shape[1] == 1:
             imaging.show(imaging.overlay(self.picture, self.attribution), ax=right)
         elif method == "Saliency":  # the largest absolute value over the colours, as Simonyan et al. show it
-            imaging.show(saliency_picture(self.attribution), ax=right, cmap="gray")
+            imaging.show(imaging.saliency_picture(self.attribution), ax=right, cmap="gray")
         else:  # guided gradients keep their colours: grey is zero, brighter is positive
-            imaging.show(gradient_picture(self.attribution), ax=right)
+            imaging.show(imaging.gradient_picture(self.attribution), ax=right)
         right.set_title(f"{method} for {label!r}{where}", fontsize=10)
         fig.tight_layout()
         return fig

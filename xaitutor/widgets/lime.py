@@ -1,5 +1,5 @@
 """The explorer of chapter 2: pick a photo, a class, a segmenter and how to hide superpixels, run
-LIME, and browse its evidence. Glue only: the computing is in :mod:`xaitutor.methods.lime`."""
+LIME, and browse its evidence. Glue only: the computing is in :mod:`xaitutor.methods.lime_image`."""
 from __future__ import annotations
 
 import ipywidgets as widgets
@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 from skimage.segmentation import mark_boundaries
 
 from .. import imaging, models
-from ..methods.lime import lime, segment
+from ..methods.lime_image import lime, segment
 from .common import Cache, ClassPicker, FigureOutput, PhotoPicker
 
 # segmenter -> its main parameter: (name, default, min, max, step)

@@ -5,6 +5,7 @@ import numpy as np
 import torch
 
 from ... import imaging
+from ..driver import gradient
 from . import settings
 from .images import FourierImage
 
@@ -56,7 +57,11 @@ def ascent_gradient(model, rec, image, objectives, transform, generators, scale)
     The picture goes through the random ``transform`` and the model's normalisation; picture ``i``
     maximises ``objectives[i]``. The pictures of a batch do not interact (eval-mode batch norm)
     unless an objective compares them (``diversity``), so the gradient of the sum is each
-    picture's own. Returns the objective of each picture (detached) and the gradient.
+    picture's own. The gradient is the driver's, taken with respect to the parameters of the
+    picture (pixels, or the Fourier spectrum: the parameterisation is part of the graph), not the
+    model's input: the hooks stay on for the whole run instead of one forward pass, which is why
+    the step does not use :func:`~xaitutor.methods.driver.forward`. Returns the objective of each
+    picture (detached) and the gradient.
     """
     pixels = image.pixels()
     logits = model.model(imaging.normalize(transform(pixels, generators), model.mean, model.std))
@@ -65,5 +70,5 @@ def ascent_gradient(model, rec, image, objectives, transform, generators, scale)
         if id(o) not in computed:
             computed[id(o)] = o(rec.activations, logits, scale)
     values = torch.stack([computed[id(o)][i] for i, o in enumerate(objectives)])
-    (grad,) = torch.autograd.grad(values.sum(), image.leaf)
+    grad = gradient(values.sum(), image.leaf, unused="the picture: choose a layer the forward pass uses")
     return values.detach().cpu(), grad

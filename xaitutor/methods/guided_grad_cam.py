@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import torch
 
-from ..guard import evaluating
-from ..hooks import capture
-from ..resolve import default_layer, resolve_layer, resolve_model, resolve_targets
-from .gradcam import UPSAMPLE_MODES, as_batch, combine, layer_gradient, layer_output
-from .guided_backprop import guided_relus
+from ..resolve import resolve_cam_layer
+from .driver import forward
+from .grad_cam import UPSAMPLE_MODES, combine
+from .guided_backpropagation import guided_relus
 
 
 def guided_gradcam(model, x: torch.Tensor, target=None, layer=None, upsample: str = "bilinear",
@@ -31,7 +30,7 @@ def guided_gradcam(model, x: torch.Tensor, target=None, layer=None, upsample: st
             class per image.
         layer: the Grad-CAM layer (default: the ``Classifier``'s ``cam_layer``).
         upsample, normalize: how the Grad-CAM factor is resized and scaled, as in
-            :func:`~xaitutor.methods.gradcam.gradcam`. Captum's ``GuidedGradCam`` uses
+            :func:`~xaitutor.methods.grad_cam.gradcam`. Captum's ``GuidedGradCam`` uses
             ``upsample="nearest", normalize=False``.
 
     Returns:
@@ -39,16 +38,11 @@ def guided_gradcam(model, x: torch.Tensor, target=None, layer=None, upsample: st
     """
     if upsample not in UPSAMPLE_MODES[1:]:
         raise ValueError(f"upsample must be one of {UPSAMPLE_MODES[1:]}, got {upsample!r}")
-    module = resolve_model(model)
-    name, _ = resolve_layer(module, default_layer(model, layer))
-    x = as_batch(module, x)
-    with evaluating(module), capture(module, name) as recording, guided_relus(module) as guide:
-        logits = module(x)
-        activations = layer_output(recording, name)
-        targets = resolve_targets(logits, target)
-        score = logits.gather(1, targets[:, None]).sum()
-        gradients = layer_gradient(score, activations, name, retain_graph=True)  # plain: guide is off
+    name = resolve_cam_layer(model, layer)
+    with guided_relus(model) as guide, forward(model, x, target, layers=[name]) as run:
+        activations = run.feature_map(name)
+        gradients = run.gradient(activations, retain_graph=True)  # plain: the guide is off
         guide.active = True
-        guided, = torch.autograd.grad(score, x)
+        guided = run.gradient(run.x)
     _, _, cam = combine(activations.detach(), gradients, x.shape[-2:], True, upsample, normalize)
     return guided * cam

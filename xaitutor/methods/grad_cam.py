@@ -19,10 +19,9 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from ..guard import evaluating
-from ..hooks import capture
 from ..imaging import scale_01
-from ..resolve import default_layer, resolve_layer, resolve_model, resolve_targets
+from ..resolve import resolve_cam_layer
+from .driver import forward
 
 UPSAMPLE_MODES = (None, "bilinear", "nearest", "bicubic")
 
@@ -75,20 +74,15 @@ def gradcam(model, x: torch.Tensor, target=None, layer=None, relu: bool = True,
     """
     if upsample not in UPSAMPLE_MODES:
         raise ValueError(f"upsample must be one of {UPSAMPLE_MODES}, got {upsample!r}")
-    module = resolve_model(model)
-    name, _ = resolve_layer(module, default_layer(model, layer))
-    x = as_batch(module, x)
-    with evaluating(module), capture(module, name) as recording:
-        logits = module(x)
-        activations = layer_output(recording, name)
-        targets = resolve_targets(logits, target)
-        score = logits.gather(1, targets[:, None]).sum()  # images are independent: one backward for all
-        gradients = layer_gradient(score, activations, name)
+    name = resolve_cam_layer(model, layer)
+    with forward(model, x, target, layers=[name]) as run:
+        activations = run.feature_map(name)
+        gradients = run.gradient(activations)  # d y^c / d A, from the score down to the layer only
     weights, raw, cam = combine(activations.detach(), gradients, x.shape[-2:], relu, upsample, normalize)
     if not return_parts:
         return cam
     return GradCamParts(cam=cam, raw=raw, activations=activations.detach(), weights=weights,
-                        logits=logits.detach(), targets=targets, layer=name)
+                        logits=run.logits.detach(), targets=run.targets, layer=name)
 
 
 def combine(activations, gradients, size, relu=True, upsample="bilinear", normalize=True):
@@ -110,37 +104,3 @@ def combine(activations, gradients, size, relu=True, upsample="bilinear", normal
     if normalize:
         cam = scale_01(cam)  # after the ReLU: scaling before it would divide by a negative maximum
     return weights, raw, cam
-
-
-def as_batch(module, x) -> torch.Tensor:
-    """``x`` checked to be a float ``N x C x H x W`` batch, on the model's device, detached and
-    requiring a gradient (so the graph exists even for a model whose parameters are frozen)."""
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"x must be a preprocessed batch tensor, got {type(x).__name__}: "
-                        "use x = clf.preprocess(image)")
-    if x.dim() != 4 or not x.is_floating_point():
-        raise ValueError(f"x must be a float N x C x H x W batch, got a {x.dtype} tensor of shape "
-                         f"{tuple(x.shape)}: use x = clf.preprocess(image) (x[None] adds the batch dimension)")
-    device = next(module.parameters(), x).device
-    return x.detach().to(device).requires_grad_(True)
-
-
-def layer_output(recording, name: str) -> torch.Tensor:
-    """The activation ``capture`` recorded for ``name``, checked to be a ``N x K x h x w`` map."""
-    if name not in recording.activations:
-        raise ValueError(f"the layer {name!r} was not used by the model's forward pass, so it has "
-                         "no activation to explain: choose a layer that the forward calls")
-    activations = recording.activations[name]
-    if activations.dim() != 4:
-        raise ValueError(f"the layer {name!r} outputs shape {tuple(activations.shape)}, not N x K x h x w "
-                         "feature maps: choose a convolutional layer (Grad-CAM needs a spatial map)")
-    return activations
-
-
-def layer_gradient(score: torch.Tensor, activations: torch.Tensor, name: str, retain_graph: bool = False):
-    """``d score / d activations``, computed from the score down to the layer only."""
-    gradients, = torch.autograd.grad(score, activations, retain_graph=retain_graph, allow_unused=True)
-    if gradients is None:
-        raise ValueError(f"the model's output does not depend on the layer {name!r}: choose a layer "
-                         "on the path from the input to the logits")
-    return gradients

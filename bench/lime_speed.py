@@ -9,28 +9,23 @@ function (lime's default quickshift), the same single label (``labels=(target,)`
 (b) with efficientnet_lite0; goal: xt.lime within 1.1 times the floor, the same number of batched
     forward passes plus one segmentation.
 
-    .venv/bin/python bench/lime.py                   # both, 1000 samples
-    .venv/bin/python bench/lime.py --parts a         # (a) only
-    .venv/bin/python bench/lime.py --samples 300     # quicker, on a busy machine
+    .venv/bin/python bench/lime_speed.py                   # both, 1000 samples
+    .venv/bin/python bench/lime_speed.py --parts a         # (a) only
+    .venv/bin/python bench/lime_speed.py --samples 300     # quicker, on a busy machine
 
 Each time is the best of ``--repeats`` runs (the machine may be shared: look at the spread).
 """
 import argparse
-import os
-import sys
 import time
 
-# This script is called lime.py: keep its folder off the path so `import lime` finds the package.
-sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
+import numpy as np
+import torch
+from lime import lime_image
+from lime.wrappers.scikit_image import SegmentationAlgorithm
+from torch import nn
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from lime import lime_image  # noqa: E402
-from lime.wrappers.scikit_image import SegmentationAlgorithm  # noqa: E402
-from torch import nn  # noqa: E402
-
-import xaitutor as xt  # noqa: E402
-from xaitutor.models import EFFICIENTNET_MEAN, EFFICIENTNET_STD  # noqa: E402
+import xaitutor as xt
+from xaitutor.models import EFFICIENTNET_MEAN, EFFICIENTNET_STD
 
 BATCH = 16  # the fastest batch for efficientnet_lite0 on a laptop CPU
 

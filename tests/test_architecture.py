@@ -1,0 +1,48 @@
+"""The layout the architecture note (docs/architecture.md) describes, checked: no name is both a
+module and a function, hooks and gradients each live in one place, small files, a light import."""
+import importlib
+import pkgutil
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import xaitutor as xt
+
+PACKAGE = Path(xt.__file__).parent
+SMALL = ["methods", "evaluation", "background"]  # every file of these at most 150 lines
+
+
+def sources():
+    return {path.relative_to(PACKAGE).as_posix(): path.read_text() for path in PACKAGE.rglob("*.py")}
+
+
+@pytest.mark.parametrize("package", [xt.methods, xt.evaluation, xt.background, xt.methods.lime_image])
+def test_no_name_is_both_a_module_and_a_function(package):
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        assert getattr(package, info.name) is module, f"{package.__name__}.{info.name} is not the module"
+    assert xt.methods.lime is xt.lime and xt.methods.lime_image.segment  # the function, and the steps
+
+
+def test_hooks_are_registered_in_hooks_only_and_gradients_taken_in_the_driver_only():
+    for name, text in sources().items():
+        if name != "hooks.py":
+            assert not re.search(r"register_\w*hook", text), f"{name} registers a hook"
+        if name != "methods/driver.py":
+            assert "torch.autograd.grad(" not in text.replace("``torch.autograd.grad(", ""), name
+            assert ".gather(1," not in text, f"{name} gathers target scores itself"
+
+
+def test_the_files_stay_small():
+    long = {name: text.count("\n") for name, text in sources().items()
+            if name.split("/")[0] in SMALL and text.count("\n") > 150}
+    assert not long, f"files over 150 lines: {long}"
+
+
+def test_importing_the_package_loads_no_pyplot():
+    code = "import sys, xaitutor; print('matplotlib.pyplot' in sys.modules, 'sklearn' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=600)
+    assert out.stdout.split() == ["False", "False"]

@@ -1,0 +1,28 @@
+"""Measuring explanations: does a map point at the object, does it name what the model uses, does
+it depend on the model at all?
+
+Three families of measures, each a few small functions on ``N x 1 x H x W`` maps:
+
+* **Localisation**, against a ground-truth mask (the shapes data set draws its objects, so it
+  knows where they are): the pointing game (:func:`pointing_game`) and the energy share
+  (:func:`energy_share`).
+* **Faithfulness**, against the model itself: delete the pixels the map ranks first and watch the
+  class probability fall, or reveal them onto a blurred copy and watch it rise
+  (:func:`deletion`, :func:`insertion`; Petsiuk et al. 2018).
+* **Sanity**, against a broken model: randomise the weights layer by layer from the top, and a map
+  that still looks the same was never explaining the model (:func:`cascading_randomization`;
+  Adebayo et al. 2018).
+
+:func:`explain` turns any method of the package into maps, one channel each, on the classifier's
+input grid; :func:`random_maps` and :func:`centre_maps` are the baselines every score should be
+compared with. One file per family: ``maps.py`` (explain, the baselines), ``localisation.py``,
+``faithfulness.py``, ``sanity.py``.
+"""
+from .faithfulness import Curves, deletion, insertion
+from .localisation import energy_share, pointing_game
+from .maps import centre_maps, explain, pictures_batch, predicted_targets, random_maps
+from .sanity import SanityCheck, cascading_randomization
+
+__all__ = ["explain", "pictures_batch", "predicted_targets", "random_maps", "centre_maps",
+           "pointing_game", "energy_share", "Curves", "deletion", "insertion", "SanityCheck",
+           "cascading_randomization"]

@@ -1,0 +1,150 @@
+"""The shared driver of the methods: everything a gradient method does besides its own equations.
+
+Every gradient attribution is the same four steps around its arithmetic: (1) a forward pass of the
+batch, the model guarded (:func:`~xaitutor.guard.evaluating`: given back exactly as it came) and
+the layers it needs captured (:func:`~xaitutor.hooks.capture`); (2) the targets, one class per
+image, checked; (3) the score ``sum_i y_i^{c_i}``: the images of a batch are independent, so one
+backward pass of the sum gives each image its own gradient; (4) the gradient of the score with
+respect to the input or a captured layer, from the score down to that tensor only
+(``torch.autograd.grad``, never ``.backward()`` into the parameters' ``.grad``).
+
+:func:`forward` does (1) and (2) and yields a :class:`Pass` that does (3) and (4)::
+
+    with forward(model, x, target, layers=[name]) as run:       # Grad-CAM
+        gradients = run.gradient(run.feature_map(name))
+    with forward(model, x, target) as run:                       # saliency
+        gradient = run.gradient(run.x)
+
+A feature-visualization step differentiates its own objective with respect to the pixels, through
+a ``prepare`` step (jitter, normalisation) that runs inside the graph::
+
+    with forward(clf, pixels, layers=objective.layers, prepare=jitter_and_normalize) as run:
+        step = run.gradient(run.x, of=objective(run.activations, run.logits).sum())
+
+Methods over many inputs (deletion curves, LIME's samples, chapter 6's integrated-gradient steps,
+SmoothGrad samples, occlusion windows) run one pass per batch inside :func:`progress`, whose bar
+Ctrl-C stops, leaving the partial result to the code after the block.
+"""
+from __future__ import annotations
+
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import torch
+from tqdm.auto import tqdm
+
+from ..guard import evaluating
+from ..hooks import Recording, capture
+from ..resolve import resolve_feature_map, resolve_input, resolve_model, resolve_targets
+
+
+@dataclass
+class Pass:
+    """One guarded forward pass, alive inside the block of :func:`forward`.
+
+    Attributes:
+        x: the input batch, a leaf that requires its gradient, on the model's device.
+        logits: the model's output, ``N x classes``.
+        targets: the class explained for each image, ``N``.
+        recording: the captured layers (:class:`~xaitutor.hooks.Recording`).
+    """
+
+    x: torch.Tensor
+    logits: torch.Tensor
+    targets: torch.Tensor
+    recording: Recording
+
+    @property
+    def activations(self) -> dict[str, torch.Tensor]:
+        """The captured outputs, by layer name (what an objective reads)."""
+        return self.recording.activations
+
+    def feature_map(self, name: str) -> torch.Tensor:
+        """The output of the captured layer ``name``, checked to be ``N x K x h x w`` maps."""
+        if name not in self.recording.activations:
+            raise ValueError(f"the layer {name!r} was not used by the model's forward pass, so it has "
+                             "no activation to explain: choose a layer that the forward calls")
+        return resolve_feature_map(self.recording.activations[name], name)
+
+    def score(self, targets: torch.Tensor | None = None) -> torch.Tensor:
+        """``sum_i y_i^{c_i}``: the logits of :attr:`targets`, or of ``targets`` (one per image)."""
+        return target_scores(self.logits, self.targets if targets is None else targets).sum()
+
+    def gradient(self, wrt: torch.Tensor, of: torch.Tensor | None = None, retain_graph: bool = False):
+        """``d of / d wrt``, ``of`` being the target score unless given; ``wrt`` is :attr:`x` or a
+        captured activation. ``retain_graph=True`` keeps the graph for another backward pass."""
+        layer = next((name for name, a in self.recording.activations.items() if a is wrt), None)
+        unused = "the input x" if layer is None else f"the layer {layer!r}: choose a layer on the path from the input to the logits"
+        return gradient(self.score() if of is None else of, wrt, retain_graph, unused)
+
+
+@contextmanager
+def forward(model, x: torch.Tensor, target=None, layers=(), prepare=None):
+    """Run ``model`` on ``x`` with the model guarded and ``layers`` captured; yield a :class:`Pass`.
+
+    Args:
+        model: a ``Classifier`` or a bare ``nn.Module`` returning logits.
+        x: the ``N x C x H x W`` batch: preprocessed, or pixels that ``prepare`` turns into the
+            model's input. It is detached, moved to the model's device and made a leaf.
+        target: ``None`` (each image's top class), an int (that class for every image) or one
+            class per image.
+        layers: the layers to capture (dotted names or modules), none by default.
+        prepare: a function applied to ``x`` inside the graph before the model, so that the
+            gradient reaches ``x`` through it.
+
+    Gradients exist even under ``torch.no_grad()`` and for a model with frozen parameters; when the
+    block ends (even on error) the hooks are gone and the model is as it came.
+    """
+    module = resolve_model(model)
+    x = resolve_input(module, x).requires_grad_(True)
+    with torch.enable_grad(), evaluating(module), capture(module, layers) as recording:
+        logits = module(x if prepare is None else prepare(x))
+        yield Pass(x, logits, resolve_targets(logits, target), recording)
+
+
+def target_scores(outputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """``y_i^{c_i}``, each image's output (logit or probability) for its own class: ``N`` values
+    of the ``N x classes`` ``outputs``."""
+    return outputs.gather(1, targets.to(outputs.device)[:, None])[:, 0]
+
+
+def gradient(output: torch.Tensor, inputs, retain_graph: bool = False, unused: str = "the input"):
+    """``d output / d inputs`` of a scalar: one tensor, or a tuple for a sequence of ``inputs``.
+    Only the graph between the two is traversed and no ``.grad`` is written; an input the output
+    does not depend on is named (``unused``) in the error."""
+    single = isinstance(inputs, torch.Tensor)
+    grads = torch.autograd.grad(output, [inputs] if single else list(inputs), retain_graph=retain_graph,
+                                allow_unused=True)
+    if any(g is None for g in grads):
+        raise ValueError(f"the model's output does not depend on {unused}")
+    return grads[0] if single else grads
+
+
+class Progress:
+    """What :func:`progress` yields: ``update(n)`` after each batch, ``done`` items, ``interrupted``."""
+
+    def __init__(self, bar):
+        self.bar, self.done, self.interrupted = bar, 0, False
+
+    def update(self, n: int = 1) -> None:
+        self.done += n
+        self.bar.update(n)
+
+
+@contextmanager
+def progress(total: int, desc: str, enabled: bool = True, unit: str = "picture", partial: str = ""):
+    """A progress bar (``tqdm.auto``) for a loop over ``total`` items, which Ctrl-C ends early.
+
+    Yields a :class:`Progress`. On Ctrl-C the block stops, a warning says how far it got and
+    (``partial``) what the result then holds, and the code after the block carries on.
+    """
+    bar = Progress(tqdm(total=total, desc=desc, unit=unit, disable=not enabled))
+    try:
+        yield bar
+    except KeyboardInterrupt:
+        bar.interrupted = True
+        warnings.warn(f"{desc} interrupted after {bar.done} of {total} {unit}s{': ' + partial if partial else ''}",
+                      stacklevel=3)
+    finally:
+        bar.bar.close()
