@@ -4,8 +4,10 @@ on a laptop CPU), made once by one command and shipped with the package as PNG f
     make gallery      # python -m xaitutor.methods.featurevis.gallery [NAME ...]
 
 Each picture is made by :func:`~xaitutor.visualize` on efficientnet_lite0 with the settings of
-its :class:`Entry`, seeded, so the command makes the same files again (the same pixels with the
-same CPU and torch; elsewhere the same pictures up to float rounding).
+its :class:`Entry`, seeded and on one thread, so the command makes the same files again (the same
+pixels with the same CPU and torch; elsewhere the same pictures up to float rounding). One thread,
+because the number of threads changes the order of the float sums, and 128 steps of ascent carry
+such differences into a visibly different picture.
 
 >>> gallery.load("fourier_254")          # the pug, H x W x 3 floats in [0, 1]
 >>> gallery.ENTRIES["fourier_254"]       # how it was made
@@ -17,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+import torch
 from PIL import Image
 
 from ... import objectives as O
@@ -26,6 +29,7 @@ from ..result import Visualization
 from ..settings import RECIPES
 
 MODEL = "efficientnet_lite0"
+THREADS = 1   # see above: the pixels do not depend on the machine's cores
 CLASSES = [1, 33, 77, 207, 254, 761, 771, 783, 817, 883, 963]   # the essay's, figs. 4.13 to 4.23
 # Blocks of efficientnet_lite0 from early to late (receptive fields of 11, 67, 211 and 659 pixels:
 # the notebook's table maps them to VGG16's layers), and the channels shown of each.
@@ -94,9 +98,13 @@ def make(name: str, classifier=None, progress: bool = False) -> Visualization:
     entry = _entry(name)
     classifier = classifier if classifier is not None else models.load(MODEL)
     seeds = list(entry.seeds) if len(entry.seeds) > 1 else entry.seeds[0]
-    finished = []
-    vis = visualize(classifier, entry.objective, seed=seeds, progress=progress, **entry.settings,
-                    callback=lambda step, total, pixels: finished.append(step == total))
+    finished, threads = [], torch.get_num_threads()
+    torch.set_num_threads(THREADS)
+    try:
+        vis = visualize(classifier, entry.objective, seed=seeds, progress=progress, **entry.settings,
+                        callback=lambda step, total, pixels: finished.append(step == total))
+    finally:
+        torch.set_num_threads(threads)
     if not (finished and finished[-1]):
         raise KeyboardInterrupt(f"gallery entry {name} interrupted: not stored")
     return vis
