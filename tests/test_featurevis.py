@@ -94,6 +94,16 @@ def test_octaves_grow_to_the_final_size_and_count_every_step(param):
     assert seen[-1][:2] == (12, 12)
 
 
+@pytest.mark.parametrize("seeds, batch_size, steps", [([0, 1, 2], 1, 36), ([0, 1, 2], 2, 24), ([0, 1], 2, 12)])
+def test_the_step_count_reaches_its_total_however_the_pictures_are_batched(seeds, batch_size, steps):
+    # a batch of n pictures takes one step for all n: the total counts batches, not pictures (the
+    # gallery takes a run whose last step is not the total for an interrupted one)
+    seen = []
+    xt.visualize(tiny(), O.class_logit(0), seed=seeds, batch_size=batch_size, callback=lambda step, total, pixels:
+                 seen.append((step, total)), **FAST)
+    assert seen == [(step, steps) for step in range(1, steps + 1)]
+
+
 @pytest.mark.parametrize("param", PARAMS)
 def test_a_seed_gives_the_same_picture_and_another_seed_another(param):
     clf = tiny()

@@ -54,7 +54,8 @@ def visualize(model: Classifier, objective, init="random", param: str = "fourier
         batch_size: pictures optimised together (the memory of one backward pass grows with it);
             by default one 224 x 224 picture's worth of pixels on a CPU, 16 on a GPU.
         progress: show a progress bar.
-        callback: called as ``callback(step, total_steps, pixels)`` after each step, with the
+        callback: called as ``callback(step, total_steps, pixels)`` after each step (a step of a
+            batch steps all its pictures: ``total_steps`` counts batches times steps), with the
             current batch's ``n x 3 x h x w`` picture in [0, 1] (for live displays).
 
     Returns:
@@ -73,7 +74,7 @@ def visualize(model: Classifier, objective, init="random", param: str = "fourier
     settings.check_fits(model, shapes[0], transform)
     batches = settings.batches(objectives, batch_size, shapes[-1], model.device)
     layers = list(dict.fromkeys(name for o in objectives for name in o.layers))
-    bar = tqdm(total=len(seeds) * octaves * steps, desc="feature visualization", disable=not progress, leave=False)
+    bar = tqdm(total=len(batches) * octaves * steps, desc="feature visualization", disable=not progress, leave=False)
     done_runs, run, done = [], None, 0   # keep only each finished batch's pictures and history
     with evaluating(model.model), capture(model.model, layers) as rec:
         for p in model.model.parameters():  # no weight gradients needed: a faster backward
