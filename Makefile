@@ -6,6 +6,12 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 ARGS ?=
 NOTEBOOKS ?= notebooks
+# Test files run on this many processes at once (pytest-xdist): the browser and notebook tests
+# leave a core partly idle while they wait on a kernel. Each process may hold a few GB.
+TEST_WORKERS ?= 2
+# The decks' and the book's JavaScript packages, installed before the tests that share them run
+# side by side (where npm is missing, the tests that need it say so and skip).
+NPM_PACKAGES := $(if $(shell command -v npm),slides/node_modules/.package-lock.json)
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 # JupyterLab's "get notified about Jupyter news?" pop-up and its update check: noise in a course
 NO_NEWS := @jupyterlab/apputils-extension:announcements
@@ -24,8 +30,9 @@ $(INSTALLED): pyproject.toml Makefile  # a changed set-up recipe re-runs too
 lab: $(INSTALLED)
 	$(BIN)/jupyter lab --notebook-dir=$(NOTEBOOKS) $(AS_ROOT) $(ARGS)
 
-test: $(INSTALLED)
-	$(BIN)/python -m pytest -rs tests  # the notebooks under nbval too, on the Colab route (tests/e2e/test_colab.py)
+# Every test; the notebooks run under nbval on the Colab route (tests/e2e/test_colab.py).
+test: $(INSTALLED) $(NPM_PACKAGES)
+	$(BIN)/python -m pytest -rs --numprocesses=$(TEST_WORKERS) --dist=loadfile tests
 
 # Re-execute every notebook in place, widget state stored, so committed outputs match the code.
 notebooks: $(INSTALLED)

@@ -84,11 +84,6 @@ def wait_all_ran(page, name: str, prompts: str) -> None:
     page.wait_for_selector(KERNEL_IDLE)
 
 
-def run_all(page, name: str) -> None:
-    """Run all cells of the open notebook and wait until every one ran."""
-    wait_all_ran(page, name, start_all(page))
-
-
 def press_button(page, text: str) -> None:
     page.locator(f".jp-Notebook .jupyter-widgets button:has-text('{text}')").first.click()
 

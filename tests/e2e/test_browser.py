@@ -24,7 +24,7 @@ from helpers.needs import CHROMIUM, need_chromium
 need_chromium()
 
 from lab_driver import (BROWSER_ARGS, PATIENCE_S, figure_changes, move_slider, new_page,  # noqa: E402
-                        press_button, run_all)
+                        press_button, start_all, wait_all_ran)
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,9 +98,33 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(scope="module")
+def started(lab, browser, request):
+    """Chapters opened and Run All clicked, ahead of their tests: each test starts the next chapter
+    before it waits for its own, so that two kernels share the CPU (one alone leaves about a third
+    of it idle: Python between torch calls, the browser drawing). Returns ``start(name)`` ->
+    ``(page, prompts)``, starting the chapter if it was not yet started."""
+    url, _ = lab
+    pages = {}
+
+    def start(name: str):
+        if name not in pages:
+            page = new_page(browser)
+            page.goto(f"{url}/lab/workspaces/{name.removesuffix('.ipynb')}/tree/{name}?reset&token={TOKEN}")
+            pages[name] = page, start_all(page)
+        return pages[name]
+
+    start.upcoming = [item.callspec.params["name"] for item in request.session.items
+                      if item.originalname == "test_chapter_runs_in_jupyterlab"]
+    yield start
+    for page, _ in pages.values():
+        if not page.is_closed():
+            page.close()
+
+
 def shut_down_kernel(url: str, name: str) -> None:
-    """A chapter's kernel can still be busy when its test ends (04's Run optimises on): stop it
-    before the next chapter, which would otherwise share the CPU with it."""
+    """A chapter's kernel can still be busy when its test ends (04's Run optimises on): stop it,
+    so that no more than two chapters share the CPU."""
     for session in json.load(urllib.request.urlopen(f"{url}/api/sessions?token={TOKEN}")):
         if session["path"] == name:
             urllib.request.urlopen(urllib.request.Request(f"{url}/api/sessions/{session['id']}?token={TOKEN}",
@@ -108,12 +132,14 @@ def shut_down_kernel(url: str, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
-def test_chapter_runs_in_jupyterlab(lab, browser, name):
+def test_chapter_runs_in_jupyterlab(lab, started, name):
     url, folder = lab
-    page = new_page(browser)
+    page, prompts = started(name)
     try:
-        page.goto(f"{url}/lab/workspaces/{name.removesuffix('.ipynb')}/tree/{name}?reset&token={TOKEN}")
-        run_all(page, name)
+        later = started.upcoming[started.upcoming.index(name) + 1:]
+        if later:
+            started(later[0])
+        wait_all_ran(page, name, prompts)
         page.wait_for_function("() => !document.querySelector('.jp-Notebook').textContent.includes('Loading widget...')")
         assert "Error displaying widget" not in page.locator(".jp-Notebook").text_content()
 

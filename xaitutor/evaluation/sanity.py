@@ -70,7 +70,7 @@ def cascading_randomization(method, classifier, pictures, target=None, layers=No
     The targets stay those of the original model.
 
     Args:
-        method, classifier, pictures, target, **kwargs: as for :func:`explain`.
+        method, classifier, pictures, target, ``**kwargs``: as for :func:`explain`.
         layers: the layers to randomise, in the order given (top first); a block (``"layer4"``)
             is re-initialised as a whole. By default every module with its own parameters
             (convolutions, batch norms, linear layers), top first.
