@@ -16,7 +16,7 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 # JupyterLab's "get notified about Jupyter news?" pop-up and its update check: noise in a course
 NO_NEWS := @jupyterlab/apputils-extension:announcements
 
-.PHONY: lab test notebooks slides book links venv
+.PHONY: lab test notebooks slides book links venv gallery
 
 venv: $(INSTALLED)
 
@@ -39,6 +39,12 @@ notebooks: $(INSTALLED)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.store_widget_state=True \
 		notebooks/*.ipynb
+
+# Chapter 4's gallery: the feature visualizations too slow for the notebook, as PNG files in the
+# package (xaitutor/methods/featurevis/gallery/); seeded, so it makes the same pictures again.
+# ARGS="fourier_254" makes one entry only.
+gallery: $(INSTALLED)
+	$(BIN)/python -m xaitutor.methods.featurevis.gallery $(ARGS)
 
 # Lecture decks (reveal.js) for every chapter in build/slides/, working offline: the web assets
 # nbconvert would load come from the npm packages pinned in slides/package-lock.json.

@@ -1,22 +1,26 @@
-"""Feature visualization: the objectives' algebra by hand, the ascent on tiny models, the user's
-model given back unchanged, clear errors, and the real efficientnet_lite0 drawing a class."""
+"""Feature visualization: the objectives' algebra by hand, the ascent on tiny models with both
+parameterisations, the user's model given back unchanged, clear errors, DeepDream's detail
+re-injection, and the default recipe on the real efficientnet_lite0 judged by efficientnet_lite1."""
 import numpy as np
 import pytest
 import torch
 from torch import nn
 
 import xaitutor as xt
-from xaitutor.guard import hook_count
+from xaitutor.hooks import hook_count
 
 O = xt.objectives
-FAST = dict(size=16, octaves=1, steps=20, progress=False)  # tiny: each test runs in milliseconds
+FAST = dict(size=16, steps=12, progress=False)  # tiny: each call runs in milliseconds
+PARAMS = ["pixel", "fourier"]
 
 
-def tiny(outputs=3):
-    """A small CNN with ImageNet normalisation; layer "1" is a ReLU with 4 channels."""
+def tiny(outputs=3, pool=False):
+    """A small CNN with ImageNet normalisation; layer "1" is a ReLU with 4 channels. With
+    ``pool``, two 4 x 4 poolings: it needs pictures of at least 16 x 16 pixels."""
     torch.manual_seed(0)
+    pooling = [nn.MaxPool2d(4), nn.MaxPool2d(4)] if pool else []
     model = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), nn.Conv2d(4, 6, 3, padding=1),
-                          nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(6, outputs))
+                          nn.ReLU(), *pooling, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(6, outputs))
     return xt.models.wrap(model, labels=[f"c{i}" for i in range(outputs)])
 
 
@@ -38,6 +42,22 @@ def test_objectives_by_hand():
                        a[:, 0, 2, 2] + acts["b"][:, 1, 0, 0])
 
 
+def test_diversity_by_hand():
+    # three pictures: 0 and 1 have the same style (proportional activations), 2 another one
+    style = torch.tensor([[1.0, 0.0], [0.0, 2.0]]).view(1, 2, 1, 2)
+    other = torch.tensor([[0.0, 1.0], [0.0, 0.0]]).view(1, 2, 1, 2)
+    acts = {"a": torch.cat([style, 3 * style, other])}
+    gram = lambda m: (m.flatten(1) @ m.flatten(1).T).flatten()  # noqa: E731
+    g = [gram(acts["a"][i]) / gram(acts["a"][i]).norm() for i in range(3)]
+    cos = [[float(g[i] @ g[j]) for j in range(3)] for i in range(3)]
+    expected = [-(sum(cos[i]) - cos[i][i]) / 3 for i in range(3)]
+    values = O.diversity("a")(acts, torch.zeros(3, 2))
+    np.testing.assert_allclose(values.numpy(), expected, atol=1e-6)
+    assert values[0] == pytest.approx(values[1]) and values[0] < values[2]   # the alike pair scores lower
+    assert O.diversity("a").compares_batch and (O.class_logit(0) - 2 * O.diversity("a")).compares_batch
+    assert not (O.class_logit(0) + O.layer("a")).compares_batch
+
+
 def test_objective_algebra():
     acts, logits = activations()
     ch, ly, cl = O.channel("a", 1), O.layer("b"), O.class_logit(2)
@@ -53,65 +73,83 @@ def test_objective_algebra():
         ch * ly
 
 
-def test_the_objective_rises_on_a_tiny_model():
+@pytest.mark.parametrize("param", PARAMS)
+def test_the_objective_rises_on_a_tiny_model(param):
     clf = tiny()
     for objective in (O.channel("2", 1), O.class_logit(0), O.layer("1"), O.neuron("3", 0)):
-        vis = xt.visualize(clf, objective, **FAST)
-        assert vis.history.shape == (20,)
-        assert vis.history[-1] > vis.history[0], objective.name
+        vis = xt.visualize(clf, objective, param=param, **FAST)
+        assert vis.history.shape == (12,)
+        assert vis.history[-3:].mean() > vis.history[:3].mean(), objective.name
         assert vis.image.shape == (16, 16, 3) and 0 <= vis.image.min() and vis.image.max() <= 1
-        assert vis.tensor.shape == (1, 3, 16, 16)
-        assert torch.allclose(vis.tensor, xt.imaging.normalize(torch.from_numpy(vis.image).permute(2, 0, 1)[None],
-                                                               clf.mean, clf.std))
+        assert torch.allclose(vis.tensor, xt.imaging.normalize(vis.pictures, clf.mean, clf.std))
 
 
-def test_octaves_grow_to_the_final_size_and_count_every_step():
-    vis = xt.visualize(tiny(), O.channel("1", 0), size=20, octaves=3, steps=4, progress=False)
+@pytest.mark.parametrize("param", PARAMS)
+def test_octaves_grow_to_the_final_size_and_count_every_step(param):
+    seen = []
+    vis = xt.visualize(tiny(), O.channel("1", 0), param=param, size=20, octaves=3, steps=4, progress=False,
+                       callback=lambda step, total, pixels: seen.append((step, total, tuple(pixels.shape[-2:]))))
     assert vis.image.shape == (20, 20, 3) and vis.history.shape == (12,)
+    assert [s[2] for s in seen[::4]] == xt.methods.featurevis.octave_shapes((20, 20), 3, 1.4) == [(10, 10), (14, 14), (20, 20)]
+    assert seen[-1][:2] == (12, 12)
 
 
-def test_a_seed_gives_the_same_picture_and_another_seed_another():
+@pytest.mark.parametrize("seeds, batch_size, steps", [([0, 1, 2], 1, 36), ([0, 1, 2], 2, 24), ([0, 1], 2, 12)])
+def test_the_step_count_reaches_its_total_however_the_pictures_are_batched(seeds, batch_size, steps):
+    # a batch of n pictures takes one step for all n: the total counts batches, not pictures (the
+    # gallery takes a run whose last step is not the total for an interrupted one)
+    seen = []
+    xt.visualize(tiny(), O.class_logit(0), seed=seeds, batch_size=batch_size, callback=lambda step, total, pixels:
+                 seen.append((step, total)), **FAST)
+    assert seen == [(step, steps) for step in range(1, steps + 1)]
+
+
+@pytest.mark.parametrize("param", PARAMS)
+def test_a_seed_gives_the_same_picture_and_another_seed_another(param):
     clf = tiny()
-    one, again = (xt.visualize(clf, O.class_logit(1), seed=3, **FAST) for _ in range(2))
-    other = xt.visualize(clf, O.class_logit(1), seed=4, **FAST)
+    one, again = (xt.visualize(clf, O.class_logit(1), param=param, seed=3, **FAST) for _ in range(2))
+    other = xt.visualize(clf, O.class_logit(1), param=param, seed=4, **FAST)
     assert np.array_equal(one.image, again.image)
     assert not np.allclose(one.image, other.image)
 
 
-def test_a_batch_is_the_same_as_its_images_one_by_one():
+@pytest.mark.parametrize("param", PARAMS)
+def test_a_batch_is_the_same_as_its_images_one_by_one(param):
     clf = tiny()
     objectives = [O.class_logit(0), O.channel("1", 2)]
-    batch = xt.visualize(clf, objectives, seed=[1, 2], **FAST)
-    assert batch.image.shape == (2, 16, 16, 3) and batch.history.shape == (2, 20)
+    batch = xt.visualize(clf, objectives, param=param, seed=[1, 2], batch_size=2, **FAST)
+    assert batch.image.shape == (2, 16, 16, 3) and batch.history.shape == (2, 12)
     assert batch.names == ["class 0, seed 1", "1[2], seed 2"]
     for i, (objective, seed) in enumerate(zip(objectives, [1, 2])):
-        alone = xt.visualize(clf, objective, seed=seed, **FAST)
+        alone = xt.visualize(clf, objective, param=param, seed=seed, **FAST)
         assert np.allclose(batch.image[i], alone.image, atol=1e-5)
         assert np.allclose(batch.history[i], alone.history, atol=1e-4)
-    seeds = xt.visualize(clf, O.class_logit(0), seed=[0, 1, 2], **FAST)
-    assert seeds.image.shape == (3, 16, 16, 3)
+    seeds = xt.visualize(clf, O.class_logit(0), seed=[0, 1, 2], batch_size=2, **FAST)  # batches of 2 and 1
+    assert seeds.image.shape == (3, 16, 16, 3) and seeds.history.shape == (3, 12)
 
 
 def test_a_constant_or_zero_gradient_gives_no_nan_and_no_step():
     # logit = w * sum(pixels): the gradient is the same at every pixel, so its normalised
     # version (g - mean) / std is 0 / 0 in the essay's formula; here the step is zero.
     linear = nn.Sequential(nn.Flatten(), nn.Linear(3 * 16 * 16, 2))
-    nn.init.constant_(linear[1].weight, 0.01)
     clf = xt.models.wrap(linear, mean=(0, 0, 0), std=(1, 1, 1), labels=["a", "b"], cam_layer="1")
     start = torch.rand(3, 16, 16)
     for weight in (0.01, 0.0):
         nn.init.constant_(linear[1].weight, weight)
-        vis = xt.visualize(clf, O.class_logit(0), init=start, blur=None, jitter=0, **FAST)
+        vis = xt.visualize(clf, O.class_logit(0), init=start, param="pixel", transforms=[], **FAST)
         assert np.isfinite(vis.image).all()
         assert np.allclose(vis.image, start.permute(1, 2, 0).numpy())
 
 
-def test_the_model_comes_back_unchanged():
+@pytest.mark.parametrize("objective", [O.channel("1", 0) + O.class_logit(1), O.class_logit(1) + O.diversity("1")],
+                         ids=["channel+class", "diversity"])
+@pytest.mark.parametrize("param", PARAMS)
+def test_the_model_comes_back_unchanged(param, objective):
     clf = tiny()
     clf.model.train()
     clf.model[0].weight.requires_grad_(False)
     before = {k: v.clone() for k, v in clf.model.state_dict().items()}
-    xt.visualize(clf, O.channel("1", 0) + O.class_logit(1), **FAST)
+    xt.visualize(clf, objective, param=param, seed=[0, 1], **FAST)
     assert all(m.training for m in clf.model.modules())
     assert not clf.model[0].weight.requires_grad and clf.model[2].weight.requires_grad
     assert all(p.grad is None for p in clf.model.parameters())
@@ -119,27 +157,42 @@ def test_the_model_comes_back_unchanged():
     assert hook_count(clf.model) == 0
 
 
-def test_deepdream_starts_from_the_photo_and_keeps_its_shape():
+def test_deepdream_reinjects_the_photos_detail_at_every_octave():
     photo = xt.data.sample_image("chelsea")  # 300 x 451
-    vis = xt.visualize(tiny(), O.layer("1"), init=photo, size=20, octaves=2, steps=2, progress=False)
-    assert vis.image.shape == (20, 30, 3)
+    vis = xt.visualize(tiny(), O.layer("1"), init=photo, param="pixel", size=40, octaves=3, steps=2,
+                       transforms=[], progress=False)
+    assert vis.image.shape == (40, 60, 3)
+    # with no step at all, the dream is the photo itself, sharp: the small octaves' pictures are
+    # not carried up (that would blur it); only the detail the ascent adds is
+    still = xt.visualize(tiny(), O.layer("1"), init=photo, param="pixel", size=40, octaves=3, steps=2, lr=0.0,
+                         transforms=[], progress=False)
+    full = xt.imaging.resize(xt.imaging.to_tensor(photo), 40)
+    assert torch.allclose(still.pictures[0], full, atol=1e-5)
+    assert not np.allclose(vis.image, still.image, atol=1e-3)
 
 
 def test_ctrl_c_returns_the_partial_result():
-    def stop(step, total, pixels):
-        if step == 3:
-            raise KeyboardInterrupt
+    def stop_at(at):
+        def stop(step, total, pixels):
+            if step == at:
+                raise KeyboardInterrupt
+        return stop
 
-    vis = xt.visualize(tiny(), O.class_logit(0), callback=stop, **FAST)
+    vis = xt.visualize(tiny(), O.class_logit(0), callback=stop_at(3), **FAST)
     assert vis.history.shape == (3,) and vis.image.shape == (16, 16, 3)
+    # in the second of three batches: the first batch whole, the second so far, the third left out
+    vis = xt.visualize(tiny(), O.class_logit(0), seed=[0, 1, 2], batch_size=1, callback=stop_at(15), **FAST)
+    assert vis.image.shape == (2, 16, 16, 3) and vis.names == ["class 0, seed 0", "class 0, seed 1"]
+    assert np.isfinite(vis.history[0]).all() and np.isnan(vis.history[1, 3:]).all()
 
 
 @pytest.mark.parametrize("objective, message", [
     (O.channel("l1", 0), "no layer named 'l1'. Did you mean '1'"),
     (O.channel("1", 4), "has 4 channels .0 to 3.; got channel 4"),
-    (O.neuron("1", 0, (16, 0)), "outside the 16 x 16 feature map"),
+    (O.neuron("1", 0, (40, 0)), "outside the 28 x 28 feature map"),  # 16 + 24 padding - 12 jitter
     (O.class_logit(3), "class 3 is not a class of this model"),
     (O.channel("6", 0), "not N x C x H x W"),
+    (O.diversity("6"), "not N x C x H x W"),
 ])
 def test_clear_errors(objective, message):
     with pytest.raises(ValueError, match=message):
@@ -155,29 +208,46 @@ def test_clear_errors_for_bad_arguments():
     with pytest.raises(ValueError, match="2 objectives and 3 seeds"):
         xt.visualize(clf, [O.class_logit(0)] * 2, seed=[0, 1, 2], **FAST)
     with pytest.raises(ValueError, match="blur_kernel must be odd"):
-        xt.visualize(clf, O.class_logit(0), blur_kernel=4, **FAST)
+        xt.visualize(clf, O.class_logit(0), param="pixel", blur=0.9, blur_kernel=4, **FAST)
     with pytest.raises(ValueError, match="init must be 'random' or a picture"):
         xt.visualize(clf, O.class_logit(0), init="noise", **FAST)
+    with pytest.raises(ValueError, match="param must be 'pixel' or 'fourier'"):
+        xt.visualize(clf, O.class_logit(0), param="fft", **FAST)
+    with pytest.raises(ValueError, match="leave blur=None"):
+        xt.visualize(clf, O.class_logit(0), param="fourier", blur=0.9, **FAST)
+    with pytest.raises(ValueError, match="must be optimised in one batch, not in batches of 2"):
+        xt.visualize(clf, O.class_logit(0) + O.diversity("1"), seed=[0, 1, 2], batch_size=2, **FAST)
 
 
-def test_efficientnet_lite0_draws_a_class_it_recognises(lite0):
-    # Small and short to stay fast; bench/featurevis.py --classes checks the full default recipe.
-    start = xt.visualize(lite0, O.class_logit(963), size=128, octaves=1, steps=1, lr=0.0, progress=False)
-    vis = xt.visualize(lite0, O.class_logit(963), size=128, octaves=2, steps=15, progress=False)
+def test_a_picture_too_small_for_the_model_is_a_clear_error():
+    clf = tiny(pool=True)   # needs 16 x 16 pixels
+    xt.visualize(clf, O.class_logit(0), param="pixel", transforms=[], size=16, steps=1, progress=False)
+    with pytest.raises(ValueError, match="a 11 x 11 picture .the first octave. is too small for Sequential: "
+                                         "use fewer octaves"):
+        xt.visualize(clf, O.class_logit(0), param="pixel", transforms=[], size=16, octaves=2, steps=1,
+                     progress=False)
+    assert hook_count(clf.model) == 0
+
+
+def test_probabilities_judge_each_picture_at_the_classifiers_own_size(lite0):
+    judge = xt.models.wrap(lite0.model, mean=lite0.mean, std=lite0.std, input_size=240)
+    vis = xt.visualize(lite0, O.class_logit(1), size=32, steps=1, seed=[0, 1], progress=False)
     with torch.no_grad():
-        before = lite0(start.tensor).softmax(-1)[0, 963]
-        probs = lite0(vis.tensor).softmax(-1)[0]
-    assert before < 0.01 and probs[963] > 0.5, (float(before), lite0.labels[int(probs.argmax())])
+        expected = judge(xt.imaging.normalize(xt.imaging.resize(vis.pictures, (240, 240)), judge.mean, judge.std))
+    assert vis.probabilities(judge, [1, 963]) == pytest.approx(
+        [float(expected.softmax(-1)[0, 1]), float(expected.softmax(-1)[1, 963])], rel=1e-4)
+    with pytest.raises(ValueError, match="one class per picture: 2 pictures, 1 classes"):
+        vis.probabilities(judge, [1])
+
+
+@pytest.mark.parametrize("target", [963])  # pizza; the pug: test_featurevis_gallery; all 11: bench/featurevis.py
+def test_the_default_recipe_draws_a_class_both_models_recognise(lite0, target):
+    vis = xt.visualize(lite0, O.class_logit(target), progress=False)
+    assert vis.image.shape == (224, 224, 3)
+    lite1 = xt.models.load("efficientnet_lite1")
+    with torch.no_grad():
+        judged = lite1(lite1.preprocess(vis.pictures)).softmax(-1)[0]
+    assert vis.probabilities(lite0, [target])[0] >= 0.9
+    assert target in judged.topk(5).indices.tolist(), lite1.labels[int(judged.argmax())]
     assert hook_count(lite0.model) == 0
     assert all(p.requires_grad for p in lite0.model.parameters()) and all(p.grad is None for p in lite0.model.parameters())
-
-
-def test_the_exercises_explain_the_classic_mistakes():
-    check = xt.exercises.check
-    assert "whole batch" in check("featurevis.normalize", lambda g: (g - g.mean()) / g.std()).message
-    per_image = lambda g: (g - g.mean((1, 2, 3), keepdim=True)) / g.std((1, 2, 3), keepdim=True)  # noqa: E731
-    assert "NaN" in check("featurevis.normalize", per_image).message
-    assert "starts small" in check("featurevis.pyramid", [224, 160, 114, 82]).message
-    assert check("featurevis.pyramid", [82, 114, 160, 224])
-    assert "subtract" in check("featurevis.contrast", O.class_logit(963) + O.class_logit(962)).message
-    assert check("featurevis.contrast", -0.5 * O.class_logit(962) + O.class_logit(963))

@@ -1,35 +1,70 @@
 """The chapter 4 explorer, driven from Python: Run shows progress and the picture as it forms,
-every kind of objective and the photo start work, and a bad channel is a message, not a crash."""
+the picture and transformation controls reach visualize, every kind of objective and the photo
+start work, and a bad channel is a message, not a crash."""
 import numpy as np
+import pytest
 import torch
 from torch import nn
 
 import xaitutor as xt
+from xaitutor.methods.featurevis import RECIPES, transforms
 
 
-def explorer():
+def explorer(size=32):
     torch.manual_seed(0)
     model = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), nn.Conv2d(4, 6, 3, padding=1),
                           nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(6, 1000))  # ImageNet's labels
-    return xt.widgets.featurevis_explorer(xt.models.wrap(model), size=32)
+    return xt.widgets.featurevis_explorer(xt.models.wrap(model), size=size)
 
 
-def test_run_shows_progress_the_picture_and_the_curve():
+def test_starts_with_lucids_recipe_at_224():
+    ex = explorer(size=224)
+    assert (ex.size.value, ex.octaves.value, ex.steps.value, ex.lr.value) == (224, 1, 128, 0.05)
+    assert ex.param.value == "Fourier (lucid)" and ex.blur.disabled and not ex.blur.value
+    assert repr(ex.transforms()) == repr(transforms.STANDARD)
+
+
+def test_run_shows_progress_and_the_picture_while_it_forms():
     ex = explorer()
     assert ex.classes.value == 254 and ex.layer.layout.display == "none"
-    ex.octaves.value, ex.steps.value = 2, 5
+    ex.octaves.value, ex.steps.value = 2, 20
+    pictures = []
+    ex.picture.observe(lambda change: pictures.append(change["new"]), names="value")
     ex.run()
-    assert ex.progress.value == ex.progress.max == 10
-    assert ex.picture.value[:4] == b"\x89PNG"
-    assert ex.result.image.shape == (32, 32, 3) and ex.result.history.shape == (10,)
+    assert ex.progress.value == ex.progress.max == 40
+    assert len(pictures) == 20 and len(set(pictures)) > 10   # refreshed while optimising, and changing
+    assert all(p[:4] == b"\x89PNG" for p in pictures)
+    assert ex.result.image.shape == (32, 32, 3) and ex.result.history.shape == (40,)
     assert ex.result.names == ["class 254 (pug)"]
     assert ex.figure.axes[0].get_title().startswith("model's top class:")
     assert len(ex.figure.axes[0].lines) == 1 and len(ex.output.outputs) == 1
 
 
-def test_each_objective_and_the_photo_start():
+def test_the_picture_control_sets_its_recipe_and_reaches_visualize(monkeypatch):
     ex = explorer()
-    ex.octaves.value, ex.steps.value, ex.size.value = 1, 4, 32  # the 4th step blurs
+    ex.param.value = "pixels (essay)"
+    essay = RECIPES["essay"]
+    assert (ex.octaves.value, ex.steps.value, ex.lr.value) == (essay["octaves"], essay["steps"], essay["lr"])
+    assert ex.blur.value and not ex.blur.disabled and ex.transforms() == []
+    calls = []
+    monkeypatch.setattr("xaitutor.widgets.featurevis.visualize", lambda *a, **kw: calls.append(kw) or
+                        xt.visualize(*a, **{**kw, "steps": 1, "octaves": 1}))
+    ex.run()
+    assert calls[-1]["param"] == "pixel" and calls[-1]["blur"] == 0.9 and calls[-1]["transforms"] == []
+    ex.param.value = "Fourier (lucid)"
+    ex.rotate.value = False
+    ex.run()
+    assert calls[-1]["param"] == "fourier" and calls[-1]["blur"] is None
+    assert [t.name for t in calls[-1]["transforms"]] == ["pad(12)", "jitter(8)", "scale(0.9 to 1.1)", "jitter(4)"]
+    ex.jitter.value = ex.scale.value = False
+    assert ex.transforms() == []
+
+
+@pytest.mark.parametrize("picture", ["Fourier (lucid)", "pixels (essay)"])
+def test_each_objective_and_the_photo_start(picture):
+    ex = explorer()
+    ex.param.value = picture
+    ex.octaves.value, ex.steps.value, ex.size.value = 1, 4, 32
     ex.layer.value = "0"
     for kind, name in [("channel", "0[2]"), ("neuron", "0[2] at centre"), ("layer", "layer 0")]:
         ex.kind.value = kind
@@ -41,7 +76,7 @@ def test_each_objective_and_the_photo_start():
     ex.run()
     assert ex.result.image.shape == (32, 48, 3)  # chelsea keeps its aspect ratio
     first = ex.result.image
-    ex.blur.value = False
+    ex.lr.value = 0.2
     ex.run()
     assert not np.array_equal(first, ex.result.image)
 

@@ -53,6 +53,17 @@ def _visualize(clf):
                                 progress=False)
 
 
+def _deepdream(clf):
+    photo, layers = xt.data.sample_image("chelsea"), itertools.cycle(["_blocks.5", "_blocks.9"])
+    return lambda: xt.visualize(clf, xt.objectives.layer(next(layers)), init=photo, param="pixel", size=48,
+                                octaves=2, steps=2, transforms=[], progress=False)
+
+
+def _diversity(clf):
+    objective = xt.objectives.class_logit(254) + 10 * xt.objectives.diversity("_blocks.5")
+    return lambda: xt.visualize(clf, objective, seed=[0, 1], size=48, steps=2, progress=False)
+
+
 def _small(clf, size):
     return xt.models.wrap(clf.model, mean=clf.mean, std=clf.std, labels=clf.labels, cam_layer=clf.cam_layer,
                           input_size=size, name=clf.name)
@@ -100,6 +111,8 @@ CALLS = {
     "degradation_series": _degradation,
     "lime": _lime,
     "visualize": _visualize,
+    "deepdream": _deepdream,
+    "visualize_diversity": _diversity,
     "gradcam_explorer": _gradcam_explorer,
     "gradcam_explorer_degrading": _gradcam_explorer_degrading,
     "lime_explorer": _lime_explorer,

