@@ -10,7 +10,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from helpers.needs import CHROMIUM
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import sync_playwright
 
 # On a quiet machine the slowest step takes about 6 s (a LIME cell); a hundred times that is the
 # longest any one step may go without progress, however busy the machine.
@@ -22,6 +24,15 @@ BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networkin
 KERNEL_IDLE = "#jp-main-statusbar .jp-StatusBar-TextItem[title^='Change kernel']:has-text('| Idle')"
 CODE_CELLS = "[...document.querySelectorAll('.jp-Notebook .jp-CodeCell')]"
 PROMPTS = f"JSON.stringify({CODE_CELLS}.map(c => c.querySelector('.jp-InputPrompt').textContent.trim()))"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for one test module."""
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield chromium
+        chromium.close()
 
 
 def new_page(context):

@@ -13,14 +13,13 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from helpers.needs import CHROMIUM, need_chromium, need_npm
+from helpers.needs import need_chromium, need_npm
 
 need_chromium()
 need_npm()
 
-from lab_driver import BROWSER_ARGS  # noqa: E402
+from lab_driver import browser  # noqa: E402,F401 (the fixture)
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "book"))
@@ -60,14 +59,6 @@ def book():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def open_offline(browser, url: str, base: str):

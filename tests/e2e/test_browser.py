@@ -19,13 +19,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from helpers.needs import CHROMIUM, need_chromium
+from helpers.needs import need_chromium
 
 need_chromium()
 
-from lab_driver import (BROWSER_ARGS, PATIENCE_S, figure_changes, move_slider, new_page,  # noqa: E402
+from lab_driver import (PATIENCE_S, browser, figure_changes, move_slider, new_page,  # noqa: E402,F401 (browser: the fixture)
                         press_button, start_all, wait_all_ran)
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "build" / "e2e"
@@ -88,14 +87,6 @@ def lab(tmp_path_factory):
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=PATIENCE_S)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
