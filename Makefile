@@ -9,6 +9,10 @@ NOTEBOOKS ?= notebooks
 # Test files run on this many processes at once (pytest-xdist): the browser and notebook tests
 # leave a core partly idle while they wait on a kernel. Each process may hold a few GB.
 TEST_WORKERS ?= 2
+# Torch threads per test process and per kernel the tests start. With several kernels and test
+# processes sharing the cores, torch's default (a thread per core each) makes its threads wait on
+# each other: chapter 4 took minutes instead of 45 s.
+TEST_THREADS ?= 1
 # The decks' and the book's JavaScript packages, installed before the tests that share them run
 # side by side (where npm is missing, the tests that need it say so and skip).
 NPM_PACKAGES := $(if $(shell command -v npm),slides/node_modules/.package-lock.json)
@@ -32,7 +36,7 @@ lab: $(INSTALLED)
 
 # Every test; the notebooks run under nbval on the Colab route (tests/e2e/test_colab.py).
 test: $(INSTALLED) $(NPM_PACKAGES)
-	$(BIN)/python -m pytest -rs --numprocesses=$(TEST_WORKERS) --dist=loadfile tests
+	OMP_NUM_THREADS=$(TEST_THREADS) $(BIN)/python -m pytest -rs --numprocesses=$(TEST_WORKERS) --dist=loadfile tests
 
 # Re-execute every notebook in place, widget state stored, so committed outputs match the code.
 notebooks: $(INSTALLED)

@@ -54,6 +54,7 @@ c.SimpleLocalProcessSpawner.home_dir_template = "{state}/home/{{username}}"
 c.Spawner.cmd = ["{bin}/jupyterhub-singleuser"]
 c.Spawner.args = {args}
 c.Spawner.default_url = "/lab"
+c.Spawner.environment = {{"OMP_NUM_THREADS": "1"}}  # one torch thread per kernel, as docs/instructors.md advises
 c.Spawner.start_timeout = 600  # a busy machine starts servers slowly
 c.Spawner.http_timeout = 600
 """
