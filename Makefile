@@ -45,7 +45,8 @@ notebooks: $(INSTALLED)
 		notebooks/*.ipynb
 
 # Chapter 4's gallery: the feature visualizations too slow for the notebook, as PNG files in the
-# package (xaitutor/methods/featurevis/gallery/); seeded, so it makes the same pictures again.
+# package (xaitutor/methods/featurevis/gallery/); seeded, so it makes the same pictures again on the
+# same kind of CPU (on another, pictures of the same classes that differ in their details).
 # ARGS="fourier_254" makes one entry only.
 gallery: $(INSTALLED)
 	$(BIN)/python -m xaitutor.methods.featurevis.gallery $(ARGS)
