@@ -53,11 +53,13 @@ gallery: $(INSTALLED)
 
 # Lecture decks (reveal.js) for every chapter in build/slides/, working offline: the web assets
 # nbconvert would load come from the npm packages pinned in slides/package-lock.json.
+# DECKS="notebooks/01_background.ipynb" makes one deck only.
+DECKS ?= notebooks/*.ipynb
 SLIDES_ASSETS := reveal.js mathjax requirejs jquery @jupyter-widgets
 slides: $(INSTALLED) slides/node_modules/.package-lock.json
 	mkdir -p build/slides/lib
 	cd slides/node_modules && cp -r --parents $(SLIDES_ASSETS) ../../build/slides/lib/
-	$(BIN)/jupyter nbconvert --config slides/config.py --to slides --output-dir build/slides notebooks/*.ipynb
+	$(BIN)/jupyter nbconvert --config slides/config.py --to slides --output-dir build/slides $(DECKS)
 
 slides/node_modules/.package-lock.json: slides/package.json slides/package-lock.json
 	npm ci --prefix slides --no-audit --no-fund --loglevel=error
