@@ -1,4 +1,9 @@
-"""The exercise machinery, and every chapter's solutions against their own checks."""
+"""The exercise machinery, every chapter's solutions against their own checks, and the notebooks
+showing a solution only when asked."""
+import re
+from pathlib import Path
+
+import nbformat
 import numpy as np
 import pytest
 
@@ -97,3 +102,21 @@ def test_the_start_exercise_is_what_preprocess_gives(lite0):
     for wrong, hint in [((1, 3, 224, 299), "height comes before width"), ((1, 3, 224, 224), "whole picture"),
                         ((3, 299, 224), "four dimensions"), ((1, 3, 298, 224), "and round")]:
         assert hint in exercises.check("start.preprocessed_shape", wrong).message
+
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("0*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_solution_is_shown_unless_the_student_asks(path):
+    # a committed call prints the solution under its exercise (and in the decks) and overwrites the
+    # student's function; the call belongs in a comment under the exercise, one edit away
+    code = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    calls = [c.source for c in code for line in c.source.splitlines()
+             if "exercises.solution(" in line.split("#", 1)[0]]
+    assert not calls, f"{path.name}: a cell calls the solution: {calls[0][:80]!r}"
+    for cell in code:  # an exercise: a cell that ends by showing its check
+        statements = [line for line in cell.source.splitlines() if line.strip() and not line.startswith("#")]
+        if statements and statements[-1].startswith("xt.exercises.check("):
+            name = re.match(r'xt\.exercises\.check\("([^"]+)"', statements[-1]).group(1)
+            assert f'exercises.solution("{name}")' in cell.source, f"{path.name}: no 'stuck?' comment under {name}"
