@@ -260,46 +260,7 @@ def test_receptive_field_leaves_the_model_as_it_came_and_checks_its_output():
         bg.stacked_convs(0)
 
 
-# --- the exercises ----------------------------------------------------------------------------
-
-CHAPTER = [name for name in xt.exercises.names() if name.startswith("background.")]
-
-WRONG = {  # exercise -> (a wrong answer, words its message must contain)
-    "background.perceptron_update": ([0.5, -1.5, 0.5], "bias w0 is updated too"),
-    "background.output_size": (128, "padding"),
-    "background.strided_output_size": (109, "forgot the padding"),
-    "background.conv_parameters": (73728, "bias"),
-    "background.receptive_field": (5, "three"),
-    "background.convolve": (lambda f, g: np.correlate(f, g, "valid").tolist(), "cross-correlation"),
-    "background.and_perceptron": ([-0.5, 1, 1], "(0, 1), (1, 0)"),
-}
-
-
-def test_the_chapter_has_its_exercises():
-    assert set(CHAPTER) == set(WRONG) and len(CHAPTER) >= 3
-
-
-@pytest.mark.parametrize("name", sorted(WRONG))
-def test_exercise_accepts_its_solution(name):
-    assert xt.exercises.check(name, xt.exercises.solution(name, show=False))
-
-
-@pytest.mark.parametrize("name", sorted(WRONG))
-def test_exercise_rejects_a_wrong_answer_helpfully(name):
-    answer, words = WRONG[name]
-    result = xt.exercises.check(name, answer)
-    assert not result and words in result.message
-
-
-@pytest.mark.parametrize("name", sorted(WRONG))
-def test_exercise_says_what_shape_of_answer_it_wants(name):
-    result = xt.exercises.check(name, "banana")
-    assert not result and "give" in result.message
-
-
-def test_perceptron_update_exercise_spots_the_sign_and_the_step():
-    assert "wrong way" in xt.exercises.check("background.perceptron_update", [1.0, -0.5, 1.5]).message
-    assert "twice" in xt.exercises.check("background.perceptron_update", [-0.5, -2.0, 0.0]).message
+# The exercises of the chapter are tested in test_exercise_checks.py.
 
 
 def test_composed_kernel_is_the_stack_in_one_window():

@@ -65,7 +65,7 @@ def test_call_runs_the_students_function_on_copies():
 
 
 @pytest.mark.parametrize("answer, number, integer", [
-    (3, 3.0, 3), ("2.5", 2.5, None), (np.float32(4.0), 4.0, 4), ("four", None, None), ([1], None, None)])
+    (3, 3.0, 3), ("2.5", None, None), (True, None, None), (np.float32(4.0), 4.0, 4), ("four", None, None), ([1], None, None)])
 def test_numbers_in_answers(answer, number, integer):
     assert exercises.as_number(answer) == number
     assert exercises.as_integer(answer) == integer

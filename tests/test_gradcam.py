@@ -166,44 +166,7 @@ def test_follows_the_model_to_cuda(method, resnet):
     torch.testing.assert_close(gpu.cpu(), cpu, atol=1e-4, rtol=1e-3)
 
 
-# The exercises of the chapter: every solution passes its check, typical mistakes get told what is wrong.
-
-def _wrong_answers():
-    return {
-        "gradcam.alpha": [
-            (lambda g: g.sum(dim=(2, 3)), "summed"),
-            (lambda g: g.mean(dim=(2, 3), keepdim=True), "shape"),
-            (lambda g: g.mean(dim=(0, 2, 3)), "batch"),
-            (lambda g: g.clamp(min=0).mean(dim=(2, 3)), "signed"),
-            (lambda g: g.mean(dim=1), "spatial dimensions"),
-            (3.0, "function"),
-        ],
-        "gradcam.heatmap": [
-            (lambda a, w: (w[:, :, None, None] * a).sum(1, keepdim=True), "negative values"),
-            (lambda a, w: (w[:, :, None, None] * a).sum(1).clamp(min=0), "keep the channel"),
-            (lambda a, w: xt.imaging.scale_01((w[:, :, None, None] * a).sum(1, keepdim=True).clamp(min=0)),
-             "normalise"),
-            (lambda a, w: (w.clamp(min=0)[:, :, None, None] * a).sum(1, keepdim=True), "negative weights"),
-        ],
-        "gradcam.guided_relu": [
-            (lambda x, g: g * (x > 0), "plain ReLU backward"),
-            (lambda x, g: g.clamp(min=0), "deconvnet"),
-            (lambda x, g: ((x > 0) & (g > 0)).float(), "mask only"),
-            (lambda x, g: x.tolist(), "return a torch tensor"),
-            (lambda x, g: None, "returns None"),
-            (lambda x, g: ..., "placeholder"),
-        ],
-    }
-
-
-@pytest.mark.parametrize("name", ["gradcam.alpha", "gradcam.heatmap", "gradcam.guided_relu"])
-def test_exercises(name):
-    assert name in xt.exercises.names()
-    assert xt.exercises.check(name, xt.exercises.solution(name, show=False))
-    for answer, hint in _wrong_answers()[name]:
-        result = xt.exercises.check(name, answer)
-        assert not result and hint in result.message, (hint, result.message)
-
+# The exercises of the chapter are tested in test_exercise_checks.py.
 
 def test_degradation_series_equals_separate_calls(lite0):
     small = xt.imaging.resize(xt.imaging.to_tensor(xt.data.sample_image("chelsea")), (64, 96))

@@ -6,13 +6,12 @@
 Each chapter writes its exercises in a module of this package (``background.py``, ``gradcam.py``,
 ...) as :class:`Exercise` objects passed to :func:`register`. A checker returns ``None`` for a
 right answer and a sentence saying what is wrong otherwise; a solution is a function that computes
-the right answer, so every solution can be tested against its own check. The helpers at the end
-(:func:`as_number`, :func:`as_integer`, :func:`as_numbers`, :func:`call`) turn an answer into what a
-checker compares, or say why it cannot be.
+the right answer, so every solution can be tested against its own check. The helpers of
+:mod:`.answers` (:func:`as_number`, :func:`within`, :func:`call`, :func:`loops_in`, ...) turn an
+answer into what a checker compares, or say why it cannot be.
 """
 from __future__ import annotations
 
-import copy
 import html
 import importlib
 import inspect
@@ -21,7 +20,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any, Callable
 
-import numpy as np
+from .answers import as_integer, as_number, as_numbers, call, loops_in, not_a_number, within
 
 _REGISTRY: dict[str, "Exercise"] = {}
 
@@ -111,43 +110,5 @@ def _load_chapters() -> None:
         importlib.import_module(f"{__name__}.{module.name}")
 
 
-# --- what the chapters' checkers share --------------------------------------------------------
-
-def as_number(answer) -> float | None:
-    """``answer`` as a float, or ``None`` when it is not a number."""
-    try:
-        return float(answer)
-    except (TypeError, ValueError):
-        return None
-
-
-def as_integer(answer) -> int | None:
-    """``answer`` as an int when it is a whole number, else ``None``."""
-    value = as_number(answer)
-    return int(value) if value is not None and value.is_integer() else None
-
-
-def as_numbers(answer, count: int) -> np.ndarray | None:
-    """``answer`` as ``count`` floats, or ``None`` when it is not that."""
-    try:
-        values = np.asarray(answer, dtype=float).reshape(-1)
-    except (TypeError, ValueError):
-        return None
-    return values if values.size == count else None
-
-
-def call(answer, *args, usage: str = "def ..."):
-    """Run the student's function on copies of ``args`` (so it cannot change the checker's example):
-    ``(result, None)``, or ``(None, what is wrong)`` when it is no function or returns nothing yet."""
-    if not callable(answer):
-        return None, f"give a function ({usage}), not this {type(answer).__name__}."
-    result = answer(*(copy.deepcopy(arg) for arg in args))
-    if result is None:
-        return None, "your function returns None: write your code in place of the placeholder, and return its result."
-    if result is Ellipsis:
-        return None, "your function still returns ... (the placeholder): replace it with your code."
-    return result, None
-
-
 __all__ = ["Exercise", "Result", "register", "get", "names", "check", "solution",
-           "as_number", "as_integer", "as_numbers", "call"]
+           "as_number", "as_integer", "as_numbers", "call", "loops_in", "not_a_number", "within"]

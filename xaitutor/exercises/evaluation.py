@@ -2,10 +2,12 @@
 share, the area under a deletion curve, and the shortcut found by probing the model."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import torch
 
-from . import Exercise, as_number, register
+from . import Exercise, as_number, not_a_number, register, within
 
 # The deletion curve of the AUC exercise: the probability of the class after deleting each share.
 CURVE_FRACTIONS = [0.0, 0.25, 0.5, 0.75, 1.0]
@@ -23,14 +25,25 @@ def _uniform_share_solver():
 
 
 def _uniform_share_checker(answer):
+    import xaitutor as xt
+
     value = as_number(answer)
     if value is None:
-        return f"give a number (a float), not a {type(answer).__name__}."
+        return not_a_number(answer, "one number (a float, to 3 decimals)")
     right = _uniform_share_solver()
-    if abs(value - right) < 1e-4:
+    if within(value, right, 3):
         return None
-    if abs(value - 1 + right) < 1e-4:
-        return "that is the share outside the object: the energy share counts the mass on the mask."
+    hints = [(1 - right, "that is the share outside the object: the energy share counts the mass on the mask."),
+             (float(xt.data.shapes(8, seed=0).masks.mean()),
+              "that is the object's share over all 8 pictures: the task asks for the first picture only."),
+             (right / 3, "divide the object's pixels by the picture's 64 x 64 pixels, not by its 64 x 64 x 3 values.")]
+    for wrong, hint in hints:
+        if within(value, wrong, 3):
+            return hint
+    if abs(value - right) < 0.01:
+        return "close, but the task asks for 3 decimals: round (not cut off) to 3 decimals, or give more."
+    if within(value, 100 * right, 1):
+        return "that looks like a percentage: a share lies between 0 and 1."
     if value > 1:
         return "a share lies between 0 and 1: divide the object's pixels by all the pixels."
     return ("a uniform map gives every pixel the same mass, so the share on the object is "
@@ -40,7 +53,8 @@ def _uniform_share_checker(answer):
 register(Exercise(
     name="evaluation.uniform_share",
     task="What energy share does a uniform (constant, positive) map get on the first picture of "
-         "xt.data.shapes(8, seed=0)? Answer with a float, computed from the picture's mask.",
+         "xt.data.shapes(8, seed=0)? Answer with a float to 3 decimals (or more), computed from the "
+         "picture's mask.",
     checker=_uniform_share_checker,
     solver=_uniform_share_solver,
 ))
@@ -58,15 +72,24 @@ def _auc_solver():
 def _auc_checker(answer):
     value = as_number(answer)
     if value is None:
-        return f"give a number (a float), not a {type(answer).__name__}."
-    right = _auc_solver()
-    if abs(value - right) < 1e-6:
+        return not_a_number(answer, "one number (a float, to 3 decimals)")
+    right, p = _auc_solver(), np.array(CURVE_PROBABILITIES)
+    if within(value, right, 3):
         return None
-    if abs(value - np.mean(CURVE_PROBABILITIES)) < 1e-6:
-        return ("that is the plain mean of the five points: with the trapezoidal rule the two end "
-                "points count half, because each touches one interval only.")
-    if abs(value - float(np.sum(CURVE_PROBABILITIES[:-1])) * 0.25) < 1e-6:
-        return "that is a left Riemann sum: average the two ends of each interval instead."
+    hints = [(np.mean(p), "that is the plain mean of the five points: with the trapezoidal rule the two end "
+                          "points count half, because each touches one interval only."),
+             (p[:-1].sum() * 0.25, "that is a left Riemann sum: average the two ends of each interval instead."),
+             (p[1:].sum() * 0.25, "that is a right Riemann sum: average the two ends of each interval instead."),
+             (1 - right, "that is the area above the curve, up to probability 1: the task asks for the area under it."),
+             (right / 0.25, "multiply each interval's mean height by its width, 0.25.")]
+    for wrong, hint in hints:
+        if within(value, wrong, 3):
+            return hint
+    if value < 0:
+        return ("an area under probabilities cannot be negative: np.trapezoid(y, x) takes the "
+                "probabilities first, then the shares.")
+    if abs(value - right) < 0.01:
+        return "close, but the task asks for 3 decimals: round (not cut off) to 3 decimals, or give more."
     return "add up width x (left + right) / 2 over the four intervals of width 0.25."
 
 
@@ -74,7 +97,7 @@ register(Exercise(
     name="evaluation.auc",
     task=f"A deletion curve passes through the probabilities {CURVE_PROBABILITIES} after deleting "
          f"the shares {CURVE_FRACTIONS} of the pixels. Compute the area under it with the "
-         "trapezoidal rule, as Curves.auc does.",
+         "trapezoidal rule, as Curves.auc does, to 3 decimals.",
     checker=_auc_checker,
     solver=_auc_solver,
 ))
@@ -96,12 +119,21 @@ def _shortcut_solver():
     return CUE_NAMES[int(np.argmax(per_cue))]
 
 
+@functools.lru_cache(maxsize=1)
+def _shortcut_colour() -> str:
+    return _shortcut_solver()
+
+
 def _shortcut_checker(answer):
     from xaitutor.data.shapes import CUE_NAMES
 
-    if not isinstance(answer, str) or answer not in CUE_NAMES:
+    if isinstance(answer, (int, np.integer)) and not isinstance(answer, bool) and 0 <= answer < len(CUE_NAMES):
+        return "that is an index into CUE_NAMES: answer with the colour's name, CUE_NAMES[your index]."
+    if not isinstance(answer, str):
+        return f"answer with one colour name from {CUE_NAMES}, as a string, not a {type(answer).__name__}."
+    if answer.strip().lower() not in CUE_NAMES:
         return f"answer with one of the colour names {CUE_NAMES}, as a string."
-    if answer == _shortcut_solver():
+    if answer.strip().lower() == _shortcut_colour():
         return None
     return ("not that one: group pictures with random backgrounds by their cue (data.cues) and see "
             "for which hue the model's probability of 'star' is highest, whatever the shape.")

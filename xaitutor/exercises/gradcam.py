@@ -1,6 +1,7 @@
-"""Exercises of chapter 3 (Grad-CAM): the channel weights alpha (eq. 3.2), the heatmap (eq. 3.1)
-and the guided ReLU rule of guided backpropagation. Each answer is a function; the checker runs it
-on a fixed random example and says what differs from the right result."""
+"""Exercises of chapter 3 (Grad-CAM): the channel weights alpha (eq. 3.2) and the heatmap (eq. 3.1);
+the guided ReLU rule of guided backpropagation is in ``gradcam_guided.py``. Each answer is a
+function; the checker runs it on random examples (a batch of one image and of several, one
+channel and several, maps of several sizes) and says what differs from the right result."""
 from __future__ import annotations
 
 import torch
@@ -37,23 +38,36 @@ def _alpha_solver():
 
 
 def _alpha_checker(answer):
-    gradients = _example(0, 2, 5, 3, 4)  # N=2 images, K=5 channels, 3 x 4 maps
+    # N images, K channels, h x w maps: several images, then one (squeeze() drops its batch
+    # dimension), then one channel, each map a different size
+    for seed, shape in ((0, (2, 5, 3, 4)), (5, (1, 4, 5, 3)), (6, (3, 1, 2, 6))):
+        problem = _alpha_problem(answer, _example(seed, *shape))
+        if problem:
+            return problem
+    return None
+
+
+def _alpha_problem(answer, gradients):
     result, problem = _run(answer, gradients)
     if problem:
         return problem
     right = _alpha_solver()(gradients)
+    n, k, h, w = gradients.shape
     if _close(result, right):
         return None
-    if _close(result.reshape(right.shape) if result.numel() == right.numel() else result, right):
-        return (f"the values are right but the shape is {tuple(result.shape)}: return one weight per "
-                "image and channel, N x K (mean(dim=(2, 3)) without keepdim).")
-    if result.shape == (5,) or result.shape == (1, 5):
+    if result.numel() == right.numel() and _close(result.reshape(right.shape), right):
+        return (f"the values are right but the shape is {tuple(result.shape)} for {n} image(s) of {k} "
+                f"channel(s): return N x K = {tuple(right.shape)} (mean(dim=(2, 3)); squeeze() also "
+                "drops a batch of one image, or a single channel).")
+    if result.shape in ((k,), (1, k)) and _close(result.reshape(k), gradients.mean(dim=(0, 2, 3))):
         return "you also averaged over the batch: keep one set of weights per image, shape N x K."
     if result.shape != right.shape:
         return (f"expected shape N x K = {tuple(right.shape)}, got {tuple(result.shape)}: average over "
                 "the spatial dimensions h and w (dims 2 and 3), nothing else.")
-    if _close(result, right * 12):
+    if _close(result, right * h * w):
         return "you summed the gradients: eq. 3.2 divides by Z, the number of positions (h * w)."
+    if _close(result, gradients.amax(dim=(2, 3))):
+        return "that is the largest gradient of each channel: eq. 3.2 takes their mean."
     if _close(result, gradients.clamp(min=0).mean(dim=(2, 3))) or _close(result, gradients.abs().mean(dim=(2, 3))):
         return ("average the signed gradients: a channel that lowers the score must get a negative "
                 "weight; the ReLU comes later, in eq. 3.1, after the weighted sum.")
@@ -78,8 +92,25 @@ def _heatmap_solver():
     return heatmap
 
 
+def _heatmap_examples():
+    """Two images (the second's weights all negative: its map is 0 everywhere), then one image of
+    one channel, then three of three channels on 2 x 5 maps."""
+    weights = _example(2, 2, 5)
+    weights[1] = -weights[1].abs()
+    yield _example(1, 2, 5, 3, 4).abs() + 0.1, weights   # no zero: the second map's maximum is < 0
+    yield _example(7, 1, 1, 4, 4).clamp(min=0), _example(8, 1, 1)
+    yield _example(9, 3, 3, 2, 5).clamp(min=0), _example(10, 3, 3)
+
+
 def _heatmap_checker(answer):
-    activations, weights = _example(1, 2, 5, 3, 4).clamp(min=0), _example(2, 2, 5)
+    for activations, weights in _heatmap_examples():
+        problem = _heatmap_problem(answer, activations, weights)
+        if problem:
+            return problem
+    return None
+
+
+def _heatmap_problem(answer, activations, weights):
     result, problem = _run(answer, activations, weights)
     if problem:
         return problem
@@ -88,15 +119,22 @@ def _heatmap_checker(answer):
         return None
     if result.numel() == right.numel() and _close(result.reshape(right.shape), right):
         return (f"the values are right but the shape is {tuple(result.shape)}: keep the channel "
-                "dimension, N x 1 x h x w (sum(dim=1, keepdim=True)).")
+                f"dimension, N x 1 x h x w = {tuple(right.shape)} (sum(dim=1, keepdim=True)).")
     if result.shape != right.shape:
         return (f"expected shape N x 1 x h x w = {tuple(right.shape)}, got {tuple(result.shape)}: "
                 "sum the weighted maps over the channels (dim 1).")
+    if not torch.isfinite(result).all():
+        return "your map has NaN or inf: an image whose weighted sum is negative everywhere gets a map of 0s."
     signed = (weights[:, :, None, None] * activations).sum(dim=1, keepdim=True)
     if _close(result, signed):
         return "the map has negative values: apply the ReLU of eq. 3.1 to the weighted sum."
-    if result.max() <= 1 + 1e-6 and _close(result * right.flatten(1).amax(1)[:, None, None, None], right):
-        return "do not normalise here: return ReLU(sum_k alpha_k A^k) itself; scaling to [0, 1] comes after."
+    peak = signed.flatten(1).amax(1)[:, None, None, None]
+    scaled = right / right.flatten(1).amax(1).clamp_min(1e-12)[:, None, None, None]
+    if _close(result, (signed / peak).clamp(min=0)) or _close(result, scaled):
+        return ("do not normalise here: return ReLU(sum_k alpha_k A^k) itself; scaling to [0, 1] comes after "
+                "(and dividing by the maximum before the ReLU flips a map whose maximum is negative).")
+    if _close(result, signed.clamp(min=0) / activations.shape[1]):
+        return "you averaged the weighted maps: eq. 3.1 sums them over the K channels."
     if _close(result, (weights.clamp(min=0)[:, :, None, None] * activations).sum(dim=1, keepdim=True)):
         return "keep the negative weights: the ReLU acts on the sum, not on each alpha_k."
     return "not these values: weigh each map A^k by alpha_k, add them up, then ReLU (eq. 3.1)."
@@ -107,42 +145,3 @@ register(Exercise(
     task=("Write heatmap(activations, weights): from the layer's activations A (N x K x h x w) and "
           "the weights alpha (N x K), return the Grad-CAM map of eq. 3.1, N x 1 x h x w."),
     checker=_heatmap_checker, solver=_heatmap_solver))
-
-
-# --- the guided ReLU rule (sec. 3.2) -----------------------------------------------------------
-
-def _guided_relu_solver():
-    def guided_relu_backward(x, grad_output):
-        # backpropagation passes the gradient where the input was positive (x > 0);
-        # guided backpropagation also drops the negative gradients (grad_output > 0)
-        return grad_output.clamp(min=0) * (x > 0)
-
-    return guided_relu_backward
-
-
-def _guided_relu_checker(answer):
-    x, grad_output = _example(3, 4, 6), _example(4, 4, 6)
-    result, problem = _run(answer, x, grad_output)
-    if problem:
-        return problem
-    right = _guided_relu_solver()(x, grad_output)
-    if _close(result, right):
-        return None
-    if result.shape != right.shape:
-        return f"return a gradient shaped like x, {tuple(x.shape)}; got {tuple(result.shape)}."
-    if _close(result, grad_output * (x > 0)):
-        return ("that is the plain ReLU backward (backpropagation): guided backpropagation also "
-                "stops the negative gradients.")
-    if _close(result, grad_output.clamp(min=0)):
-        return ("that is the 'deconvnet' rule (Zeiler and Fergus): it forgets the forward mask; keep "
-                "the gradient only where the ReLU's input x was positive too.")
-    if _close(result, ((x > 0) & (grad_output > 0)).float()):
-        return "that is the mask only: multiply it by the gradient that arrives."
-    return "not these values: pass grad_output where both x > 0 and grad_output > 0, zero elsewhere."
-
-
-register(Exercise(
-    name="gradcam.guided_relu",
-    task=("Write guided_relu_backward(x, grad_output): the gradient a ReLU passes back to its input x "
-          "under guided backpropagation, given the gradient grad_output arriving at its output."),
-    checker=_guided_relu_checker, solver=_guided_relu_solver))

@@ -1,13 +1,13 @@
-"""Exercises of chapter 2 (LIME): the proximity weights pi_x of eq. 2.1, the vectorised
-perturbation of a picture, and what hiding a superpixel with its own mean colour hides. Function
-answers are run on a fixed random example and compared with :mod:`xaitutor.methods.lime_image`."""
+"""Exercises of chapter 2 (LIME): the proximity weights pi_x of eq. 2.1 and what hiding a superpixel
+with its own mean colour hides (the perturbation without a loop is in ``lime_perturb.py``). The
+weights are run on several random examples (a batch of one and of several, each kernel width, the
+default one) and compared with :mod:`xaitutor.methods.lime_image`."""
 from __future__ import annotations
 
 import numpy as np
-import torch
 
-from ..methods.lime_image import cosine_distance, kernel, perturb
-from . import Exercise, as_number, call, register
+from ..methods.lime_image import cosine_distance, kernel
+from . import Exercise, as_number, call, not_a_number, register
 
 
 def _rows(seed: int = 0, n: int = 8, f: int = 10) -> np.ndarray:
@@ -28,28 +28,48 @@ def _weights_solver():
     return sample_weights
 
 
+def _weight_mistakes(rows, width):
+    """What the usual slips compute, each with what to say about it."""
+    d = cosine_distance(rows)
+    return [(d, "these are the distances: turn them into weights with the kernel sqrt(exp(-d^2 / width^2))."),
+            (kernel(d, width) ** 2, "almost: lime takes the square root of exp(-d^2 / width^2)."),
+            (np.sqrt(np.exp(-d ** 2 / width)), "divide d^2 by kernel_width squared, not by kernel_width."),
+            (kernel(d, 0.25), "your weights do not change with kernel_width: use the argument, not 0.25."),
+            (kernel(np.sqrt(rows.mean(axis=1)), width),
+             "that is the cosine similarity sqrt(k / F); the distance is 1 minus it."),
+            (kernel(1 - rows.mean(axis=1), width),
+             "you used the fraction of superpixels switched off as the distance; LIME uses the cosine "
+             "distance between the row and the all-on row, 1 - k / (sqrt(k) sqrt(F)).")]
+
+
 def _weights_checker(answer):
-    rows = _rows()
-    result, problem = call(answer, rows, 0.25, usage="def sample_weights(rows, kernel_width=0.25): ...")
-    if problem:
-        return problem
-    result = np.asarray(result, dtype=float)
-    distances = cosine_distance(rows)
-    right = kernel(distances, 0.25)
-    if result.shape != right.shape:
-        return f"return one weight per sample, shape ({len(rows)},), got {result.shape}."
-    if np.allclose(result, right, atol=1e-6):
-        return None
-    if np.allclose(result, distances, atol=1e-6):
-        return "these are the distances: turn them into weights with the kernel sqrt(exp(-d^2 / width^2))."
-    if np.allclose(result, right ** 2, atol=1e-6):
-        return "almost: lime takes the square root of exp(-d^2 / width^2)."
-    if np.allclose(result, kernel(1 - rows.mean(axis=1), 0.25), atol=1e-6):
-        return ("you used the fraction of superpixels switched off as the distance; LIME uses the "
-                "cosine distance between the row and the all-on row, 1 - k / (sqrt(k) sqrt(F)).")
-    if not np.isclose(result[0], 1):
-        return "the original picture (row 0, all on) is at distance 0, so its weight must be 1."
-    return "not these values: compute the cosine distance of each row to the all-on row, then the kernel."
+    usage = "def sample_weights(rows, kernel_width=0.25): ..."
+    probes = [(_rows(), 0.25), (_rows(), 0.5), (_rows(), None), (_rows(1, 5, 7), 1.0),
+              (np.ones((1, 6), bool), 0.25), (np.array([[True, False, True, False, False, False]]), 0.4)]
+    for rows, width in probes:
+        args = (rows,) if width is None else (rows, width)
+        result, problem = call(answer, *args, usage=usage)
+        if problem:
+            return problem
+        result, default = np.asarray(result, dtype=float), width is None
+        width = 0.25 if default else width
+        right = kernel(cosine_distance(rows), width)
+        if result.shape == (rows.shape[1],) != right.shape:
+            return "one weight per sample (row): sum each row over its superpixels, axis=1, not over the samples."
+        if result.shape != right.shape:
+            return f"return one weight per sample, shape ({len(rows)},) for {len(rows)} rows, got {result.shape}."
+        if np.allclose(result, right, atol=1e-6):
+            continue
+        if default:
+            return "right for a kernel_width you give, but not for the default kernel_width: it is 0.25."
+        for mistake, hint in _weight_mistakes(rows, width):
+            if np.allclose(result, mistake, atol=1e-6):
+                return hint
+        if rows.all(axis=1).any() and not np.isclose(result[rows.all(axis=1)], 1).all():
+            return "the original picture (a row all on) is at distance 0, so its weight must be 1."
+        return (f"not these values for {len(rows)} rows of {rows.shape[1]} superpixels, kernel_width = {width}: "
+                "compute the cosine distance of each row to the all-on row, then the kernel.")
+    return None
 
 
 register(Exercise(
@@ -58,51 +78,6 @@ register(Exercise(
           "superpixel is shown). Return each sample's weight pi_x: its cosine distance d to the all-on "
           "row (the original picture), through lime's kernel sqrt(exp(-d^2 / kernel_width^2))."),
     checker=_weights_checker, solver=_weights_solver))
-
-
-# --- perturbing a picture without a loop -----------------------------------------------------
-
-def _perturb_solver():
-    def perturb_one(picture, hidden, segments, row):
-        # row[segments] looks up every pixel's on/off bit at once: an H x W boolean mask
-        keep = torch.as_tensor(row)[segments]
-        return torch.where(keep, picture, hidden)  # the mask broadcasts over the 3 colours
-
-    return perturb_one
-
-
-def _perturb_example():
-    generator = torch.Generator().manual_seed(0)
-    picture, hidden = torch.rand(3, 12, 16, generator=generator), torch.rand(3, 12, 16, generator=generator)
-    segments = torch.arange(12)[:, None] // 4 * 4 + torch.arange(16)[None] // 4  # 12 squares of 4 x 4
-    return picture, hidden, segments, np.random.RandomState(3).rand(12) > 0.5
-
-
-def _perturb_checker(answer):
-    picture, hidden, segments, row = _perturb_example()
-    result, problem = call(answer, picture, hidden, segments, row,
-                           usage="def perturb_one(picture, hidden, segments, row): ...")
-    if problem:
-        return problem
-    if not isinstance(result, torch.Tensor):
-        return f"return a torch tensor, got a {type(result).__name__}."
-    right = perturb(picture, hidden, segments, row[None])[0]
-    if result.shape != right.shape:
-        return f"return one 3 x H x W picture, shape {tuple(right.shape)}, got {tuple(result.shape)}."
-    if torch.equal(result.float(), right):
-        return None
-    if torch.equal(result.float(), perturb(picture, hidden, segments, ~row[None])[0]):
-        return "swapped: a superpixel that is on (True) shows the picture, one that is off shows the hidden picture."
-    return "not these pixels: each pixel comes from picture if row[segments[pixel]] is True, else from hidden."
-
-
-register(Exercise(
-    name="lime.perturb",
-    task=("Write perturb_one(picture, hidden, segments, row) without a Python loop: picture and "
-          "hidden are 3 x H x W tensors, segments an H x W tensor of superpixel indices, row a boolean "
-          "array with one entry per superpixel. Return the picture with the switched-off superpixels "
-          "taken from hidden."),
-    checker=_perturb_checker, solver=_perturb_solver))
 
 
 # --- what the own mean colour hides ----------------------------------------------------------
@@ -117,9 +92,11 @@ def _mean_solver():
 def _mean_checker(answer):
     value = as_number(answer)
     if value is None:
-        return f"give a number, not a {type(answer).__name__}."
-    if abs(value) < 1e-6:
+        return not_a_number(answer, "one number (the weight, to 6 decimals)")
+    if abs(value) < 5e-7:
         return None
+    if abs(value) < 1e-3:
+        return "close to a round number, but the task asks for 6 decimals: which weight is it exactly?"
     if value > 0:
         return ("the classifier looks at the region, but what does it see there when a superpixel "
                 "shows its own mean colour instead of its pixels? Does the region's mean colour change?")

@@ -1,5 +1,6 @@
 """Exercises of the start page (00_start_here)."""
-from . import Exercise, register
+from . import Exercise, as_numbers, register
+from .answers import is_text
 
 PORTRAIT = (480, 640)  # width x height, as PIL gives a photo's size
 
@@ -14,12 +15,22 @@ def _preprocessed_shape() -> tuple[int, int, int, int]:
 
 def _check_preprocessed_shape(answer) -> str | None:
     expected = _preprocessed_shape()
+    if is_text(answer):
+        return "give the shape as numbers, such as (1, 2, 3, 4): yours is text (leave out the quotes)."
     try:
-        answer = tuple(int(v) for v in answer)
-    except (TypeError, ValueError):
+        count = len(answer)
+    except TypeError:
+        count = None
+    values = as_numbers(answer, count) if count else None
+    if values is None:
         return "give the shape as a tuple of four numbers: (batch, channels, height, width)"
-    if len(answer) != 4:
-        return f"a batch has four dimensions (batch, channels, height, width); you gave {len(answer)}"
+    if count != 4:
+        return f"a batch has four dimensions (batch, channels, height, width); you gave {count}"
+    if not all(v.is_integer() for v in values):
+        return "a shape counts whole pixels: scale the long side by the short side's factor and round"
+    answer = tuple(int(v) for v in values)
+    if answer[0] == 1 and answer[3] == 3:
+        return "PyTorch puts the channels first, right after the batch: N x C x H x W, not N x H x W x C"
     if answer[:2] != (1, 3):
         return "one picture makes a batch of 1, with 3 colour channels"
     if answer[2:] == expected[2:][::-1]:
