@@ -185,11 +185,20 @@ def gradient_picture(gradient: torch.Tensor, spread: float = 0.1) -> torch.Tenso
     return ((gradient.detach() - mean) / (std + 1e-12) * spread + 0.5).clamp(0, 1)
 
 
-def overlay(image, heatmap, alpha: float = 0.5, cmap: str = CMAP) -> np.ndarray:
+class Overlay(np.ndarray):
+    """What :func:`overlay` returns: an ``H x W x 3`` float array (use it as any array) that
+    remembers the colour map of its heatmap, so that :func:`show` can draw the colour bar."""
+
+    def __array_finalize__(self, obj):
+        self.cmap = getattr(obj, "cmap", CMAP)
+
+
+def overlay(image, heatmap, alpha: float = 0.5, cmap: str = CMAP) -> Overlay:
     """Blend a heatmap (``H x W`` or ``1 x 1 x H x W``, any range) over a picture.
 
     The heatmap is resized to the picture and scaled to [0, 1]; returns an ``H x W x 3`` float
-    array. ``image`` may be anything :func:`to_tensor` reads."""
+    array (an :class:`Overlay`, which :func:`show` draws with a colour bar from 0, the least
+    important pixel, to 1, the most). ``image`` may be anything :func:`to_tensor` reads."""
     import matplotlib
 
     picture = to_tensor(image)
@@ -201,15 +210,23 @@ def overlay(image, heatmap, alpha: float = 0.5, cmap: str = CMAP) -> np.ndarray:
     heat = F.interpolate(heat[None, None], size=picture.shape[-2:], mode="bilinear", align_corners=False)
     heat = scale_01(heat)[0, 0].numpy()
     colours = matplotlib.colormaps[cmap](heat)[..., :3]
-    return (1 - alpha) * to_image(picture) + alpha * colours
+    blended = ((1 - alpha) * to_image(picture) + alpha * colours).view(Overlay)
+    blended.cmap = cmap
+    return blended
 
 
-def show(images, titles=None, ax=None, cols: int | None = None, cmap: str = CMAP, size: float = 3.0):
+def show(images, titles=None, ax=None, cols: int | None = None, cmap: str = CMAP, size: float = 3.0,
+         colorbar: bool | None = None):
     """Show one picture or map, or a list of them in a grid, and return the figure.
 
     Each item may be a picture or a map in any form :func:`to_image` reads; maps (one channel)
     get ``cmap``. With ``ax`` given, one item is drawn into it. The library never calls
     ``plt.show()``: in a notebook the returned figure displays itself.
+
+    ``colorbar`` says what the colours of a heatmap mean: each map gets a colour bar of its own
+    values, at its right, and the :func:`overlay` pictures share one bar at the right of the
+    figure, from 0 (least important) to 1 (most). ``None`` (the default) draws them on the grids ``show`` makes and
+    not into a given ``ax`` (whose figure the caller lays out); ``True`` always, ``False`` never.
     """
     import matplotlib.pyplot as plt
 
@@ -228,12 +245,50 @@ def show(images, titles=None, ax=None, cols: int | None = None, cmap: str = CMAP
         axes = list(grid.flat)
         for extra in axes[len(items):]:
             extra.axis("off")
+    bars = ax is None if colorbar is None else colorbar
+    overlays = []
     for item, title, axis in zip(items, titles, axes):
         array = to_image(item)
-        axis.imshow(array, cmap=cmap if array.ndim == 2 else None)
+        drawn = axis.imshow(array, cmap=cmap if array.ndim == 2 else None)
         axis.axis("off")
         if title:
             axis.set_title(title, fontsize=10)
+        if bars and array.ndim == 2:
+            _colorbar(fig.colorbar(drawn, cax=axis.inset_axes([1.03, 0, 0.05, 1])))  # as tall as the map
+        elif isinstance(item, Overlay):
+            overlays.append(item.cmap)
     if ax is None:
         fig.tight_layout()
+    if bars and overlays:
+        add_colorbar(fig, overlays[0], ax=ax)
     return fig
+
+
+def add_colorbar(fig, cmap: str = CMAP, label: str = "heatmap, scaled to [0, 1]", ax=None):
+    """Add one colour bar from 0 to 1 in ``cmap`` for all the heatmaps of a grid ``fig``, in a
+    margin at its right (or next to ``ax`` only), and return it: what :func:`show` draws for
+    :func:`overlay` pictures, for figures laid out by hand (``plt.subplots`` and ``imshow`` of
+    maps scaled to [0, 1]; say in ``label`` what the colours mean where they are scaled otherwise)."""
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+
+    if ax is None:
+        right = 1 - 0.6 / fig.get_figwidth()
+        fig.subplots_adjust(right=right - 0.02)
+        cax = fig.add_axes([right, 0.15, 0.12 / fig.get_figwidth(), 0.7])
+    else:
+        cax = ax.inset_axes([1.03, 0, 0.05, 1])  # as tall as the picture
+    bar = _colorbar(fig.colorbar(ScalarMappable(Normalize(0, 1), cmap), cax=cax), label)
+    bar.set_ticks([0, 0.5, 1])
+    return bar
+
+
+def _colorbar(bar, label: str | None = None):
+    """Small ticks (three at most) and an optional label: a colour bar that does not crowd."""
+    from matplotlib.ticker import MaxNLocator
+
+    bar.locator = MaxNLocator(3)
+    bar.ax.tick_params(labelsize=7)
+    if label:
+        bar.set_label(label, fontsize=8)
+    return bar

@@ -102,7 +102,7 @@ class GradCamExplorer(widgets.VBox):
         label = self.classifier.labels[target]
         where = f", layer {layer}" if layer else ""
         if self.attribution.shape[1] == 1:
-            imaging.show(imaging.overlay(self.picture, self.attribution), ax=right)
+            imaging.show(imaging.overlay(self.picture, self.attribution), ax=right, colorbar=True)
         elif method == "Saliency":  # the largest absolute value over the colours, as Simonyan et al. show it
             imaging.show(imaging.saliency_picture(self.attribution), ax=right, cmap="gray")
         else:  # guided gradients keep their colours: grey is zero, brighter is positive

@@ -22,16 +22,18 @@ lime's ``feature_selection="auto"`` does.
 
 Each step is a small function: ``superpixels.py`` (1, and what a hidden superpixel shows),
 ``samples.py`` (2, 3), ``proximity.py`` (5), ``surrogate.py`` (6); ``explainer.py`` holds
-:func:`lime`, which chains them, and ``explanation.py`` what it returns. Step (4) reads only the
+:func:`lime`, which chains them, ``explanation.py`` what it returns, and ``pipeline_figure.py``
+:func:`plot_lime_pipeline`, the six steps of one explanation as one figure. Step (4) reads only the
 classifier's answers, so f may be any function from pictures to probabilities (see
 :mod:`xaitutor.methods.black_box`), not only a network.
 """
 from .explainer import lime
 from .explanation import LimeExplanation
+from .pipeline_figure import plot_lime_pipeline
 from .proximity import cosine_distance, kernel
 from .samples import draw_samples, perturb
 from .superpixels import HIDES, SEGMENTERS, hidden_picture, segment
 from .surrogate import Surrogate, fit_surrogate
 
 __all__ = ["segment", "hidden_picture", "draw_samples", "perturb", "cosine_distance", "kernel",
-           "Surrogate", "fit_surrogate", "LimeExplanation", "lime", "SEGMENTERS", "HIDES"]
+           "Surrogate", "fit_surrogate", "LimeExplanation", "lime", "plot_lime_pipeline", "SEGMENTERS", "HIDES"]
