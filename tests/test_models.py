@@ -93,6 +93,14 @@ def test_from_torchvision_without_cache_names_the_file_and_never_downloads(tmp_p
         xt.models.from_torchvision("mobilenet_v3_small")
     with pytest.raises(ValueError, match="torchvision has no classifier called 'resnet9'"):
         xt.models.from_torchvision("resnet9")
+    with pytest.raises(RuntimeError, match=r"resnet18 are not in torch's cache \(.*resnet18-f37072fd.pth\)"):
+        xt.models.from_torchvision("resnet18")
+    # offline, an essay model's missing file is found without importing torchvision (~100 MB)
+    code = ("import sys, xaitutor as xt\ntry:\n    xt.models.from_torchvision('vgg16')\n"
+            "except RuntimeError:\n    print('torchvision' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=600,
+                         env={**os.environ, "TORCH_HOME": str(tmp_path)})
+    assert out.stdout.split() == ["False"]
 
 
 def test_wrap_any_classifier():

@@ -98,7 +98,10 @@ def cached(name: str) -> tuple[torch.nn.Module, list[str], object]:
     default weights read from torch's cache, its class names and its evaluation transform.
 
     Never downloads: offline, a missing file raises a ``RuntimeError`` that names it at once,
-    where torchvision's own ``weights=`` would try the network first."""
+    where torchvision's own ``weights=`` would try the network first. For the essay's models
+    that happens before torchvision is imported (about 100 MB of a kernel's memory)."""
+    if name in ESSAY_MODELS and not os.path.exists(weights_path(name)):
+        raise _not_cached(name, weights_path(name))
     import torchvision
 
     try:
@@ -108,11 +111,15 @@ def cached(name: str) -> tuple[torch.nn.Module, list[str], object]:
                          "torchvision.models.list_models(torchvision.models)") from None
     path = os.path.join(torch.hub.get_dir(), "checkpoints", os.path.basename(weights.url))
     if not os.path.exists(path):
-        raise RuntimeError(
-            f"the ImageNet weights of {name} are not in torch's cache ({path}). Where a network "
-            f"exists, torchvision.models.get_model({name!r}, weights='DEFAULT') downloads them there "
-            "once; or copy the file there (or point TORCH_HOME at a folder whose hub/checkpoints holds it).")
+        raise _not_cached(name, path)
     with torch.device("meta"):  # as in build(): one copy of the weights, the memory-mapped file's
         model = torchvision.models.get_model(name, weights=None)
     model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True, mmap=True), assign=True)
     return model, list(weights.meta["categories"]), weights.transforms()
+
+
+def _not_cached(name: str, path: str) -> RuntimeError:
+    return RuntimeError(
+        f"the ImageNet weights of {name} are not in torch's cache ({path}). Where a network exists, "
+        f"torchvision.models.get_model({name!r}, weights='DEFAULT') downloads them there once; or copy "
+        "the file there (or point TORCH_HOME at a folder whose hub/checkpoints holds it).")
