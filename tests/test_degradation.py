@@ -24,3 +24,39 @@ def test_degradations_have_the_documented_end_points():
     with pytest.raises(ValueError, match=r"strength must lie in \[0, 1\]"):
         degradation.change_contrast(cat, 1.5)
     assert set(degradation.DEGRADATIONS) == {"noise", "brightness", "contrast"}
+
+
+def _brightness_judge():
+    """A hand-built classifier of flat pictures: class 1 ("bright") once the mean pixel passes
+    0.5, class 0 ("dark") below. Its one convolution averages the colours and subtracts 0.5."""
+    conv = torch.nn.Conv2d(3, 1, 1)
+    linear = torch.nn.Linear(1, 2)
+    with torch.no_grad():
+        conv.weight.fill_(1 / 3), conv.bias.fill_(-0.5)
+        linear.weight.copy_(torch.tensor([[-1.0], [1.0]])), linear.bias.zero_()
+    model = torch.nn.Sequential(conv, torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), linear)
+    return xt.models.wrap(model, mean=(0, 0, 0), std=(1, 1, 1), labels=["dark", "bright"], input_size=None)
+
+
+def test_first_flip_is_the_first_strength_whose_top_class_is_not_the_clean_one():
+    judge, grey = _brightness_judge(), torch.full((3, 4, 4), 0.2)
+    # brightness s makes the mean 0.2 + 0.8 s: past 0.5 from s = 0.375 on
+    series = xt.methods.degradation_series(judge, grey, "brightness", strengths=[0.0, 0.25, 0.5, 0.75])
+    assert series.original == 0 and [label for _, label, _ in series.predictions] == ["dark", "dark", "bright", "bright"]
+    assert series.first_flip() == 2 and series.strengths[series.first_flip()] == 0.5
+    # darker never flips; and a series that flips and flips back reports its first flip
+    assert xt.methods.degradation_series(judge, grey, "brightness", strengths=[0.0, -0.5]).first_flip() is None
+    series = xt.methods.degradation_series(judge, grey, "brightness", strengths=[0.0, 0.25, 0.5, -0.5])
+    assert [p[0] for p in series.predictions] == [0, 0, 1, 0] and series.first_flip() == 2
+
+
+def test_plot_writes_a_changed_label_in_red():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    judge, grey = _brightness_judge(), torch.full((3, 4, 4), 0.2)
+    series = xt.methods.degradation_series(judge, grey, "brightness", strengths=[0.0, 0.25, 0.5])
+    fig = series.plot(judge.labels)
+    top_row = fig.axes[:3]   # plt.subplots(3, columns) lists the axes row by row
+    assert [ax.get_title().split("\n")[1].split(" ")[0] for ax in top_row] == ["dark", "dark", "bright"]
+    assert [matplotlib.colors.to_hex(ax.title.get_color()) for ax in top_row] == ["#000000", "#000000", "#ff0000"]

@@ -66,6 +66,43 @@ def test_essay_model_offline_without_cache_says_what_to_run(tmp_path, monkeypatc
         xt.models.load("vgg16")
 
 
+def test_from_torchvision_reads_cached_weights_with_their_labels_and_transform(tmp_path, monkeypatch):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    reference = torchvision.models.resnet18(weights=None)
+    os.makedirs(os.path.dirname(weights_path("resnet18")))
+    torch.save(reference.state_dict(), weights_path("resnet18"))   # the file torchvision's DEFAULT names
+
+    clf = xt.models.from_torchvision("resnet18", cam_layer="layer4")
+    assert (clf.name, clf.cam_layer, clf.input_size, clf.labels[:2]) == ("resnet18", "layer4", 224, ["tench", "goldfish"])
+    assert clf.mean == (0.485, 0.456, 0.406) and clf.std == (0.229, 0.224, 0.225)
+    x = torch.rand(1, 3, 64, 64)
+    assert torch.equal(clf(x), reference.eval()(x))
+    assert xt.models.from_torchvision("resnet18").cam_layer == "layer4.1.conv2"   # the last Conv2d
+    assert xt.models.from_torchvision("resnet18", input_size=128).input_size == 128
+
+
+def test_from_torchvision_without_cache_names_the_file_and_never_downloads(tmp_path, monkeypatch):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+
+    def no_download(*args, **kwargs):
+        raise AssertionError("from_torchvision tried the network")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_download)
+    monkeypatch.setattr(torch.hub, "download_url_to_file", no_download)
+    with pytest.raises(RuntimeError, match=r"mobilenet_v3_small are not in torch's cache \(.*mobilenet_v3_small-047dcff4.pth\)"):
+        xt.models.from_torchvision("mobilenet_v3_small")
+    with pytest.raises(ValueError, match="torchvision has no classifier called 'resnet9'"):
+        xt.models.from_torchvision("resnet9")
+    with pytest.raises(RuntimeError, match=r"resnet18 are not in torch's cache \(.*resnet18-f37072fd.pth\)"):
+        xt.models.from_torchvision("resnet18")
+    # offline, an essay model's missing file is found without importing torchvision (~100 MB)
+    code = ("import sys, xaitutor as xt\ntry:\n    xt.models.from_torchvision('vgg16')\n"
+            "except RuntimeError:\n    print('torchvision' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=600,
+                         env={**os.environ, "TORCH_HOME": str(tmp_path)})
+    assert out.stdout.split() == ["False"]
+
+
 def test_wrap_any_classifier():
     model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU(), nn.Conv2d(4, 5, 3), nn.AdaptiveAvgPool2d(1),
                           nn.Flatten(), nn.Linear(5, 2))

@@ -2,7 +2,9 @@
 set whose ground-truth masks let us score explanations."""
 from __future__ import annotations
 
-from PIL import Image
+import os
+
+from PIL import Image, UnidentifiedImageError
 
 from .shapes import ShapesDataset, shapes
 
@@ -31,4 +33,18 @@ def sample_image(name: str) -> Image.Image:
     return Image.fromarray(_SAMPLES[name](skimage.data))
 
 
-__all__ = ["sample_image", "sample_names", "shapes", "ShapesDataset"]
+def load_image(path) -> Image.Image:
+    """Your own photo: a file in any format PIL reads (JPEG, PNG, ...), as an RGB PIL image, ready
+    for ``clf.predict``, ``clf.preprocess`` and every method. Grayscale and transparent pictures
+    become plain RGB."""
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"no file at {path!r} (relative paths start from {os.getcwd()!r})")
+    try:
+        with Image.open(path) as image:
+            return image.convert("RGB")
+    except UnidentifiedImageError:
+        raise ValueError(f"{path!r} is not a picture PIL can read (JPEG, PNG, BMP, ...)") from None
+
+
+__all__ = ["load_image", "sample_image", "sample_names", "shapes", "ShapesDataset"]

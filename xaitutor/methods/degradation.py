@@ -69,15 +69,22 @@ class DegradationSeries:
     top_cams: torch.Tensor
     original_cams: torch.Tensor
 
+    def first_flip(self) -> int | None:
+        """The position in ``strengths`` of the first picture whose top class is no longer
+        ``original`` (``None`` if the label never changes). A later picture may flip back."""
+        return next((j for j, (index, _, _) in enumerate(self.predictions) if index != self.original), None)
+
     def plot(self, labels: list[str], size: float = 1.8):
-        """A grid, one column per strength: the picture and its prediction, Grad-CAM for the top
-        class, Grad-CAM for the original class. Returns the figure."""
+        """A grid, one column per strength: the picture and its prediction (in red once the top
+        class is no longer the original one), Grad-CAM for the top class, Grad-CAM for the
+        original class. Returns the figure."""
         import matplotlib.pyplot as plt
 
         columns = len(self.strengths)
         fig, grid = plt.subplots(3, columns, figsize=(size * columns, size * 2.3), squeeze=False)
         for j, (picture, (index, label, p)) in enumerate(zip(self.pictures, self.predictions)):
             show(picture, f"{self.kind} {self.strengths[j]:g}\n{label} ({p:.0%})", ax=grid[0, j])
+            grid[0, j].title.set_color("black" if index == self.original else "red")
             show(overlay(picture, self.top_cams[j]), f"top: {label}", ax=grid[1, j])
             show(overlay(picture, self.original_cams[j]), f"original: {labels[self.original]}", ax=grid[2, j])
             for row in (1, 2):

@@ -4,6 +4,7 @@
 >>> judge = xt.models.load("efficientnet_lite1")   # a second, separately trained one (240 px)
 >>> clf = xt.models.load("resnet18")               # the essay's model: torchvision's weights
 >>> clf = xt.models.load("shapes_cnn")             # a small CNN trained here on xt.data.shapes
+>>> clf = xt.models.from_torchvision("resnet50")   # any torchvision classifier whose weights are cached
 """
 from __future__ import annotations
 
@@ -52,6 +53,23 @@ def load(name: str) -> Classifier:
                      "For your own model use xt.models.wrap(model, mean=..., std=..., labels=...)")
 
 
+def from_torchvision(name: str, cam_layer: str | None = None, input_size: int | None = None) -> Classifier:
+    """A torchvision ImageNet classifier whose weights are in torch's cache, as a :class:`Classifier`.
+
+    >>> clf = xt.models.from_torchvision("resnet50", cam_layer="layer4")
+
+    The weights are read from ``$TORCH_HOME/hub/checkpoints`` and never downloaded: where the
+    file is missing, a ``RuntimeError`` names it and says how to get it. Mean, std and the input
+    size (by default) are those of the weights' own evaluation transform; ``cam_layer`` defaults
+    to the last ``nn.Conv2d``, as in :func:`wrap`.
+    """
+    from .torchvision_models import cached
+
+    model, labels, transform = cached(name)
+    return wrap(model, mean=transform.mean, std=transform.std, labels=labels, cam_layer=cam_layer,
+                input_size=input_size or transform.crop_size[0], name=name)
+
+
 def wrap(model: nn.Module, mean=IMAGENET_MEAN, std=IMAGENET_STD, labels=None,
          cam_layer: str | None = None, input_size: int | None = None, name: str | None = None) -> Classifier:
     """Turn any image classifier into a :class:`Classifier`.
@@ -84,4 +102,4 @@ def _default_labels(model: nn.Module) -> list[str]:
     return [f"class {i}" for i in range(outputs)]
 
 
-__all__ = ["Classifier", "load", "wrap", "names", "imagenet_labels"]
+__all__ = ["Classifier", "load", "from_torchvision", "wrap", "names", "imagenet_labels"]

@@ -91,3 +91,35 @@ def build(name: str) -> tuple[torch.nn.Module, str]:
         model = getattr(torchvision.models, name)(weights=None)
     model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True, mmap=True), assign=True)
     return model, cam_layer
+
+
+def cached(name: str) -> tuple[torch.nn.Module, list[str], object]:
+    """Any torchvision ImageNet classifier (``"resnet50"``, ``"mobilenet_v3_large"``, ...) with its
+    default weights read from torch's cache, its class names and its evaluation transform.
+
+    Never downloads: offline, a missing file raises a ``RuntimeError`` that names it at once,
+    where torchvision's own ``weights=`` would try the network first. For the essay's models
+    that happens before torchvision is imported (about 100 MB of a kernel's memory)."""
+    if name in ESSAY_MODELS and not os.path.exists(weights_path(name)):
+        raise _not_cached(name, weights_path(name))
+    import torchvision
+
+    try:
+        weights = torchvision.models.get_model_weights(name).DEFAULT
+    except (ValueError, KeyError):
+        raise ValueError(f"torchvision has no classifier called {name!r}; its names: "
+                         "torchvision.models.list_models(torchvision.models)") from None
+    path = os.path.join(torch.hub.get_dir(), "checkpoints", os.path.basename(weights.url))
+    if not os.path.exists(path):
+        raise _not_cached(name, path)
+    with torch.device("meta"):  # as in build(): one copy of the weights, the memory-mapped file's
+        model = torchvision.models.get_model(name, weights=None)
+    model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True, mmap=True), assign=True)
+    return model, list(weights.meta["categories"]), weights.transforms()
+
+
+def _not_cached(name: str, path: str) -> RuntimeError:
+    return RuntimeError(
+        f"the ImageNet weights of {name} are not in torch's cache ({path}). Where a network exists, "
+        f"torchvision.models.get_model({name!r}, weights='DEFAULT') downloads them there once; or copy "
+        "the file there (or point TORCH_HOME at a folder whose hub/checkpoints holds it).")
