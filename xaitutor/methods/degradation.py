@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import torch
 
-from ..imaging import overlay, show, to_tensor
+from ..imaging import add_colorbar, overlay, show, to_tensor
 from ..resolve import resolve_cam_layer, resolve_classifier, resolve_count
 from .driver import forward, target_scores
 from .grad_cam import combine
@@ -90,6 +90,7 @@ class DegradationSeries:
             for row in (1, 2):
                 grid[row, j].title.set_fontsize(8)
         fig.tight_layout()
+        add_colorbar(fig)  # the maps' scale, once for the grid
         return fig
 
 
