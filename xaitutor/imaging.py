@@ -209,7 +209,7 @@ def overlay(image, heatmap, alpha: float = 0.5, cmap: str = CMAP) -> Overlay:
         heat = heat.abs().amax(dim=-1)
     heat = F.interpolate(heat[None, None], size=picture.shape[-2:], mode="bilinear", align_corners=False)
     heat = scale_01(heat)[0, 0].numpy()
-    colours = matplotlib.colormaps[cmap](heat)[..., :3]
+    colours = matplotlib.colormaps[cmap](heat)[..., :3].astype(np.float32)  # float64 by default: twice the memory
     blended = ((1 - alpha) * to_image(picture) + alpha * colours).view(Overlay)
     blended.cmap = cmap
     return blended
