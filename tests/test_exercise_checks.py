@@ -1,4 +1,4 @@
-"""The checks of chapters 0, 1, 2, 3 and 5 refuse the mistakes students make, each with a message
+"""The checks of chapters 0, 1, 2, 3, 5 and 6 refuse the mistakes students make, each with a message
 saying what is wrong (a phrase of it is asserted), and accept a right answer written another way
 than the solution: a tuple, array or tensor for a list, a rounded number where the task asks for
 a precision, a formula of one's own."""
@@ -12,8 +12,12 @@ from helpers.student_answers import (d, off_by_one, perturb_comprehension, pertu
                                      weights_torch)
 from xaitutor.methods.lime_image import cosine_distance, kernel
 
-CHAPTERS = ("start.", "background.", "lime.", "gradcam.", "evaluation.")
+CHAPTERS = ("start.", "background.", "lime.", "gradcam.", "evaluation.", "toolbox.")
 P, X = [0.9, 0.5, 0.2, 0.1, 0.1], [0.0, 0.25, 0.5, 0.75, 1.0]   # the deletion curve of evaluation.auc
+# toolbox.occlusion: the right map (mean drop of the windows covering each pixel), and the slips
+OCC = np.array([[3, 3.5, 4], [3.5, 4.25, 5], [4, 5, 6]])
+OCC_SUM, OCC_MAX = np.array([[3, 7, 4], [7, 17, 10], [4, 10, 6]]), np.array([[3, 4, 4], [4, 6, 6], [4, 6, 6]])
+OCC_PIXELS = np.array([[1, 0, -1], [0, 2, 3], [2, 0, 1]])
 
 
 CASES = {
@@ -109,6 +113,19 @@ CASES = {
     "evaluation.shortcut": dict(
         wrong=[("red", "not that one"), (4, "index"), ("purple", "colour names"), (["blue"], "not a list")],
         right=["Blue", " blue\n"]),
+    "toolbox.ig_completeness": dict(
+        wrong=[([8, 6], "input x gradient"), ([4, 2], "gradient at x"), ([2.5, 1], "distance travelled"),
+               ([3, 3], "+ x1 term"), ([3, 5], "wrong order"), ([4, 4], "add up to f(x) - f(x') = 8"),
+               ("5, 3", "is text"), ([5.01, 3], "3 decimals")],
+        right=[(5, 3), np.array([5.0, 3.0]), torch.tensor([5.0, 3.0]), [5.0004, 2.9996]]),
+    "toolbox.occlusion": dict(
+        wrong=[(OCC_SUM, "average them"), (-OCC, "sign is flipped"), (OCC_PIXELS, "1 x 1 window"),
+               (OCC_MAX, "largest drop"), (OCC[:2], "nine numbers"), (OCC.T * 0 + 4, "four window positions")],
+        right=[OCC.tolist(), torch.tensor(OCC), OCC.reshape(-1), np.round(OCC, 3)]),
+    "toolbox.shapley": dict(
+        wrong=[(2.25, "Banzhaf"), (4, "leave one out"), (1, "v({A}) alone"), (2, "equally"), (17 / 6, "B's"),
+               (5 / 6, "C's"), ("2.333", "is text"), (2.33, "3 decimals")],
+        right=[7 / 3, 2.333, np.float32(7 / 3), torch.tensor(7 / 3), [2.3333]]),
 }
 
 

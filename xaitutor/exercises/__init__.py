@@ -20,7 +20,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .answers import as_integer, as_number, as_numbers, call, loops_in, not_a_number, within
+from .answers import as_integer, as_number, as_numbers, call, judge, loops_in, not_a_number, within
 
 _REGISTRY: dict[str, "Exercise"] = {}
 
@@ -111,4 +111,4 @@ def _load_chapters() -> None:
 
 
 __all__ = ["Exercise", "Result", "register", "get", "names", "check", "solution",
-           "as_number", "as_integer", "as_numbers", "call", "loops_in", "not_a_number", "within"]
+           "as_number", "as_integer", "as_numbers", "call", "judge", "loops_in", "not_a_number", "within"]

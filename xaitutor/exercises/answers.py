@@ -100,3 +100,24 @@ def loops_in(function) -> list[str]:
             if called in _HIDDEN_LOOPS:
                 found.add(f"{called}(...), a loop in a call")
     return sorted(found)
+
+
+def judge(value, right, decimals: int, hints=(), otherwise: str = "not yet.") -> str | None:
+    """What a checker of numbers answers: ``None`` when ``value`` is ``right`` to ``decimals``
+    decimals (every value, for arrays), else the hint of the first ``(wrong, hint)`` pair that
+    ``value`` matches (the usual slips), else "close" when it is near but not precise enough,
+    else ``otherwise``."""
+    value, right = np.asarray(value, dtype=float), np.asarray(right, dtype=float)
+
+    def matches(expected) -> bool:
+        expected = np.asarray(expected, dtype=float)
+        return expected.shape == value.shape and all(within(v, e, decimals) for v, e in zip(value.flat, expected.flat))
+
+    if matches(right):
+        return None
+    for wrong, hint in hints:
+        if matches(wrong):
+            return hint
+    if np.abs(value - right).max() < 10.0 ** (1 - decimals):
+        return f"close, but the task asks for {decimals} decimals: round (not cut off) to {decimals} decimals, or give more."
+    return otherwise
