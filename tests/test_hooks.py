@@ -96,3 +96,16 @@ def test_the_conftest_finds_leaked_hooks():
     assert model[1] in modules_with_hooks()
     handle.remove()
     assert model[1] not in modules_with_hooks()
+
+
+def test_counting_counts_the_passes_and_the_pictures_of_a_block_and_leaves_no_hook():
+    model, clf = net(), xt.models.load("shapes_cnn")
+    with xt.hooks.counting(model) as count:
+        model(torch.randn(3, 1, 4, 4))
+        model(torch.randn(5, 1, 4, 4))
+    model(torch.randn(2, 1, 4, 4))          # after the block: not counted
+    assert (count.passes, count.pictures) == (2, 8)
+    with xt.hooks.counting(clf) as count:   # a Classifier counts its model's passes
+        xt.gradcam(clf, torch.rand(4, 3, 64, 64))
+    assert (count.passes, count.pictures) == (1, 4)
+    assert hook_count(model) == 0 and hook_count(clf.model) == 0

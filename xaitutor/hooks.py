@@ -1,6 +1,7 @@
 """Every hook the package registers: capturing a layer's output (its activation) and the gradient
 that flows back into it, rewriting the gradient at chosen modules (guided backpropagation's ReLU
-rule), and counting the hooks a model carries.
+rule), counting the pictures a model is run on (a method's cost), and counting the hooks a model
+carries.
 
 PyTorch lets you attach *hooks* to a module: functions it calls during the forward (or backward)
 pass. A hook that is never removed keeps firing and keeps memory alive, so here hooks live for
@@ -93,6 +94,36 @@ def _recorder(recording: Recording, name: str):
         return output.clone()
 
     return hook
+
+
+@dataclass
+class Count:
+    """What :func:`counting` saw: ``passes`` (calls of the model) and ``pictures`` (the rows of
+    their batches; a gradient method's pictures each cost one backward pass too)."""
+
+    passes: int = 0
+    pictures: int = 0
+
+
+@contextmanager
+def counting(model):
+    """Count the forward passes of ``model`` (a module or a ``Classifier``) while the block runs:
+    the cost of an explanation in the unit of the performance floors (DESIGN.md).
+
+    Yields:
+        A :class:`Count`, updated by every call of the model inside the block.
+    """
+    count = Count()
+
+    def hook(module, inputs):
+        count.passes += 1
+        count.pictures += inputs[0].shape[0] if inputs and isinstance(inputs[0], torch.Tensor) else 1
+
+    handle = resolve_model(model).register_forward_pre_hook(hook)
+    try:
+        yield count
+    finally:
+        handle.remove()
 
 
 class GradientRule:

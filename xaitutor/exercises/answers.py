@@ -102,6 +102,16 @@ def loops_in(function) -> list[str]:
     return sorted(found)
 
 
+def judge_whole(answer, right: int, what: str, hints: dict, otherwise: str) -> str | None:
+    """What a checker of one whole number answers: why ``answer`` is not a whole number (``what``
+    names it), ``None`` when it is ``right``, else the hint ``hints`` keeps for that slip, else
+    ``otherwise``."""
+    value = as_integer(answer)
+    if value is None:
+        return not_a_number(answer, f"one whole number ({what})")
+    return None if value == right else hints.get(value, otherwise)
+
+
 def judge(value, right, decimals: int, hints=(), otherwise: str = "not yet.") -> str | None:
     """What a checker of numbers answers: ``None`` when ``value`` is ``right`` to ``decimals``
     decimals (every value, for arrays), else the hint of the first ``(wrong, hint)`` pair that

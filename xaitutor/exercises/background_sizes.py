@@ -3,15 +3,8 @@ without padding and stride, a layer's parameter count and a receptive field. Eac
 whole number; text ("126") is refused, and each hint names the usual slip it sees."""
 from __future__ import annotations
 
-from . import Exercise, as_integer, as_number, not_a_number, register
-
-
-def _whole(answer, what: str):
-    """``(value, None)`` for a whole number, else ``(None, what is wrong)``."""
-    value = as_integer(answer)
-    if value is None:
-        return None, not_a_number(answer, f"one whole number ({what})")
-    return value, None
+from . import Exercise, as_number, register
+from .answers import judge_whole
 
 
 # --- the output size (section 1.4.2) ----------------------------------------------------------
@@ -23,9 +16,6 @@ def _output_size_solver():
 
 
 def _output_size_checker(answer):
-    value, problem = _whole(answer, "the side of the output in pixels")
-    if problem:
-        return problem
     hints = {
         128: "128 would need padding; without it the window cannot be centred on the edge pixels.",
         125: "a 3x3 window fits 128 - 3 + 1 times along a row, not 128 - 3.",
@@ -33,9 +23,8 @@ def _output_size_checker(answer):
         42: "that is a stride of 3 (128 // 3): with stride 1 the window moves one pixel at a time.",
         126 * 126: "that counts every pixel of the output; the task asks for its side, in pixels.",
     }
-    if value == _output_size_solver():
-        return None
-    return hints.get(value, "count the positions a 3-wide window can take along 128 pixels: n - k + 1.")
+    return judge_whole(answer, _output_size_solver(), "the side of the output in pixels", hints,
+                       "count the positions a 3-wide window can take along 128 pixels: n - k + 1.")
 
 
 register(Exercise(
@@ -56,9 +45,6 @@ def _strided_checker(answer):
     if number is not None and not number.is_integer():
         return ("a side counts whole pixels: floor((n + 2p - k) / s) rounds the division down "
                 "before the + 1, since a window cannot stick out.")
-    value, problem = _whole(answer, "the side of the output in pixels")
-    if problem:
-        return problem
     hints = {
         224: "the padding of 3 keeps the size, but the stride of 2 skips every other position.",
         109: "you forgot the padding: it adds 3 pixels on each side, 224 + 2 * 3 in all.",
@@ -68,9 +54,8 @@ def _strided_checker(answer):
         56: "56 is after ResNet's max-pool too; the task asks for the convolution's output alone.",
         115: "the kernel takes room too: subtract k = 7 before dividing by the stride.",
     }
-    if value == _strided_solver():
-        return None
-    return hints.get(value, "use floor((n + 2p - k) / s) + 1 with n = 224, k = 7, p = 3, s = 2.")
+    return judge_whole(answer, _strided_solver(), "the side of the output in pixels", hints,
+                       "use floor((n + 2p - k) / s) + 1 with n = 224, k = 7, p = 3, s = 2.")
 
 
 register(Exercise(
@@ -89,23 +74,15 @@ def _parameters_solver():
 
 
 def _parameters_checker(answer):
-    value, problem = _whole(answer, "the number of parameters")
-    if problem:
-        return problem
-    if value == _parameters_solver():
-        return None
     weights = 128 * 64 * 9
-    if value == weights:
-        return "those are the weights; nn.Conv2d also has one bias per output channel."
-    if value in (weights + 64, weights + 1):
-        return "one bias per output channel: 128 of them, one for each 3 x 3 x 64 window."
-    if value in (128 * 9 + 128, 128 * 9):
-        return "each window covers all 64 input channels: it is 3 x 3 x 64, not 3 x 3."
-    if value in (64 * 9 + 64, 64 * 9 + 128):
-        return "there is one 3 x 3 x 64 window per output channel: 128 of them."
-    if value in (128 * 64 * 3 + 128, 128 * 64 * 3):
-        return "kernel_size=3 means a 3 x 3 window: 9 weights per input channel, not 3."
-    return "count one 3 x 3 x 64 window per output channel, plus one bias per output channel."
+    slips = {(weights,): "those are the weights; nn.Conv2d also has one bias per output channel.",
+             (weights + 64, weights + 1): "one bias per output channel: 128 of them, one for each 3 x 3 x 64 window.",
+             (128 * 9 + 128, 128 * 9): "each window covers all 64 input channels: it is 3 x 3 x 64, not 3 x 3.",
+             (64 * 9 + 64, 64 * 9 + 128): "there is one 3 x 3 x 64 window per output channel: 128 of them.",
+             (128 * 64 * 3 + 128, 128 * 64 * 3): "kernel_size=3 means a 3 x 3 window: 9 weights per input channel, not 3."}
+    hints = {value: hint for values, hint in slips.items() for value in values}
+    return judge_whole(answer, _parameters_solver(), "the number of parameters", hints,
+                       "count one 3 x 3 x 64 window per output channel, plus one bias per output channel.")
 
 
 register(Exercise(
@@ -124,11 +101,6 @@ def _field_solver():
 
 
 def _field_checker(answer):
-    value, problem = _whole(answer, "the side of the receptive field in pixels")
-    if problem:
-        return problem
-    if value == _field_solver():
-        return None
     hints = {
         9: "the fields do not add 3 pixels per layer: each layer adds kernel_size - 1 = 2.",
         5: "5 x 5 is the field of two layers; there are three.",
@@ -137,7 +109,8 @@ def _field_checker(answer):
         27: "the fields do not multiply: each layer adds kernel_size - 1 = 2 pixels.",
         49: "that counts every pixel of the field; the task asks for its side.",
     }
-    return hints.get(value, "start from one output pixel and go back one layer at a time: each adds a 1-pixel border.")
+    return judge_whole(answer, _field_solver(), "the side of the receptive field in pixels", hints,
+                       "start from one output pixel and go back one layer at a time: each adds a 1-pixel border.")
 
 
 register(Exercise(
