@@ -20,7 +20,7 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 # JupyterLab's "get notified about Jupyter news?" pop-up and its update check: noise in a course
 NO_NEWS := @jupyterlab/apputils-extension:announcements
 
-.PHONY: lab test notebooks slides book links venv gallery
+.PHONY: lab test notebooks slides book links venv gallery table
 
 venv: $(INSTALLED)
 
@@ -50,6 +50,12 @@ notebooks: $(INSTALLED)
 # ARGS="fourier_254" makes one entry only.
 gallery: $(INSTALLED)
 	$(BIN)/python -m xaitutor.methods.featurevis.gallery $(ARGS)
+
+# Chapter 6's table, which method when: every method scored with chapter 5's measures and its cost,
+# too slow for the notebook (about ten minutes on one thread), shipped in the package
+# (xaitutor/evaluation/which_method.json). ARGS="Grad-CAM" measures one method again.
+table: $(INSTALLED)
+	$(BIN)/python -m xaitutor.evaluation.comparison $(ARGS)
 
 # Lecture decks (reveal.js) for every chapter in build/slides/, working offline: the web assets
 # nbconvert would load come from the npm packages pinned in slides/package-lock.json.

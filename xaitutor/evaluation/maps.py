@@ -52,7 +52,7 @@ def explain(method, classifier, pictures, target=None, **kwargs) -> torch.Tensor
     """
     pixels = pictures_batch(classifier, pictures)
     targets = predicted_targets(classifier, pixels, target)
-    if _starts_from_picture(method):
+    if starts_from_picture(method):
         maps = torch.cat([method(classifier, p, target=int(t), **kwargs).map().to(pixels.device)
                           for p, t in zip(pixels, targets)])
     else:
@@ -61,7 +61,8 @@ def explain(method, classifier, pictures, target=None, **kwargs) -> torch.Tensor
     return imaging.to_map(maps.detach().float())
 
 
-def _starts_from_picture(method) -> bool:
+def starts_from_picture(method) -> bool:
+    """True for a method called on one picture (its second parameter is ``image``, as for ``xt.lime``)."""
     parameters = list(inspect.signature(method).parameters)
     return len(parameters) > 1 and parameters[1] == "image"
 

@@ -4,8 +4,9 @@ from .common import ClassPicker, FigureOutput, PhotoPicker
 from .gradcam import GradCamExplorer, gradcam_explorer
 from .lime import LimeExplorer, lime_explorer
 from .featurevis import FeatureVisExplorer, featurevis_explorer
+from .toolbox import ToolboxExplorer, toolbox_explorer
 
 __all__ = ["PhotoPicker", "ClassPicker", "FigureOutput",
            "GradientDescentExplorer", "ReceptiveFieldExplorer", "ConvolutionPlayground",
            "gradcam_explorer", "GradCamExplorer", "lime_explorer", "LimeExplorer",
-           "featurevis_explorer", "FeatureVisExplorer"]
+           "featurevis_explorer", "FeatureVisExplorer", "toolbox_explorer", "ToolboxExplorer"]
