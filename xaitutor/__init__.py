@@ -8,6 +8,9 @@
 from . import background, data, evaluation, exercises, hooks, imaging, models
 from .models import Classifier
 from .methods import gradcam, guided_backprop, guided_gradcam, lime, saliency
+from .methods import gradcam_plusplus
+from .methods import scorecam
+from .methods import layercam
 from .methods import objectives
 from .methods.featurevis import visualize
 
@@ -16,6 +19,9 @@ __version__ = "0.1.0"
 __all__ = ["background", "data", "evaluation", "exercises", "hooks", "imaging", "models", "Classifier",
            "widgets",
            "gradcam", "guided_backprop", "guided_gradcam", "lime", "saliency",
+           "gradcam_plusplus",
+           "scorecam",
+           "layercam",
            "objectives", "visualize"]
 
 

@@ -88,10 +88,9 @@ def _recorder(recording: Recording, name: str):
             raise TypeError(f"layer {name!r} returns {type(output).__name__}, not a tensor: "
                             "choose a layer whose output is a single tensor")
         recording().activations[name] = output
-        if not output.requires_grad:
-            return None
-        output.register_hook(save_gradient)
-        return output.clone()
+        if output.requires_grad:
+            output.register_hook(save_gradient)
+        return output.clone()  # with or without gradients: an in-place op next must not overwrite it
 
     return hook
 

@@ -40,6 +40,11 @@ def _degradation(clf):
     return lambda: xt.methods.degradation_series(clf, cat, next(kinds), strengths=[0, 0.3, 0.6])
 
 
+def _scorecam(clf):
+    x, classes = clf.preprocess(xt.data.sample_image("chelsea"), size=(64, 64)), itertools.cycle([None, 281, 285])
+    return lambda: xt.scorecam(clf, x, target=next(classes), layer="_blocks.0", progress=False)
+
+
 def _lime(clf):
     small, cat = _small(clf, 64), xt.data.sample_image("chelsea")
     seeds = itertools.count()
@@ -108,6 +113,11 @@ CALLS = {
     "guided_gradcam": _method(xt.guided_gradcam),
     "guided_backprop": _method(xt.guided_backprop),
     "saliency": _method(xt.saliency),
+    # chapter 6's CAM variants (issue 15b): gradcam_plusplus, layercam, scorecam (Score-CAM on the
+    # 16 channels of _blocks.0 of a 64 x 64 picture: 16 masked forwards a call)
+    "gradcam_plusplus": _method(xt.gradcam_plusplus),
+    "layercam": _method(xt.layercam),
+    "scorecam": _scorecam,
     "degradation_series": _degradation,
     "lime": _lime,
     "visualize": _visualize,

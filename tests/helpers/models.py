@@ -132,3 +132,34 @@ def relu_linear_net() -> nn.Module:
     with torch.no_grad():
         fc.weight.copy_(RELU_LINEAR_WEIGHTS)
     return nn.Sequential(nn.Flatten(), nn.ReLU(), fc)
+
+
+# The weights of position_weights_net's linear layer on (A^0_0, A^0_1, A^1_0, A^1_1): its gradient.
+POSITION_WEIGHTS = torch.tensor([[1.0, 3.0, -1.0, 2.0], [0.0, -1.0, 1.0, 1.0]])
+
+
+def position_weights_net() -> nn.Module:
+    """A 1x1 convolution to channels ``A^0 = x`` and ``A^1 = -x`` of a ``1 x 1 x 2`` picture, then
+    a linear layer ``y = POSITION_WEIGHTS A``: the gradient ``dy^c / dA`` is ``POSITION_WEIGHTS[c]``,
+    a different value at each position, so Grad-CAM++ and LayerCAM weights follow by hand."""
+    conv = nn.Conv2d(1, 2, kernel_size=1, bias=False)
+    fc = nn.Linear(4, 2, bias=False)
+    with torch.no_grad():
+        conv.weight.copy_(torch.tensor([1.0, -1.0]).reshape(2, 1, 1, 1))
+        fc.weight.copy_(POSITION_WEIGHTS)
+    return nn.Sequential(conv, nn.Flatten(), fc)
+
+
+class InterruptedAfter(nn.Module):
+    """``model``, whose forward raises ``KeyboardInterrupt`` at its ``calls``-th call: Ctrl-C
+    pressed during a method's loop."""
+
+    def __init__(self, model: nn.Module, calls: int):
+        super().__init__()
+        self.inner, self.calls, self.seen = model, calls, 0  # not .model: that would read as a Classifier
+
+    def forward(self, x):
+        self.seen += 1
+        if self.seen == self.calls:
+            raise KeyboardInterrupt
+        return self.inner(x)

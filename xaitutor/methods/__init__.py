@@ -3,9 +3,15 @@ names it, never like the function it holds: ``grad_cam.py`` holds :func:`gradcam
 ``xt.methods.gradcam`` is the function and ``xt.methods.grad_cam`` the module."""
 from .degradation import degradation_series
 from .grad_cam import gradcam
+from .grad_cam_plus_plus import gradcam_plusplus
+from .layer_cam import layercam
+from .score_cam import scorecam
 from .guided_backpropagation import guided_backprop
 from .guided_grad_cam import guided_gradcam
 from .lime_image import lime
 from .saliency_maps import saliency
 
-__all__ = ["gradcam", "guided_backprop", "guided_gradcam", "lime", "saliency", "degradation_series"]
+__all__ = ["gradcam", "guided_backprop", "guided_gradcam", "lime", "saliency", "degradation_series",
+           "gradcam_plusplus",
+           "scorecam",
+           "layercam"]

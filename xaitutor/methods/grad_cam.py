@@ -14,39 +14,10 @@ The cost is one forward pass and one backward pass from the score down to the la
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
-import torch.nn.functional as F
 
-from ..imaging import scale_01
-from ..resolve import resolve_cam_layer
-from .driver import forward
-
-UPSAMPLE_MODES = (None, "bilinear", "nearest", "bicubic")
-
-
-@dataclass
-class GradCamParts:
-    """Everything one Grad-CAM pass computes, for the lesson's figures (all detached).
-
-    Attributes:
-        cam: the final maps, ``N x 1 x H x W`` (upsampled and scaled as asked).
-        raw: ``ReLU(sum_k alpha_k A^k)`` (or without ReLU) at the layer's resolution, ``N x 1 x h x w``.
-        activations: the layer's output ``A``, ``N x K x h x w``.
-        weights: the channel weights ``alpha``, ``N x K``.
-        logits: the model's output, ``N x classes``.
-        targets: the class explained for each image, ``N``.
-        layer: the name of the layer.
-    """
-
-    cam: torch.Tensor
-    raw: torch.Tensor
-    activations: torch.Tensor
-    weights: torch.Tensor
-    logits: torch.Tensor
-    targets: torch.Tensor
-    layer: str
+# GradCamParts and UPSAMPLE_MODES live with the code every CAM shares; imported here for their users
+from .class_activation_maps import UPSAMPLE_MODES, GradCamParts, gradient_cam, weighted_maps  # noqa: F401
 
 
 def gradcam(model, x: torch.Tensor, target=None, layer=None, relu: bool = True,
@@ -72,17 +43,12 @@ def gradcam(model, x: torch.Tensor, target=None, layer=None, relu: bool = True,
         ``N x 1 x H x W`` maps (``N x 1 x h x w`` with ``upsample=None``), or a
         :class:`GradCamParts`.
     """
-    if upsample not in UPSAMPLE_MODES:
-        raise ValueError(f"upsample must be one of {UPSAMPLE_MODES}, got {upsample!r}")
-    name = resolve_cam_layer(model, layer)
-    with forward(model, x, target, layers=[name]) as run:
-        activations = run.feature_map(name)
-        gradients = run.gradient(activations)  # d y^c / d A, from the score down to the layer only
-    weights, raw, cam = combine(activations.detach(), gradients, x.shape[-2:], relu, upsample, normalize)
-    if not return_parts:
-        return cam
-    return GradCamParts(cam=cam, raw=raw, activations=activations.detach(), weights=weights,
-                        logits=run.logits.detach(), targets=run.targets, layer=name)
+    return gradient_cam(channel_mean, model, x, target, layer, relu, upsample, normalize, return_parts)
+
+
+def channel_mean(activations, gradients):
+    """Eq. 3.2: the average gradient of each channel, ``N x K``."""
+    return gradients.mean(dim=(2, 3))
 
 
 def combine(activations, gradients, size, relu=True, upsample="bilinear", normalize=True):
@@ -96,11 +62,6 @@ def combine(activations, gradients, size, relu=True, upsample="bilinear", normal
     Returns:
         ``(weights, raw, cam)``: ``N x K``, ``N x 1 x h x w`` and the final ``N x 1`` maps.
     """
-    weights = gradients.mean(dim=(2, 3))  # eq. 3.2: the average gradient of each channel
-    raw = (weights[:, :, None, None] * activations).sum(dim=1, keepdim=True)  # eq. 3.1
-    if relu:
-        raw = raw.clamp(min=0)
-    cam = raw if upsample is None else F.interpolate(raw, size=tuple(size), mode=upsample)
-    if normalize:
-        cam = scale_01(cam)  # after the ReLU: scaling before it would divide by a negative maximum
+    weights = channel_mean(activations, gradients)
+    raw, cam = weighted_maps(activations, weights, size, relu, upsample, normalize)  # eq. 3.1
     return weights, raw, cam

@@ -1,0 +1,99 @@
+"""Score-CAM: weigh each channel by the score of the picture seen through that channel's map.
+
+Wang, Wang, Du, Yang, Zhang, Ding, Mardziel and Hu, "Score-CAM: Score-Weighted Visual
+Explanations for Convolutional Neural Networks", CVPR Workshops 2020,
+https://arxiv.org/abs/1910.01279 (Algorithm 1 there).
+
+No gradient: each of the layer's ``K`` maps, upsampled to the picture and min-max scaled to
+[0, 1], masks the input, and the class score of the masked picture says how much that map shows
+of the class. A softmax over the channels turns the ``K`` scores into weights:
+
+    M^k = s(Up(A^k))        S_k^c = y^c(X * M^k)        w^c = softmax(S^c)
+    H^c = ReLU(sum_k w_k^c A^k)
+
+As in pytorch-grad-cam's ScoreCAM: bilinear upsampling with aligned corners, ``s(M) = (M - min) /
+(max - min + 1e-8)``, the target's logit as the score (a baseline score would cancel in the
+softmax). The cost is one forward pass plus ``N K / batch_size`` forward passes without gradients.
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from ..guard import evaluating
+from ..hooks import capture
+from ..resolve import (resolve_batch_size, resolve_cam_layer, resolve_feature_map, resolve_input, resolve_model,
+                       resolve_targets)
+from .class_activation_maps import GradCamParts, check_upsample, weighted_maps
+from .driver import progress, target_scores
+
+
+def scorecam(model, x: torch.Tensor, target=None, layer=None, batch_size: int | None = None,
+             progress: bool = True, relu: bool = True, upsample: str | None = "bilinear", normalize: bool = True,
+             return_parts: bool = False):
+    """Score-CAM heatmaps of a batch (Algorithm 1 of Wang et al.).
+
+    Args:
+        model: a ``Classifier`` or a bare ``nn.Module`` returning logits.
+        x: the preprocessed batch, ``N x 3 x H x W``.
+        target: ``None`` (each image's top class), an int (that class for every image) or one
+            class per image.
+        layer: the layer to explain (a dotted name or the module); by default the ``Classifier``'s
+            ``cam_layer``.
+        batch_size: masked pictures per forward pass; by default as many as hold eight 224 x 224
+            pictures.
+        progress: show a progress bar over the ``N K`` masked pictures.
+        relu, upsample, normalize: as in :func:`~xaitutor.methods.gradcam`.
+        return_parts: return a :class:`~xaitutor.methods.grad_cam.GradCamParts` (``weights``: the
+            softmax of the masked pictures' scores, ``N x K``) instead.
+
+    Returns:
+        ``N x 1 x H x W`` maps (``N x 1 x h x w`` with ``upsample=None``), or the parts. On Ctrl-C
+        the channels scored so far share the softmax and the others weigh 0, with a warning.
+    """
+    check_upsample(upsample)
+    name, module = resolve_cam_layer(model, layer), resolve_model(model)
+    x = resolve_input(module, x)
+    with torch.no_grad(), evaluating(module):
+        with capture(module, [name]) as recording:
+            logits = module(x)
+        if name not in recording.activations:
+            raise ValueError(f"the layer {name!r} was not used by the model's forward pass: choose a layer "
+                             "that the forward calls")
+        activations = resolve_feature_map(recording.activations[name], name)
+    targets = resolve_targets(logits, target)
+    scores = masked_scores(module, x, activations, targets, resolve_batch_size(batch_size, x.shape[-2:], x.device),
+                           progress)
+    # softmax over the channels scored (-inf elsewhere); an image with none scored weighs all 0
+    weights = torch.nan_to_num(torch.softmax(scores, dim=1), nan=0.0)
+    raw, cam = weighted_maps(activations, weights, x.shape[-2:], relu, upsample, normalize)
+    if not return_parts:
+        return cam
+    return GradCamParts(cam=cam, raw=raw, activations=activations, weights=weights, logits=logits,
+                        targets=targets, layer=name)
+
+
+def masked_scores(module, x, activations, targets, batch_size: int, show: bool = True) -> torch.Tensor:
+    """``S_k^c = y^c(X * s(Up(A^k)))`` for every image and channel, ``N x K`` (``-inf`` for those
+    a Ctrl-C left unscored), ``batch_size`` masked pictures per forward pass."""
+    n, k = activations.shape[:2]
+    maps = activations.flatten(0, 1)  # (image, channel) pairs in a row, so a batch may span images
+    scores = torch.full((n * k,), float("-inf"), device=activations.device)
+    with progress(n * k, "Score-CAM", show, unit="masked picture",
+                  partial="the channels scored so far share the weights") as bar:
+        with torch.no_grad(), evaluating(module):
+            for start in range(0, n * k, batch_size):
+                rows = torch.arange(start, min(start + batch_size, n * k), device=activations.device)
+                masks = _scaled(F.interpolate(maps[None, rows], size=x.shape[-2:], mode="bilinear",
+                                              align_corners=True)[0])
+                images = rows // k
+                scores[rows] = target_scores(module(x[images] * masks[:, None]), targets[images]).float()
+                bar.update(len(rows))
+    return scores.reshape(n, k)
+
+
+def _scaled(masks: torch.Tensor) -> torch.Tensor:
+    """Each ``H x W`` mask min-max scaled to [0, 1], as pytorch-grad-cam does (``+ 1e-8``)."""
+    flat = masks.flatten(1)
+    low, high = flat.min(1).values[:, None, None], flat.max(1).values[:, None, None]
+    return (masks - low) / (high - low + 1e-8)
