@@ -8,6 +8,7 @@
 from . import background, data, evaluation, exercises, hooks, imaging, models
 from .models import Classifier
 from .methods import gradcam, guided_backprop, guided_gradcam, lime, saliency
+from .methods import integrated_gradients, smoothgrad, input_x_gradient, occlusion
 from .methods import objectives
 from .methods.featurevis import visualize
 
@@ -16,6 +17,7 @@ __version__ = "0.1.0"
 __all__ = ["background", "data", "evaluation", "exercises", "hooks", "imaging", "models", "Classifier",
            "widgets",
            "gradcam", "guided_backprop", "guided_gradcam", "lime", "saliency",
+           "integrated_gradients", "smoothgrad", "input_x_gradient", "occlusion",
            "objectives", "visualize"]
 
 

@@ -7,5 +7,10 @@ from .guided_backpropagation import guided_backprop
 from .guided_grad_cam import guided_gradcam
 from .lime_image import lime
 from .saliency_maps import saliency
+from .input_times_gradient import input_x_gradient
+from .occlusion_windows import occlusion
+from .path_integral import integrated_gradients
+from .smooth_grad import smoothgrad
 
-__all__ = ["gradcam", "guided_backprop", "guided_gradcam", "lime", "saliency", "degradation_series"]
+__all__ = ["gradcam", "guided_backprop", "guided_gradcam", "lime", "saliency", "degradation_series",
+           "integrated_gradients", "smoothgrad", "input_x_gradient", "occlusion"]
