@@ -8,9 +8,8 @@
 from . import background, data, evaluation, exercises, hooks, imaging, models
 from .models import Classifier
 from .methods import gradcam, guided_backprop, guided_gradcam, lime, saliency
-from .methods import gradcam_plusplus
-from .methods import scorecam
-from .methods import layercam
+from .methods import gradcam_plusplus, layercam, scorecam
+from .methods import input_x_gradient, integrated_gradients, occlusion, smoothgrad
 from .methods import objectives
 from .methods.featurevis import visualize
 
@@ -19,9 +18,8 @@ __version__ = "0.1.0"
 __all__ = ["background", "data", "evaluation", "exercises", "hooks", "imaging", "models", "Classifier",
            "widgets",
            "gradcam", "guided_backprop", "guided_gradcam", "lime", "saliency",
-           "gradcam_plusplus",
-           "scorecam",
-           "layercam",
+           "gradcam_plusplus", "scorecam", "layercam",
+           "integrated_gradients", "smoothgrad", "input_x_gradient", "occlusion",
            "objectives", "visualize"]
 
 

@@ -127,6 +127,13 @@ CALLS = {
     "gradcam_explorer_degrading": _gradcam_explorer_degrading,
     "lime_explorer": _lime_explorer,
     "featurevis_explorer": _featurevis_explorer,
+    # issue 15a: integrated_gradients, smoothgrad, input_x_gradient, occlusion (few steps: a leak of
+    # the graph still shows)
+    "integrated_gradients": _method(xt.integrated_gradients, steps=4, progress=False),
+    "integrated_gradients_parts": _method(xt.integrated_gradients, steps=4, progress=False, return_parts=True),
+    "smoothgrad": _method(xt.smoothgrad, samples=3, progress=False),
+    "input_x_gradient": _method(xt.input_x_gradient),
+    "occlusion": _method(xt.occlusion, window=64, stride=64, progress=False),
 }
 
 

@@ -163,3 +163,23 @@ class InterruptedAfter(nn.Module):
         if self.seen == self.calls:
             raise KeyboardInterrupt
         return self.inner(x)
+
+
+def linear_pixels_model(shape=(3, 4, 5), classes: int = 3, seed: int = 0) -> nn.Module:
+    """``y = W flatten(x) + b`` with seeded random weights: every gradient is a row of ``W``, so
+    integrated gradients with a zero baseline is ``x * w`` exactly."""
+    model = nn.Sequential(nn.Flatten(), nn.Linear(int(torch.tensor(shape).prod()), classes))
+    with torch.no_grad():
+        generator = torch.Generator().manual_seed(seed)
+        for p in model.parameters():
+            p.copy_(torch.randn(p.shape, generator=generator))
+    return model
+
+
+class PixelSumModel(nn.Module):
+    """Two outputs: the sum of all inputs and minus it; occluding a window with zeros lowers
+    output 0 by the window's sum, so occlusion maps can be counted by hand."""
+
+    def forward(self, x):
+        total = x.flatten(1).sum(dim=1, keepdim=True)
+        return torch.cat([total, -total], dim=1)

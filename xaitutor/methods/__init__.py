@@ -4,14 +4,17 @@ names it, never like the function it holds: ``grad_cam.py`` holds :func:`gradcam
 from .degradation import degradation_series
 from .grad_cam import gradcam
 from .grad_cam_plus_plus import gradcam_plusplus
-from .layer_cam import layercam
-from .score_cam import scorecam
 from .guided_backpropagation import guided_backprop
 from .guided_grad_cam import guided_gradcam
+from .input_times_gradient import input_x_gradient
+from .layer_cam import layercam
 from .lime_image import lime
+from .occlusion_windows import occlusion
+from .path_integral import integrated_gradients
 from .saliency_maps import saliency
+from .score_cam import scorecam
+from .smooth_grad import smoothgrad
 
 __all__ = ["gradcam", "guided_backprop", "guided_gradcam", "lime", "saliency", "degradation_series",
-           "gradcam_plusplus",
-           "scorecam",
-           "layercam"]
+           "gradcam_plusplus", "scorecam", "layercam",
+           "integrated_gradients", "smoothgrad", "input_x_gradient", "occlusion"]

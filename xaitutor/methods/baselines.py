@@ -1,0 +1,65 @@
+"""The reference input x' of the perturbation methods (integrated gradients, occlusion).
+
+A baseline is a picture that should carry no evidence: black, grey, a blurred copy, or noise. For a
+``Classifier`` it is made in pixel space and normalised as the model's input is, so "black" is the
+normalised black ``(0 - mean) / std``; for a bare ``nn.Module`` it is made in the model's own input
+space (black = 0).
+"""
+from __future__ import annotations
+
+import numbers
+
+import torch
+
+from .. import imaging
+from ..guard import evaluating
+from ..resolve import resolve_targets
+
+BASELINES = ("black", "grey", "gray", "blur", "noise")
+
+
+def resolve_baseline(model, x: torch.Tensor, baseline, seed: int = 0) -> torch.Tensor:
+    """The baseline for the batch ``x`` (on ``x``'s device, ``x``'s shape).
+
+    Args:
+        model: a ``Classifier`` (pixel-space baselines, normalised) or a bare ``nn.Module``.
+        x: the preprocessed batch, ``N x C x H x W``.
+        baseline: ``None`` or ``"black"``, ``"grey"``/``"gray"`` (0.5), ``"blur"`` (a Gaussian
+            blur of the picture, kernel 11, sigma 5), ``"noise"`` (uniform in [0, 1], seeded), a
+            number (a pixel value), or a tensor broadcastable to ``x`` (taken as it is, in the
+            model's input space).
+        seed: the seed of ``"noise"``.
+    """
+    if isinstance(baseline, torch.Tensor):
+        try:
+            return torch.broadcast_to(baseline.to(x.device, x.dtype), x.shape).clone()
+        except RuntimeError:
+            raise ValueError(f"a baseline tensor must broadcast to the batch's shape {tuple(x.shape)}, "
+                             f"got shape {tuple(baseline.shape)}") from None
+    mean, std = getattr(model, "mean", None), getattr(model, "std", None)
+    pixels = x if mean is None else imaging.denormalize(x, mean, std)
+    if baseline is None or baseline == "black":
+        made = torch.zeros_like(x)
+    elif baseline in ("grey", "gray"):
+        made = torch.full_like(x, 0.5)
+    elif baseline == "blur":
+        made = imaging.gaussian_blur(pixels, kernel_size=11, sigma=5.0)
+    elif baseline == "noise":
+        generator = torch.Generator().manual_seed(seed)
+        made = torch.rand(x.shape, generator=generator, dtype=x.dtype).to(x.device)
+    elif isinstance(baseline, numbers.Real) and not isinstance(baseline, bool):
+        made = torch.full_like(x, float(baseline))
+    else:
+        raise ValueError(f"baseline must be None, one of {BASELINES}, a number or a tensor, got {baseline!r}")
+    return made if mean is None else imaging.normalize(made, mean, std).to(x.device, x.dtype)
+
+
+def predicted_targets(model, module, x: torch.Tensor, target):
+    """``target`` as one class per image: ``None`` needs the model's top class of each image."""
+    if target is not None and not isinstance(target, (list, tuple)) and not hasattr(target, "tolist"):
+        return target  # one int for all: the driver checks it against the logits
+    with torch.no_grad(), evaluating(module):
+        logits = module(x[:1] if target is not None else x)
+    if target is not None:
+        return resolve_targets(logits.expand(len(x), -1), target)
+    return resolve_targets(logits, None)

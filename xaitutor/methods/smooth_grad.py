@@ -1,0 +1,77 @@
+"""SmoothGrad: input gradients averaged over noisy copies of the input (and SmoothGrad², VarGrad).
+
+Smilkov, Thorat, Kim, Viégas and Wattenberg, "SmoothGrad: removing noise by adding noise", 2017,
+https://arxiv.org/abs/1706.03825, eq. 3:
+
+    M_hat_c(x) = 1/n sum_{k=1}^n M_c(x + N(0, sigma^2)),   M_c = d y^c / d x
+
+with ``sigma = noise * (x_max - x_min)`` per image (the paper's noise level, a fraction of the
+input's range). SmoothGrad² averages the squared gradients; VarGrad (Adebayo et al., "Local
+Explanation Methods for Deep Neural Networks Lack Sensitivity to Parameter Values", 2018,
+https://arxiv.org/abs/1810.03307) is their variance over the samples.
+"""
+from __future__ import annotations
+
+import numbers
+
+import torch
+
+from ..resolve import resolve_batch_size, resolve_count, resolve_input, resolve_model
+from .baselines import predicted_targets
+from .driver import forward, progress as progress_bar
+
+
+def smoothgrad(model, x: torch.Tensor, target=None, samples: int = 50, noise: float = 0.15, seed: int = 0,
+               squared: bool = False, variance: bool = False, batch_size: int | None = None,
+               progress: bool = True) -> torch.Tensor:
+    """SmoothGrad (eq. 3) of each image's target score.
+
+    Args:
+        model: a ``Classifier`` or a bare ``nn.Module`` returning logits.
+        x: the preprocessed batch, ``N x 3 x H x W``.
+        target: ``None`` (each image's top class at ``x``), an int or one class per image.
+        samples: noisy copies per image, ``n``.
+        noise: the noise level, ``sigma / (x_max - x_min)`` of each image (0 to 1; the paper
+            recommends 0.1 to 0.2).
+        seed: the seed of the noise (a CPU ``torch.Generator``: the same on every device and for
+            every ``batch_size``).
+        squared: SmoothGrad², the mean of the squared gradients.
+        variance: VarGrad, the variance of the gradients over the samples (``1/n`` normalised).
+        batch_size: pictures per pass (``batch_size // N`` samples of all ``N`` images).
+        progress: show a progress bar; Ctrl-C returns the average over the samples done.
+
+    Returns:
+        ``N x 3 x H x W``: the mean gradient (signed), or the mean square, or the variance.
+    """
+    samples = resolve_count(samples, "samples")
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not 0 <= noise:
+        raise ValueError(f"noise must be a number >= 0 (a fraction of the input's range), got {noise!r}")
+    if squared and variance:
+        raise ValueError("choose squared=True (SmoothGrad²) or variance=True (VarGrad), not both")
+    module = resolve_model(model)
+    x = resolve_input(module, x)
+    n = len(x)
+    targets = predicted_targets(model, module, x, target)
+    per_pass = max(1, resolve_batch_size(batch_size, x.shape[-2:], x.device) // n)
+    sigma = noise * (x.flatten(1).amax(dim=1) - x.flatten(1).amin(dim=1))[:, None, None, None]
+    generator = torch.Generator().manual_seed(seed)
+    total, total_square = torch.zeros_like(x), torch.zeros_like(x)
+    with progress_bar(samples, "smoothgrad", progress, unit="sample",
+                      partial="the result averages the samples done") as bar:
+        for k in range(0, samples, per_pass):
+            count = min(per_pass, samples - k)
+            # One draw per sample, so the noise does not depend on the batch size.
+            eps = torch.stack([torch.randn(x.shape, generator=generator, dtype=x.dtype) for _ in range(count)])
+            noisy = (x + sigma * eps.to(x.device)).flatten(0, 1)
+            chunk_targets = targets if isinstance(targets, int) else targets.repeat(count)
+            with forward(model, noisy, chunk_targets) as run:
+                gradient = run.gradient(run.x).view(count, *x.shape)
+            total += gradient.sum(dim=0)
+            if squared or variance:
+                total_square += gradient.square().sum(dim=0)
+            bar.update(count)
+    done = max(bar.done, 1)
+    mean = total / done
+    if variance:
+        return total_square / done - mean.square()
+    return total_square / done if squared else mean
