@@ -9,6 +9,7 @@ from . import background, data, evaluation, exercises, hooks, imaging, models
 from .models import Classifier
 from .methods import gradcam, guided_backprop, guided_gradcam, lime, saliency
 from .methods import objectives
+from .methods import kernel_shap, rise
 from .methods.featurevis import visualize
 
 __version__ = "0.1.0"
@@ -16,7 +17,8 @@ __version__ = "0.1.0"
 __all__ = ["background", "data", "evaluation", "exercises", "hooks", "imaging", "models", "Classifier",
            "widgets",
            "gradcam", "guided_backprop", "guided_gradcam", "lime", "saliency",
-           "objectives", "visualize"]
+           "objectives", "visualize",
+           "kernel_shap", "rise"]
 
 
 def __getattr__(name):

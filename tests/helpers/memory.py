@@ -47,6 +47,20 @@ def _lime(clf):
                            segmenter_params=dict(n_segments=12))
 
 
+# Chapter 6, model-agnostic: Kernel SHAP and RISE (issue #15), small pictures and few samples.
+def _kernel_shap(clf):
+    small, cat = _small(clf, 64), xt.data.sample_image("chelsea")
+    seeds = itertools.count()
+    return lambda: xt.kernel_shap(small, cat, num_samples=24, segmenter="slic", seed=next(seeds), progress=False,
+                                  segmenter_params=dict(n_segments=12))
+
+
+def _rise(clf):
+    small, cat = _small(clf, 64), xt.data.sample_image("chelsea")
+    seeds = itertools.count()
+    return lambda: xt.rise(small, cat, num_masks=16, seed=next(seeds), progress=False)
+
+
 def _visualize(clf):
     classes = itertools.cycle([1, 254, 963])
     return lambda: xt.visualize(clf, xt.objectives.class_logit(next(classes)), size=48, octaves=2, steps=2,
@@ -117,6 +131,9 @@ CALLS = {
     "gradcam_explorer_degrading": _gradcam_explorer_degrading,
     "lime_explorer": _lime_explorer,
     "featurevis_explorer": _featurevis_explorer,
+    # chapter 6, model-agnostic (issue #15): Kernel SHAP and RISE
+    "kernel_shap": _kernel_shap,
+    "rise": _rise,
 }
 
 
