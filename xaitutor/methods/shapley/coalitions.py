@@ -59,14 +59,15 @@ def choose_coalitions(num_players: int, num_samples: int, rng: np.random.Generat
         budget, left, full = budget - count, left - share, full + 1
     exact = full == len(sizes)
     if not exact and budget > 0:
+        # Drawn all at once (no loop over samples): a size for each draw, then the players ranked
+        # at random and the first `size` of them on; each draw followed by its complement where
+        # the size is paired, cut at the budget.
         rest = size_weight[full:] / size_weight[full:].sum()
-        drawn = []
-        while len(drawn) < budget:
-            i = full + rng.choice(len(rest), p=rest)
-            row = np.zeros(m, bool)
-            row[rng.permutation(m)[:sizes[i]]] = True
-            drawn += [row, ~row] if paired[i] and len(drawn) + 1 < budget else [row]
-        rows += drawn
+        chosen = full + rng.choice(len(rest), size=budget, p=rest)
+        on = rng.random((budget, m)).argsort(axis=1).argsort(axis=1) < np.array(sizes)[chosen, None]
+        keep = np.stack([np.ones(budget, bool), np.array(paired)[chosen]], axis=1).reshape(-1)
+        drawn = np.stack([on, ~on], axis=1).reshape(-1, m)[keep][:budget]
+        rows += list(drawn)
         # The weight of the sizes left, shared evenly: the draws already follow the kernel.
         weights += [left * (m - 1) / len(drawn) * _total(m)] * len(drawn)
     return np.array(rows, dtype=bool).reshape(-1, m), np.array(weights), exact
