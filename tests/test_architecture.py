@@ -19,7 +19,8 @@ def sources():
     return {path.relative_to(PACKAGE).as_posix(): path.read_text() for path in PACKAGE.rglob("*.py")}
 
 
-@pytest.mark.parametrize("package", [xt.methods, xt.evaluation, xt.background, xt.methods.lime_image])
+@pytest.mark.parametrize("package", [xt.methods, xt.evaluation, xt.background, xt.methods.lime_image,
+                                     xt.methods.shapley, xt.methods.randomized_input_sampling])
 def test_no_name_is_both_a_module_and_a_function(package):
     for info in pkgutil.iter_modules(package.__path__):
         module = importlib.import_module(f"{package.__name__}.{info.name}")

@@ -8,7 +8,29 @@ import xaitutor as xt
 @pytest.mark.parametrize("name", xt.data.sample_names())
 def test_every_sample_photo_loads(name):
     img = np.asarray(xt.data.sample_image(name))
-    assert img.dtype == np.uint8 and img.shape[0] >= 256 and img.shape[1] >= 256
+    assert img.dtype == np.uint8 and img.shape[0] >= 224 and img.shape[1] >= 224
+
+
+def test_the_cat_and_the_coffee_sit_side_by_side():
+    from PIL import Image
+
+    import skimage.data
+
+    both = np.asarray(xt.data.sample_image("cat_and_coffee"))
+    assert both.shape == (224, 448, 3) and both.dtype == np.uint8 and "cat_and_coffee" in xt.data.sample_names()
+    for half, photo in [(both[:, :224], skimage.data.chelsea()), (both[:, 224:], skimage.data.coffee())]:
+        h, w = photo.shape[:2]
+        side = min(h, w)  # the central square of the photo, resized: the half to within rounding
+        square = photo[(h - side) // 2:(h - side) // 2 + side, (w - side) // 2:(w - side) // 2 + side]
+        expected = np.asarray(Image.fromarray(square).resize((224, 224), Image.BILINEAR), dtype=float)
+        assert np.abs(half - expected).mean() < 6
+    assert np.abs(both[:, :224].astype(float) - both[:, 224:]).mean() > 30
+
+
+def test_efficientnet_lite0_sees_a_cat_and_a_cup_of_coffee(lite0):
+    top5 = [label for label, _ in lite0.predict(xt.data.sample_image("cat_and_coffee"), k=5)]
+    # measured: espresso, tiger cat, tabby, cup, Egyptian cat
+    assert {"tiger cat", "tabby", "Egyptian cat"} & set(top5) and {"espresso", "cup", "coffee mug"} & set(top5)
 
 
 def test_unknown_sample_lists_the_known_ones():

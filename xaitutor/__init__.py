@@ -10,6 +10,7 @@ from .models import Classifier
 from .methods import gradcam, guided_backprop, guided_gradcam, lime, saliency
 from .methods import gradcam_plusplus, layercam, scorecam
 from .methods import input_x_gradient, integrated_gradients, occlusion, smoothgrad
+from .methods import kernel_shap, rise
 from .methods import objectives
 from .methods.featurevis import visualize
 
@@ -19,7 +20,7 @@ __all__ = ["background", "data", "evaluation", "exercises", "hooks", "imaging", 
            "widgets",
            "gradcam", "guided_backprop", "guided_gradcam", "lime", "saliency",
            "gradcam_plusplus", "scorecam", "layercam",
-           "integrated_gradients", "smoothgrad", "input_x_gradient", "occlusion",
+           "integrated_gradients", "smoothgrad", "input_x_gradient", "occlusion", "kernel_shap", "rise",
            "objectives", "visualize"]
 
 

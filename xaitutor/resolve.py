@@ -146,3 +146,14 @@ def resolve_batch_size(batch_size, size, device) -> int:
         budget = BATCH_PIXELS * (8 if torch.device(device).type == "cuda" else 1)
         return max(1, budget // (size[0] * size[1]))
     return resolve_count(batch_size, "batch_size", alternatives=" or None (chosen by the picture size)")
+
+
+def resolve_coalitions(num_samples: int, num_superpixels: int) -> int:
+    """Kernel SHAP's ``num_samples`` checked against its ``num_superpixels`` players: the full and
+    empty coalitions plus one per unknown of the regression, ``M + 1`` (or all ``2^M``, if fewer)."""
+    needed = min(2 ** num_superpixels, num_superpixels + 1)
+    if num_samples < needed:
+        raise ValueError(f"num_samples={num_samples} is too few for {num_superpixels} superpixels: Kernel SHAP "
+                         f"needs at least {needed} (the picture, the all-hidden picture and one coalition per "
+                         "unknown value); give more samples, or fewer superpixels (segmenter_params)")
+    return num_samples

@@ -52,6 +52,20 @@ def _lime(clf):
                            segmenter_params=dict(n_segments=12))
 
 
+# Chapter 6, model-agnostic: Kernel SHAP and RISE (issue #15), small pictures and few samples.
+def _kernel_shap(clf):
+    small, cat = _small(clf, 64), xt.data.sample_image("chelsea")
+    seeds = itertools.count()
+    return lambda: xt.kernel_shap(small, cat, num_samples=24, segmenter="slic", seed=next(seeds), progress=False,
+                                  segmenter_params=dict(n_segments=12))
+
+
+def _rise(clf):
+    small, cat = _small(clf, 64), xt.data.sample_image("chelsea")
+    seeds = itertools.count()
+    return lambda: xt.rise(small, cat, num_masks=16, seed=next(seeds), progress=False)
+
+
 def _visualize(clf):
     classes = itertools.cycle([1, 254, 963])
     return lambda: xt.visualize(clf, xt.objectives.class_logit(next(classes)), size=48, octaves=2, steps=2,
@@ -134,6 +148,9 @@ CALLS = {
     "smoothgrad": _method(xt.smoothgrad, samples=3, progress=False),
     "input_x_gradient": _method(xt.input_x_gradient),
     "occlusion": _method(xt.occlusion, window=64, stride=64, progress=False),
+    # chapter 6, model-agnostic (issue #15): Kernel SHAP and RISE
+    "kernel_shap": _kernel_shap,
+    "rise": _rise,
 }
 
 

@@ -16,7 +16,21 @@ _SAMPLES = {
     "astronaut": lambda d: d.astronaut(),              # Eileen Collins in her space suit
     "motorcycle": lambda d: d.stereo_motorcycle()[0],  # the left image of a stereo pair
     "camera": lambda d: d.camera(),                    # the cameraman, a grayscale photo
+    "cat_and_coffee": lambda d: _side_by_side(d.chelsea(), d.coffee()),  # two objects, 224 x 448
 }
+SIDE = 224  # each half of a side-by-side photo, as a classifier at 224 px sees one picture
+
+
+def _side_by_side(*photos):
+    """Photos side by side, each resized (short side ``SIDE``) and centre-cropped to a
+    ``SIDE x SIDE`` square (``xt.imaging.resize`` and ``center_crop``, as the package's crops are
+    made): a picture with one object per half, for explanations that must tell the two apart."""
+    import torch
+
+    from .. import imaging
+
+    halves = [imaging.center_crop(imaging.resize(imaging.to_tensor(p), SIDE), SIDE) for p in photos]
+    return (torch.cat(halves, dim=-1) * 255).round().byte().permute(1, 2, 0).numpy()
 
 
 def sample_names() -> list[str]:

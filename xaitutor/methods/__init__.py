@@ -11,10 +11,12 @@ from .layer_cam import layercam
 from .lime_image import lime
 from .occlusion_windows import occlusion
 from .path_integral import integrated_gradients
+from .randomized_input_sampling import rise
 from .saliency_maps import saliency
 from .score_cam import scorecam
+from .shapley import kernel_shap
 from .smooth_grad import smoothgrad
 
 __all__ = ["gradcam", "guided_backprop", "guided_gradcam", "lime", "saliency", "degradation_series",
            "gradcam_plusplus", "scorecam", "layercam",
-           "integrated_gradients", "smoothgrad", "input_x_gradient", "occlusion"]
+           "integrated_gradients", "smoothgrad", "input_x_gradient", "occlusion", "kernel_shap", "rise"]

@@ -23,7 +23,10 @@ lime's ``feature_selection="auto"`` does.
 Each step is a small function: ``superpixels.py`` (1, and what a hidden superpixel shows),
 ``samples.py`` (2, 3), ``proximity.py`` (5), ``surrogate.py`` (6); ``explainer.py`` holds
 :func:`lime`, which chains them, ``explanation.py`` what it returns, and ``pipeline_figure.py``
-:func:`plot_lime_pipeline`, the six steps of one explanation as one figure. Step (4) reads only the
+:func:`plot_lime_pipeline`, the six steps of one explanation as one figure. What Kernel SHAP
+(:mod:`xaitutor.methods.shapley`) shares with LIME lives here too: ``rounds.py`` (the picture,
+superpixels and black box set up once; the rows classified in batches under the progress bar)
+and ``superpixel_explanation.py`` (the views of one number per superpixel: top, mask, map, plot). Step (4) reads only the
 classifier's answers, so f may be any function from pictures to probabilities (see
 :mod:`xaitutor.methods.black_box`), not only a network.
 """

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...resolve import resolve_batch_size, resolve_count, resolve_targets
+from ...resolve import resolve_count
 from .. import driver
-from ..black_box import black_box
 from .explanation import LimeExplanation
 from .proximity import cosine_distance, kernel
-from .samples import draw_samples, perturb
-from .superpixels import hidden_picture, one_picture, segment
+from .rounds import Classified, classify, setup
+from .samples import draw_samples
 from .surrogate import Surrogate, fit_surrogate
 
 # num_samples="auto": draw rounds of this many samples and stop when the top superpixels have not
@@ -56,51 +55,39 @@ def lime(classifier, image, target=None, num_samples=1000, segmenter="quickshift
         raise ValueError(f"kernel_width must be positive, got {kernel_width}")
     if num_features is not None:
         resolve_count(num_features, "num_features", alternatives=" or None")
-    picture = one_picture(image)
-    box = black_box(classifier, picture, labels)
-    batch_size = resolve_batch_size(batch_size, box.grid, box.device)
-    segments = segment(image, segmenter, **(segmenter_params or {}))
-    hidden = hidden_picture(picture, segments, hide)
-    shown, hidden_shown = box.prepare(picture), box.prepare(hidden)
+    run = setup(classifier, image, segmenter, hide, batch_size, segmenter_params, labels)
     rng = np.random.RandomState(seed)
-    num_superpixels = int(segments.max()) + 1
 
-    done, tops, surrogate = [], [], None  # done: (rows, predictions) of each batch classified
+    done, tops, surrogate = Classified(target), [], None
     rounds = [AUTO_ROUND] * (AUTO_MAX // AUTO_ROUND) if auto else [num_samples]
     with driver.progress(AUTO_MAX if auto else num_samples, "LIME", progress, unit="sample",
-                         partial="explaining from the samples done (at least 2)") as bar, box.running():
+                         partial="explaining from the samples done (at least 2)") as bar, run.box.running():
         for size in rounds:
             # Draw the whole round at once, as lime does, so the samples match lime's.
-            rows = draw_samples(rng, size, num_superpixels, first=not done)
-            for start in range(0, size, batch_size):
-                chunk = rows[start:start + batch_size]
-                probabilities = box(perturb(shown, hidden_shown, segments, chunk))
-                if not done:  # the first row is the original picture
-                    target = int(resolve_targets(probabilities[:1], target)[0])
-                done.append((chunk, probabilities[:, target].double().cpu().numpy()))
-                bar.update(len(chunk))
+            rows = draw_samples(rng, size, run.num_superpixels, first=not done.parts)
+            classify(run, rows, done, bar)  # the first row is the original picture
             if auto:
                 surrogate = _fit(done, kernel_width, num_features)
                 tops.append(set(np.argsort(-surrogate.weights, kind="stable")[:AUTO_TOP]))
                 if len(tops) > AUTO_PATIENCE and all(t == tops[-1] for t in tops[-AUTO_PATIENCE - 1:]):
                     break
     if bar.interrupted:
-        if sum(len(rows) for rows, _ in done) < 2:
+        if len(done) < 2:
             raise KeyboardInterrupt
         surrogate = None  # a round's fit misses the samples drawn after it
 
-    rows, predictions = (np.concatenate(parts) for parts in zip(*done))
+    rows, predictions = done.arrays()
+    target = done.target
     distances = cosine_distance(rows)
     sample_weights = kernel(distances, kernel_width)
     if surrogate is None:
         surrogate = fit_surrogate(rows, predictions, sample_weights, num_features)
-    return LimeExplanation(picture=picture, segments=segments, hidden=hidden, target=target,
-                           label=box.labels[target], surrogate=surrogate, samples=rows,
-                           predictions=predictions, distances=distances,
-                           sample_weights=sample_weights, grid=box.grid)
+    return LimeExplanation(picture=run.picture, segments=run.segments, hidden=run.hidden, target=target,
+                           label=run.box.labels[target], grid=run.box.grid, surrogate=surrogate, samples=rows,
+                           predictions=predictions, distances=distances, sample_weights=sample_weights)
 
 
 def _fit(done, kernel_width, num_features) -> Surrogate:
     """The surrogate of the samples so far (a round of ``num_samples="auto"``)."""
-    rows, predictions = (np.concatenate(parts) for parts in zip(*done))
+    rows, predictions = done.arrays()
     return fit_surrogate(rows, predictions, kernel(cosine_distance(rows), kernel_width), num_features)

@@ -1,19 +1,18 @@
-"""What LIME found: the surrogate, the data it was fitted on, and the views of it (the top
-superpixels, a mask, a map on the classifier's grid, a figure)."""
+"""What LIME found: the surrogate and the data it was fitted on; the views of it (the top
+superpixels, a mask, a map on the classifier's grid, a figure) are those of every superpixel
+explanation (:class:`~xaitutor.methods.lime_image.superpixel_explanation.SuperpixelExplanation`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
-import torch
-import torch.nn.functional as F
 
-from ... import imaging
+from .superpixel_explanation import SuperpixelExplanation
 from .surrogate import Surrogate
 
 
 @dataclass
-class LimeExplanation:
+class LimeExplanation(SuperpixelExplanation):
     """What :func:`lime` found, and the data it found it from.
 
     Attributes:
@@ -21,32 +20,28 @@ class LimeExplanation:
         segments: ``H x W`` superpixel indices ``0 .. F-1``.
         hidden: the ``3 x H x W`` picture a switched-off superpixel shows.
         target, label: the class explained, as an index and a name.
+        grid: ``(height, width)`` of the grid :meth:`map` paints on: the preprocessed picture's
+            for a ``Classifier``, the picture's own for a function.
         surrogate: the fitted linear model g (:class:`Surrogate`), whose :attr:`weights`,
             :attr:`intercept`, :attr:`score` and :attr:`local_prediction` the explanation shows.
         samples: ``N x F`` on/off rows (row 0: the original picture).
         predictions: the classifier's probability of ``target`` for each sample.
         distances, sample_weights: each sample's cosine distance and kernel weight.
-        grid: ``(height, width)`` of the grid :meth:`map` paints on: the preprocessed picture's
-            for a ``Classifier``, the picture's own for a function.
     """
 
-    picture: torch.Tensor
-    segments: torch.Tensor
-    hidden: torch.Tensor
-    target: int
-    label: str
     surrogate: Surrogate
     samples: np.ndarray
     predictions: np.ndarray
     distances: np.ndarray
     sample_weights: np.ndarray
-    grid: tuple[int, int]
 
     @property
     def weights(self) -> np.ndarray:
         """One surrogate weight per superpixel: how much showing it raises the target's
         probability (negative: evidence against the class)."""
         return self.surrogate.weights
+
+    attribution = weights  # what top(), mask(), map() and plot() show
 
     @property
     def intercept(self) -> float:
@@ -71,49 +66,5 @@ class LimeExplanation:
     def num_samples(self) -> int:
         return len(self.samples)
 
-    def top(self, k: int = 5, positive_only: bool = True, negative_only: bool = False) -> list[int]:
-        """The ``k`` superpixels with the largest weights: positive ones only (the evidence for the
-        class), negative ones only (the evidence against), or both, by absolute weight."""
-        if positive_only and negative_only:
-            raise ValueError("positive_only and negative_only cannot both be true")
-        order = np.argsort(-np.abs(self.weights), kind="stable")
-        if positive_only:
-            order = [i for i in order if self.weights[i] > 0]
-        elif negative_only:
-            order = [i for i in order if self.weights[i] < 0]
-        return [int(i) for i in order[:k]]
-
-    def mask(self, k: int = 5, positive_only: bool = True, negative_only: bool = False) -> torch.Tensor:
-        """An ``H x W`` boolean mask of the superpixels :meth:`top` picks."""
-        return torch.isin(self.segments, torch.tensor(self.top(k, positive_only, negative_only), dtype=torch.long))
-
-    def map(self) -> torch.Tensor:
-        """The weights painted on their superpixels, as a ``1 x 1 x h x w`` map on :attr:`grid`:
-        for a ``Classifier``, the preprocessed grid (what ``classifier.preprocess(image)``
-        gives), so it lines up with a Grad-CAM; for a function, the picture's own. Signed and
-        unscaled; resized by averaging each output pixel's footprint."""
-        painted = torch.from_numpy(self.weights).float()[self.segments][None, None]
-        return F.interpolate(painted, size=self.grid, mode="area")
-
-    def plot(self, k: int = 5, positive_only: bool = True, negative_only: bool = False, ax=None):
-        """Show the picture with the :meth:`top` superpixels outlined and tinted (green: for the
-        class, red: against) and the rest dimmed; returns the figure."""
-        import matplotlib.pyplot as plt
-        from skimage.segmentation import mark_boundaries
-
-        chosen = self.top(k, positive_only, negative_only)
-        picture = imaging.to_image(self.picture)
-        signs = np.zeros(self.segments.shape)
-        for i in chosen:
-            signs[self.segments.numpy() == i] = np.sign(self.weights[i])
-        tint = np.where(signs[..., None] > 0, [0.1, 0.8, 0.2], [0.9, 0.1, 0.1])
-        shown = np.where(signs[..., None] == 0, 0.35 * picture + 0.65 * 0.5, 0.75 * picture + 0.25 * tint)
-        shown = mark_boundaries(shown, (signs != 0).astype(int) * (self.segments.numpy() + 1), color=(1, 1, 0))
-        if ax is None:
-            fig, ax = plt.subplots(figsize=(4, 4 * picture.shape[0] / picture.shape[1] + 0.4))
-        ax.imshow(shown)
-        ax.axis("off")
-        kind = "for" if positive_only else "against" if negative_only else "for (green) / against (red)"
-        ax.set_title(f"top {len(chosen)} superpixels {kind} '{self.label}'\n"
-                     f"R² = {self.score:.2f}, {self.num_samples} samples", fontsize=9)
-        return ax.figure
+    def _caption(self) -> str:
+        return f"R² = {self.score:.2f}, {self.num_samples} samples"

@@ -87,7 +87,7 @@ def one_picture(image, dtype: torch.dtype | None = torch.float32) -> torch.Tenso
     picture = imaging.to_tensor(image, dtype)
     if picture.dim() == 4:
         if len(picture) != 1:
-            raise ValueError(f"lime explains one picture at a time, got a batch of {len(picture)}: "
+            raise ValueError(f"LIME, Kernel SHAP and RISE explain one picture at a time, got a batch of {len(picture)}: "
                              "call it once per picture")
         picture = picture[0]
     return picture
