@@ -52,7 +52,7 @@ gallery: $(INSTALLED)
 	$(BIN)/python -m xaitutor.methods.featurevis.gallery $(ARGS)
 
 # Chapter 6's table, which method when: every method scored with chapter 5's measures and its cost,
-# too slow for the notebook (about ten minutes on one thread), shipped in the package
+# too slow for the notebook (about six minutes on one thread), shipped in the package
 # (xaitutor/evaluation/which_method.json). ARGS="Grad-CAM" measures one method again.
 table: $(INSTALLED)
 	$(BIN)/python -m xaitutor.evaluation.comparison $(ARGS)
