@@ -81,7 +81,7 @@ def integrated_gradients(model, x: torch.Tensor, target=None, baseline=None, ste
     n = len(x)
     start = resolve_baseline(model, x, baseline, seed)
     targets = predicted_targets(model, module, x, target)
-    per_pass = max(1, resolve_batch_size(batch_size, x.shape[-2:], x.device) // n)
+    per_pass = max(1, resolve_batch_size(batch_size, x.shape[-2:], x.device, backward=True) // n)
     alphas, weights = trapezoid(steps, x.device)
     delta = x - start
     total, done_weight = torch.zeros_like(x), 0.0

@@ -52,7 +52,7 @@ def smoothgrad(model, x: torch.Tensor, target=None, samples: int = 50, noise: fl
     x = resolve_input(module, x)
     n = len(x)
     targets = predicted_targets(model, module, x, target)
-    per_pass = max(1, resolve_batch_size(batch_size, x.shape[-2:], x.device) // n)
+    per_pass = max(1, resolve_batch_size(batch_size, x.shape[-2:], x.device, backward=True) // n)
     sigma = noise * (x.flatten(1).amax(dim=1) - x.flatten(1).amin(dim=1))[:, None, None, None]
     generator = torch.Generator().manual_seed(seed)
     total, total_square = torch.zeros_like(x), torch.zeros_like(x)
