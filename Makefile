@@ -7,8 +7,9 @@ INSTALLED := $(VENV)/.installed
 ARGS ?=
 NOTEBOOKS ?= notebooks
 # Test files run on this many processes at once (pytest-xdist): the browser and notebook tests
-# leave a core partly idle while they wait on a kernel. Each process may hold a few GB.
-TEST_WORKERS ?= 2
+# leave a core partly idle while they wait on a kernel (two workers kept 2 cores 60% busy, 20 min
+# in all, with chapter 6), so three share two cores. Each process may hold a few GB.
+TEST_WORKERS ?= 3
 # Torch threads per test process and per kernel the tests start. With several kernels and test
 # processes sharing the cores, torch's default (a thread per core each) makes its threads wait on
 # each other: chapter 4 took minutes instead of 45 s.

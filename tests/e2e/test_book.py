@@ -112,6 +112,10 @@ def test_search_finds_grad_cam(book, browser):
     page, elsewhere, errors = open_offline(browser, book + "search.html?q=Grad-CAM", book)
     try:
         page.wait_for_selector("#search-results ul.search li", timeout=60_000)
+        # Sphinx adds the hits one by one, best first, and the API reference ranks its modules named
+        # for Grad-CAM above the chapter: wait for the search to finish before reading them.
+        page.wait_for_function("() => /found/i.test(document.querySelector('#search-results .search-summary')"
+                               "?.innerText || '')", timeout=60_000)
         hits = page.locator("#search-results ul.search li a").evaluate_all("links => links.map(a => a.href)")
         assert any("notebooks/03_gradcam.html" in hit for hit in hits), f"Grad-CAM's chapter not found: {hits[:5]}"
         assert not elsewhere and not errors
