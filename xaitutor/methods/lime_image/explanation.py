@@ -16,12 +16,8 @@ class LimeExplanation(SuperpixelExplanation):
     """What :func:`lime` found, and the data it found it from.
 
     Attributes:
-        picture: the ``3 x H x W`` picture explained, in [0, 1], on its own grid.
-        segments: ``H x W`` superpixel indices ``0 .. F-1``.
-        hidden: the ``3 x H x W`` picture a switched-off superpixel shows.
-        target, label: the class explained, as an index and a name.
-        grid: ``(height, width)`` of the grid :meth:`map` paints on: the preprocessed picture's
-            for a ``Classifier``, the picture's own for a function.
+        picture, segments, hidden, target, label, grid: those of every superpixel explanation
+            (:class:`~xaitutor.methods.lime_image.superpixel_explanation.SuperpixelExplanation`).
         surrogate: the fitted linear model g (:class:`Surrogate`), whose :attr:`weights`,
             :attr:`intercept`, :attr:`score` and :attr:`local_prediction` the explanation shows.
         samples: ``N x F`` on/off rows (row 0: the original picture).
