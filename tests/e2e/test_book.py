@@ -54,7 +54,8 @@ class QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def book():
     """`make book`, then the book served on localhost as a reader's web server would serve it."""
-    subprocess.run(["make", "-s", "book"], cwd=ROOT, check=True, capture_output=True)
+    made = subprocess.run(["make", "-s", "book"], cwd=ROOT, capture_output=True, text=True)
+    assert made.returncode == 0, f"make book failed (a warning fails it):\n{made.stderr[-4000:]}"
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(BOOK)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/"

@@ -1,7 +1,7 @@
 """Kernel SHAP for images: the Shapley values of a picture's superpixels, by weighted regression.
 
 Lundberg and Lee 2017, "A Unified Approach to Interpreting Model Predictions", NeurIPS,
-https://arxiv.org/abs/1705.07874. The Shapley value of player ``j`` (eq. 8)
+https://arxiv.org/abs/1705.07874. The Shapley value of player ``j`` (eq. 8)::
 
     phi_j = sum_{S not holding j} |S|! (M - |S| - 1)! / M! (f(S + j) - f(S))
 

@@ -2,7 +2,7 @@
 
 A coalition ``z`` is an on/off row, one bit per superpixel (shown or hidden). The Shapley kernel
 of Lundberg and Lee 2017 (https://arxiv.org/abs/1705.07874, Theorem 2) weighs a coalition of
-``|z|`` of ``M`` players
+``|z|`` of ``M`` players::
 
     pi(z) = (M - 1) / (C(M, |z|) |z| (M - |z|))
 
