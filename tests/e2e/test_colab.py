@@ -1,11 +1,12 @@
 """The route Colab takes, minus Google. A fresh virtual environment gets only what Colab ships
 that the course uses (pip, ipykernel, torch, torchvision, and what they require), linked from the
-environment running the tests rather than unpacked again (5 GB of CUDA wheels: three minutes); a stand-in `google.colab` module makes each
-chapter's first cell believe it runs on Colab, so that cell installs the package itself, from a
-local clone of the repository, the way it does from GitHub: a plain `pip install`, no dev extras,
-not editable. Every chapter then runs top to bottom under nbval, each in a new kernel of that
-environment, from a temporary folder that holds only the notebooks, so that nothing beside them
-is found by accident. This is the notebooks' test of `make test` (lax mode: the outputs of cells
+environment running the tests rather than unpacked again (5 GB of CUDA wheels: three minutes); a
+stand-in `google.colab` module makes each chapter's first cell believe it runs on Colab, so that
+cell installs the package itself, from a local clone of the repository, the way it does from
+GitHub: a plain `pip install`, no dev extras, not editable. Every chapter then runs top to bottom
+under nbval, each in a new kernel of that environment (00 first, then the others two at a time),
+from a temporary folder that holds only the notebooks, so that nothing beside them is found by
+accident. This is the notebooks' test of `make test` (lax mode: the outputs of cells
 marked `# NBVAL_CHECK_OUTPUT` must match the committed ones), so each chapter runs once for both.
 Times and peaks go to build/e2e/colab.txt.
 """
@@ -138,17 +139,21 @@ def test_every_chapter_runs_on_the_colab_route(colab, clone, tmp_path):
         nbformat.write(notebook, folder / path.name)
 
     env = {**os.environ, "JUPYTER_PATH": str(base / "jupyter")}
-    nbval = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(folder),
-                            "--nbval-lax", "--nbval-kernel-name", "colab", "--nbval-cell-timeout", "900", str(folder)],
-                           cwd=folder, env=env, capture_output=True, text=True)
-    assert nbval.returncode == 0, f"a chapter failed on the Colab route:\n{nbval.stdout[-6000:]}"
+    nbval = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(folder),
+             "--nbval-lax", "--nbval-kernel-name", "colab", "--nbval-cell-timeout", "900"]
+    start, *rest = [folder / path.name for path in CHAPTERS]
+    # The first chapter installs the package, as a student's first notebook would; then the others
+    # run two at a time (each still in a kernel of its own).
+    for run in ([start], ["--numprocesses=2", "--dist=loadfile", *rest]):
+        ran = subprocess.run([*nbval, *map(str, run)], cwd=folder, env=env, capture_output=True, text=True)
+        assert ran.returncode == 0, f"a chapter failed on the Colab route:\n{ran.stdout[-6000:]}"
 
     where = subprocess.run([venv / "bin" / "python", "-c", "import xaitutor, importlib.util; print(xaitutor.__file__);"
                             "print(importlib.util.find_spec('captum'))"],
                            cwd=tmp_path, capture_output=True, text=True, check=True).stdout.split()
     assert Path(where[0]).is_relative_to(venv), f"xaitutor came from {where[0]}, not from the pip install"
     assert where[1] == "None", "a dev extra (captum) was installed"
-    rows = [line.split() for line in report.read_text().splitlines()]
+    rows = sorted(line.split() for line in report.read_text().splitlines())
     assert [row[0] for row in rows] == [path.stem for path in CHAPTERS], "a chapter did not reach its end"
     lines = [f"fresh environment with {' '.join(COLAB_SHIPS)} linked in: {install_seconds:.0f} s",
              "notebook                     Colab cell s  notebook s  kernel peak MB"]
