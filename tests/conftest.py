@@ -1,8 +1,6 @@
 """Shared fixtures. Every module built while the tests run is tracked, and a test that leaves a
-hook on any of them fails: hooks must live for one call only, error paths included. The slowest
-test files run first."""
+hook on any of them fails: hooks must live for one call only, error paths included."""
 import weakref
-from pathlib import Path
 
 import pytest
 import torch
@@ -20,18 +18,6 @@ def _tracking_init(self, *args, **kwargs):
 
 
 nn.Module.__init__ = _tracking_init
-
-# The test files that take minutes, longest first: `make test` hands whole files to its processes
-# (pytest-xdist's --dist=loadfile) in the order collected, so these start at once instead of one of
-# them running alone at the end.
-SLOWEST = ["e2e/test_colab.py", "test_memory.py", "e2e/test_browser.py", "e2e/test_book.py", "e2e/test_hub.py"]
-
-
-def pytest_collection_modifyitems(items):
-    def rank(item):
-        name = Path(item.path).relative_to(Path(__file__).parent).as_posix()
-        return SLOWEST.index(name) if name in SLOWEST else len(SLOWEST)
-    items.sort(key=rank)
 
 
 def modules_with_hooks() -> list[nn.Module]:
