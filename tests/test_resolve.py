@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 import xaitutor as xt
-from xaitutor.resolve import resolve_cam_layer, resolve_layer, resolve_model, resolve_targets
+from xaitutor.resolve import resolve_batch_size, resolve_cam_layer, resolve_layer, resolve_model, resolve_targets
 
 LOGITS = torch.tensor([[0.1, 2.0, 0.3], [5.0, 0.0, 1.0]])
 
@@ -68,8 +68,6 @@ def test_models_and_cam_layers():
 
 
 def test_the_default_batch_holds_eight_224_pictures_on_a_cpu():
-    from xaitutor.resolve import resolve_batch_size
-
     assert resolve_batch_size(None, (224, 224), "cpu") == 8
     assert resolve_batch_size(None, (64, 64), "cpu") == 98
     assert resolve_batch_size(None, (224, 224), "cuda") == 64
@@ -83,8 +81,6 @@ def test_the_default_batch_holds_eight_224_pictures_on_a_cpu():
 def test_a_pass_with_a_backward_gets_a_quarter_of_the_pictures():
     # its graph holds every layer's output: 8 pictures of 224 x 224 with a graph each took 0.77 GB
     # more in chapter 6's kernel than 2 do
-    from xaitutor.resolve import resolve_batch_size
-
     assert resolve_batch_size(None, (224, 224), "cpu") == 8
     assert resolve_batch_size(None, (224, 224), "cpu", backward=True) == 2
     assert resolve_batch_size(None, (128, 192), "cpu", backward=True) == 4

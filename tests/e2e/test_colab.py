@@ -46,16 +46,16 @@ with open("{report}", "a") as _report:
 
 def shipped(names: list[str]) -> list:
     """The installed distributions ``names`` and every one they require, with the extras asked for."""
-    found, done, wanted = {}, set(), [(Requirement(name), "") for name in names]
+    found, done, wanted = {}, {}, [(Requirement(name), "") for name in names]
     while wanted:
-        requirement, extra = wanted.pop()
-        key = canonicalize_name(requirement.name)
+        requirement, extra = wanted.pop()  # extra: the one its requirer was asked for
         if requirement.marker and not requirement.marker.evaluate({"extra": extra}):
             continue
-        for asked in {"", *requirement.extras} - {e for k, e in done if k == key}:
-            done.add((key, asked))
-            found[key] = distribution(requirement.name)
-            wanted += [(Requirement(r), asked) for r in found[key].requires or []]
+        key = canonicalize_name(requirement.name)
+        dist = found.setdefault(key, distribution(requirement.name))
+        for asked in {"", *requirement.extras} - done.get(key, set()):
+            done.setdefault(key, set()).add(asked)
+            wanted += [(Requirement(r), asked) for r in dist.requires or []]
     return list(found.values())
 
 
