@@ -109,3 +109,39 @@ def test_counting_counts_the_passes_and_the_pictures_of_a_block_and_leaves_no_ho
         xt.gradcam(clf, torch.rand(4, 3, 64, 64))
     assert (count.passes, count.pictures) == (1, 4)
     assert hook_count(model) == 0 and hook_count(clf.model) == 0
+
+
+def test_a_lazy_layer_removing_its_own_hook_is_no_leak_of_ours():
+    # a lazy module's initialising pre-hook removes itself at the first forward: one hook fewer
+    model = nn.Sequential(nn.Conv2d(3, 2, 3), nn.Flatten(), nn.LazyLinear(2))
+    x = torch.rand(1, 3, 5, 5)
+    assert xt.saliency(model, x).shape == (1, 3, 5, 5)
+    assert xt.gradcam(model, x, layer="0").shape == (1, 1, 5, 5)
+
+
+def test_a_users_hook_that_removes_itself_is_no_leak_of_ours_and_a_users_hook_stays():
+    model = net()
+    seen = []
+    handles = []
+
+    def once(module, inputs, output):
+        seen.append(output.shape)
+        handles[0].remove()
+
+    handles.append(model[3].register_forward_hook(once))
+    staying = model[0].register_forward_hook(lambda *args: seen.append("stays"))
+    xt.saliency(model, torch.rand(2, 1, 4, 4))
+    assert seen == [(2, 3), "stays"] or seen == ["stays", (2, 3)]
+    assert hook_count(model) == 1     # the user's staying hook, untouched
+    staying.remove()
+
+
+def test_evaluating_still_finds_a_hook_the_package_leaves():
+    from xaitutor.hooks import counting
+
+    model = net()
+    leak = counting(model)
+    with pytest.raises(AssertionError, match="left a hook"):
+        with evaluating(model):
+            leak.__enter__()   # entered, not yet left: the package's hook is still there
+    leak.__exit__(None, None, None)

@@ -1,7 +1,7 @@
 """Every hook the package registers: capturing a layer's output (its activation) and the gradient
 that flows back into it, rewriting the gradient at chosen modules (guided backpropagation's ReLU
 rule), counting the pictures a model is run on (a method's cost), and counting the hooks a model
-carries.
+carries (all of them, or the package's own).
 
 PyTorch lets you attach *hooks* to a module: functions it calls during the forward (or backward)
 pass. A hook that is never removed keeps firing and keeps memory alive, so here hooks live for
@@ -24,6 +24,14 @@ HOOK_DICTS = ("_forward_hooks", "_forward_pre_hooks", "_backward_hooks", "_backw
 def hook_count(module: nn.Module) -> int:
     """How many module hooks are registered on ``module`` and all its submodules."""
     return sum(len(getattr(m, d, {})) for m in module.modules() for d in HOOK_DICTS)
+
+
+def package_hook_count(module: nn.Module) -> int:
+    """How many of the hooks on ``module`` and its submodules are this package's: every one is a
+    function of this file. The model's own hooks come and go as they please (a lazy layer removes
+    its initialising hook at the first forward pass), so only these tell whether a call cleaned up."""
+    return sum(getattr(hook, "__module__", None) == __name__
+               for m in module.modules() for d in HOOK_DICTS for hook in getattr(m, d, {}).values())
 
 
 @dataclass
