@@ -1,11 +1,14 @@
-"""The chapters' text keeps two promises (issue 14, item 3).
+"""The chapters' text keeps its promises to the student.
 
 The start page says that equation numbers refer to the essay: so every number written beside an
 equation, or cited as ``eq. N.M``, is one of the essay's, or a lettered part of one of them
-(``2.1a``, the course's own breakdown). And no exercise's answer appears in the text before the
-exercise asks for it.
+(``2.1a``, the course's own breakdown). No exercise's answer appears in the text before the
+exercise asks for it. And the code a student reads holds no instruction meant for the tests: what
+nbval checks is said in a cell's tags (``nbval-check-output``), never in a comment that opens it.
 """
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -58,3 +61,35 @@ def test_no_text_names_the_shortcut_colour_before_the_exercise_asks_for_it():
     before = [i for i, c in enumerate(cells[:exercise])
               if c.cell_type == "markdown" and re.search(rf"\b{colour}\b", c.source, re.IGNORECASE)]
     assert not before, f"markdown cells {before} name {colour!r}, the answer of the exercise in cell {exercise}"
+
+
+NBVAL_COMMENT = re.compile(r"^\s*#\s*NBVAL_\w+", re.MULTILINE)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_code_cell_holds_an_nbval_marker_comment(path):
+    cells = nbformat.read(path, as_version=4).cells
+    marked = [i for i, c in enumerate(cells) if c.cell_type == "code" and NBVAL_COMMENT.search(c.source)]
+    assert not marked, (f"{path.name} cells {marked} hold an # NBVAL_ comment: put it in the cell's tags "
+                        "instead (nbval-check-output, nbval-ignore-output, nbval-skip)")
+
+
+def test_every_chapter_checks_some_output_by_tag():
+    tagged = {p.stem: sum(bool({"nbval-check-output", "check-numbers"} & set(c.metadata.get("tags", [])))
+                          for c in nbformat.read(p, as_version=4).cells)
+              for p in NOTEBOOKS}
+    assert all(tagged.values()), f"chapters without a checked output: {[k for k, v in tagged.items() if not v]}"
+
+
+def test_nbval_compares_a_cell_tagged_to_be_checked(tmp_path):
+    """The tags do what the comments did, with the nbval installed: a tagged cell whose committed
+    output differs from what it prints fails, an untagged one does not."""
+    cell = nbformat.v4.new_code_cell("print(6 * 7)", execution_count=1,
+                                     outputs=[nbformat.v4.new_output("stream", text="41\n")])
+    for name, tags, fails in [("tagged", ["nbval-check-output"], True), ("untagged", [], False)]:
+        cell.metadata["tags"] = tags
+        nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / f"{name}.ipynb")
+        ran = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
+                              f"{name}.ipynb"], cwd=tmp_path, capture_output=True, text=True)
+        assert (ran.returncode != 0) == fails, ran.stdout[-2000:]
+        assert ("41" in ran.stdout and "42" in ran.stdout) == fails, ran.stdout[-2000:]  # the diff shown

@@ -7,7 +7,7 @@ GitHub: a plain `pip install`, no dev extras, not editable. Every chapter then r
 under nbval, each in a new kernel of that environment (00 first, then the others two at a time),
 from a temporary folder that holds only the notebooks, so that nothing beside them is found by
 accident. This is the notebooks' test of `make test` (lax mode: the outputs of cells
-marked `# NBVAL_CHECK_OUTPUT` must match the committed ones), so each chapter runs once for both.
+tagged `nbval-check-output` must match the committed ones), so each chapter runs once for both.
 Times and peaks go to build/e2e/colab.txt.
 """
 import json
