@@ -57,3 +57,13 @@ def test_load_image_says_what_is_wrong_with_the_file(tmp_path):
     (tmp_path / "notes.txt").write_text("not a picture")
     with pytest.raises(ValueError, match="is not a picture PIL can read"):
         xt.data.load_image(tmp_path / "notes.txt")
+
+
+def test_load_image_reads_a_16_bit_png_by_its_range(tmp_path):
+    from PIL import Image
+
+    deep = np.array([[0, 16384], [32768, 65535]], dtype=np.uint16)
+    Image.fromarray(deep).save(tmp_path / "scan.png")
+    loaded = np.asarray(xt.data.load_image(tmp_path / "scan.png"))
+    assert loaded.shape == (2, 2, 3) and loaded.dtype == np.uint8
+    assert loaded[..., 0].tolist() == [[0, 64], [128, 255]]   # not clipped to white

@@ -75,3 +75,51 @@ def test_images_keep_their_size_without_input_size():
     assert clf.preprocess(RGB).shape == (1, 3, 4, 5)
     with pytest.raises(ValueError, match="different sizes"):
         clf.preprocess([RGB, RGB[:3]])
+
+
+# A 16-bit grey ramp: what a scientific camera or a medical scan saves as a PNG or TIFF.
+DEEP = (np.arange(4 * 5).reshape(4, 5) * 3000).astype(np.uint16)
+
+
+def test_16_bit_pictures_are_read_by_their_range_not_clipped_white():
+    expected = torch.from_numpy(DEEP / 65535).float().expand(3, -1, -1)
+    for form in [Image.fromarray(DEEP), Image.fromarray(DEEP.astype(np.int32)), DEEP]:
+        assert Image.fromarray(DEEP).mode == "I;16" and Image.fromarray(DEEP.astype(np.int32)).mode == "I"
+        assert torch.allclose(to_tensor(form), expected, atol=1e-6), form
+    # segment() reads a picture at its own precision: 16 bits become floats in [0, 1], not 8 bits
+    assert to_tensor(Image.fromarray(DEEP), dtype=None).dtype == torch.float64
+
+
+def test_32_bit_float_pictures_keep_values_in_0_1_and_others_are_refused():
+    values = DEEP / 65535
+    assert torch.allclose(to_tensor(Image.fromarray(values.astype(np.float32)))[0], torch.from_numpy(values).float())
+    with pytest.raises(ValueError, match=r"floats from 0 to 5.7e\+04.*scale it to \[0, 1\]"):
+        to_tensor(Image.fromarray(DEEP.astype(np.float32)))
+    with pytest.raises(ValueError, match=r"read as 16-bit.*integers from -5 to"):
+        to_tensor(Image.fromarray(DEEP.astype(np.int32) - 5))
+
+
+def test_a_picture_tensor_is_copied_so_the_caller_keeps_theirs():
+    picture = torch.rand(3, 4, 5)
+    kept = picture.clone()
+    read = to_tensor(picture)
+    read.zero_()
+    assert torch.equal(picture, kept)
+
+
+def test_a_black_box_writing_into_its_pictures_cannot_reach_the_callers_picture():
+    picture = torch.rand(3, 8, 8, generator=torch.Generator().manual_seed(1))
+    kept = picture.clone()
+
+    def rude(pictures):
+        pictures.zero_()  # a function that writes into what it is given
+        return torch.full((len(pictures), 2), 0.5)
+
+    xt.rise(rude, picture, num_masks=4, progress=False)
+    assert torch.equal(picture, kept)
+
+
+@pytest.mark.parametrize("empty", [np.zeros((0, 5, 3), np.uint8), torch.zeros(3, 4, 0)])
+def test_a_picture_without_pixels_is_refused(empty):
+    with pytest.raises(ValueError, match="no pixels"):
+        to_tensor(empty)

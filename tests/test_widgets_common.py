@@ -28,6 +28,15 @@ def test_photo_picker_follows_the_dropdown_and_uploads():
     assert picker.image.size == (30, 20) and picker.image.mode == "RGB" and picker.dropdown.value == "(uploaded)"
 
 
+def test_an_uploaded_16_bit_png_is_read_by_its_range():
+    picker = PhotoPicker("chelsea")
+    buffer = io.BytesIO()
+    Image.fromarray(np.full((4, 6), 32768, np.uint16)).save(buffer, format="PNG")
+    picker.upload.value = ({"name": "scan.png", "type": "image/png", "size": 1, "content": memoryview(buffer.getvalue()),
+                            "last_modified": datetime.datetime.now()},)
+    assert picker.image.mode == "RGB" and (np.asarray(picker.image) == 128).all()   # grey, not white
+
+
 def test_class_picker_from_top_k_and_search(lite0):
     picker = ClassPicker(lite0.labels)
     picker.show_top(lite0.top_classes(xt.data.sample_image("chelsea"), k=3))

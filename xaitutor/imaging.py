@@ -13,31 +13,41 @@ from PIL import Image
 
 CMAP = "viridis"  # perceptually uniform and readable with colour-blindness
 
-ACCEPTED = ("a PIL image, an H x W or H x W x 3 (or x 4) uint8 or float array, or a tensor "
+ACCEPTED = ("a PIL image, an H x W or H x W x 3 (or x 4) uint8, uint16 or float array, or a tensor "
             "3 x H x W or N x 3 x H x W with values in [0, 1] (not normalised)")
+
+# PIL's modes of more than 8 bits per pixel, which convert("RGB") would clip at 255: almost white.
+DEEP_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I", "F")
 
 
 def to_tensor(image, dtype: torch.dtype | None = torch.float32) -> torch.Tensor:
     """A picture as a float32 tensor in [0, 1]: ``3 x H x W`` for one image, ``N x 3 x H x W``
     for a batch tensor. Grayscale becomes 3 channels and an alpha channel is dropped; anything
-    else raises a ``ValueError`` that says what was wrong and what is accepted.
+    else raises a ``ValueError`` that says what was wrong and what is accepted. The result is a
+    new tensor: the caller's picture is never written.
+
+    16-bit pictures (PIL's ``I;16`` modes, a PNG or TIFF of a scientific camera, or a uint16 array)
+    are read by their range, 0 to 65535, as are 32-bit integer ones (mode ``I``) holding such
+    values; 32-bit float ones (mode ``F``) must hold values in [0, 1], as a float array must.
 
     ``dtype`` is the float type to convert to; ``None`` keeps the picture's own (uint8 pixels stay
-    0 to 255, a float64 array keeps its values), as scikit-image, and so lime, reads the picture.
+    0 to 255, a float64 array keeps its values, 16-bit pixels become float64 in [0, 1]), as
+    scikit-image, and so lime, reads the picture.
     """
     if isinstance(image, Image.Image):
-        pixels = torch.from_numpy(np.array(image.convert("RGB"))).permute(2, 0, 1)
-        return pixels if dtype is None else pixels.to(dtype) / 255
+        return to_tensor(pil_pixels(image), dtype)
     if isinstance(image, np.ndarray):
         if image.ndim == 2:
             image = image[..., None]
         if image.ndim != 3:
             raise ValueError(f"an image array must be H x W or H x W x C, got shape {image.shape}; "
                              f"accepted: {ACCEPTED}")
+        if image.dtype == np.uint16:
+            image = image / 65535  # float64: 16 bits do not fit in float32's 24 either way
         # a copy: the caller keeps theirs
         return _from_channels(torch.from_numpy(np.array(image)).permute(2, 0, 1), "array", dtype)
     if isinstance(image, torch.Tensor):
-        image = image.detach().cpu()
+        image = image.detach().cpu().clone()  # a copy: the caller keeps theirs
         if image.dim() == 2:
             image = image[None]
         if image.dim() == 3:
@@ -49,6 +59,35 @@ def to_tensor(image, dtype: torch.dtype | None = torch.float32) -> torch.Tensor:
     raise TypeError(f"cannot read an image from {type(image).__name__}; accepted: {ACCEPTED}")
 
 
+def pil_pixels(image: Image.Image) -> np.ndarray:
+    """A PIL picture's pixels: ``H x W x 3`` uint8 for the 8-bit modes (as ``convert("RGB")``
+    gives them), ``H x W`` floats in [0, 1] for the deeper grey modes (:data:`DEEP_MODES`), read
+    by their range; a deep picture whose values have no known range is refused."""
+    if image.mode not in DEEP_MODES:
+        return np.asarray(image.convert("RGB"))
+    values = np.asarray(image)
+    low, high = (values.min(), values.max()) if values.size else (0, 0)
+    if image.mode == "F":
+        if not (np.isfinite(values).all() and 0 <= low and high <= 1):
+            raise ValueError(f"a 32-bit float picture (PIL mode F) must hold values in [0, 1], got floats from "
+                             f"{low:.3g} to {high:.3g}: scale it to [0, 1] first "
+                             "(e.g. Image.fromarray(values / values.max()))")
+        return values
+    if not (0 <= low and high <= 65535):
+        raise ValueError(f"a 32-bit integer picture (PIL mode {image.mode}) is read as 16-bit, 0 to 65535, got "
+                         f"integers from {low} to {high}: scale it to floats in [0, 1] and pass the array")
+    return values / 65535
+
+
+def rgb_image(image: Image.Image) -> Image.Image:
+    """``image`` as an 8-bit RGB PIL image: ``convert("RGB")``, except that a 16-bit or float
+    picture is first read by its range (:func:`pil_pixels`), not clipped at 255."""
+    if image.mode not in DEEP_MODES:
+        return image.convert("RGB")
+    grey = (pil_pixels(image) * 255).round().astype(np.uint8)
+    return Image.fromarray(np.repeat(grey[..., None], 3, axis=-1))
+
+
 def _from_channels(image: torch.Tensor, kind: str, dtype: torch.dtype | None) -> torch.Tensor:
     """``C x H x W`` with C in 1 (gray), 3 (RGB) or 4 (RGBA) -> ``3 x H x W`` of ``dtype`` in
     [0, 1] (``None``: of the picture's own type)."""
@@ -56,6 +95,9 @@ def _from_channels(image: torch.Tensor, kind: str, dtype: torch.dtype | None) ->
     if channels not in (1, 3, 4):
         raise ValueError(f"an image {kind} needs 1 (gray), 3 (RGB) or 4 (RGBA) channels, got "
                          f"{channels} (shape {tuple(image.shape)}); accepted: {ACCEPTED}")
+    if image.shape[1] == 0 or image.shape[2] == 0:
+        raise ValueError(f"the image {kind} has no pixels (shape {tuple(image.shape)}): give a picture at least "
+                         "1 x 1 pixel large")
     if image.dtype == torch.uint8:
         image = image if dtype is None else image.to(dtype) / 255
     elif image.dtype.is_floating_point:
@@ -67,7 +109,8 @@ def _from_channels(image: torch.Tensor, kind: str, dtype: torch.dtype | None) ->
                              f"[{image.min():.3g}, {image.max():.3g}]: divide uint8 pixels by 255; "
                              "pass pictures, not already normalised tensors")
     else:
-        raise ValueError(f"an image {kind} must be uint8 (0 to 255) or float (0 to 1), got {image.dtype}")
+        raise ValueError(f"an image {kind} must be uint8 (0 to 255) or float (0 to 1), or a uint16 array "
+                         f"(0 to 65535), got {image.dtype}")
     if channels == 1:
         image = image.expand(3, -1, -1)
     return image[:3].contiguous()
@@ -141,7 +184,7 @@ def to_image(x) -> np.ndarray:
             x = x[0] if x.shape[0] == 1 else x.permute(1, 2, 0)
         return x.numpy()
     if isinstance(x, Image.Image):
-        return np.asarray(x.convert("RGB")) / 255.0
+        return np.asarray(rgb_image(x)) / 255.0
     return np.asarray(x)
 
 

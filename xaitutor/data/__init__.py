@@ -6,6 +6,7 @@ import os
 
 from PIL import Image, UnidentifiedImageError
 
+from .. import imaging
 from .shapes import ShapesDataset, shapes
 
 # name -> how to get it from skimage.data (all bundled with scikit-image, no network)
@@ -48,15 +49,16 @@ def sample_image(name: str) -> Image.Image:
 
 
 def load_image(path) -> Image.Image:
-    """Your own photo: a file in any format PIL reads (JPEG, PNG, ...), as an RGB PIL image, ready
-    for ``clf.predict``, ``clf.preprocess`` and every method. Grayscale and transparent pictures
-    become plain RGB."""
+    """Your own photo: a file in any format PIL reads (JPEG, PNG, ...), as an 8-bit RGB PIL image,
+    ready for ``clf.predict``, ``clf.preprocess`` and every method. Grayscale and transparent
+    pictures become plain RGB; a 16-bit or float picture is read by its range
+    (:func:`xaitutor.imaging.rgb_image`), not clipped to white."""
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise FileNotFoundError(f"no file at {path!r} (relative paths start from {os.getcwd()!r})")
     try:
         with Image.open(path) as image:
-            return image.convert("RGB")
+            return imaging.rgb_image(image)
     except UnidentifiedImageError:
         raise ValueError(f"{path!r} is not a picture PIL can read (JPEG, PNG, BMP, ...)") from None
 

@@ -11,6 +11,7 @@ import traitlets
 from PIL import Image
 
 from ..data import sample_image, sample_names
+from ..imaging import rgb_image
 
 UPLOAD = "(uploaded)"
 
@@ -42,7 +43,7 @@ class PhotoPicker(widgets.VBox):
         self.dropdown.options = [*sample_names(), UPLOAD]
         self.dropdown.value = UPLOAD
         self.dropdown.observe(self._on_choose, names="value")
-        self.image = Image.open(io.BytesIO(bytes(content))).convert("RGB")
+        self.image = rgb_image(Image.open(io.BytesIO(bytes(content))))  # 16-bit ones by their range
 
 
 class ClassPicker(widgets.VBox):
