@@ -43,6 +43,8 @@ def test_a_classifier_keeps_its_labels_and_its_preprocessed_grid():
     (lambda n: np.full((n, 2), 3.0), "logits.*softmax"),
     (lambda n: np.full((n, 2), 0.2), r"sum to 1.*0\.4"),
     (lambda n: "no", "probabilities"),
+    (lambda n: np.ones((n, 1)), r"one column.*always 1.*\[1 - p, p\]"),
+    (lambda n: np.ones((n, 0)), r"no column"),
 ])
 def test_a_function_that_does_not_answer_probabilities_is_told_what_is_wrong(result, match):
     box = black_box(answering(result), PICTURE)

@@ -251,3 +251,31 @@ def test_the_default_recipe_draws_a_class_both_models_recognise(lite0, target):
     assert target in judged.topk(5).indices.tolist(), lite1.labels[int(judged.argmax())]
     assert hook_count(lite0.model) == 0
     assert all(p.requires_grad for p in lite0.model.parameters()) and all(p.grad is None for p in lite0.model.parameters())
+
+
+def batch_norm_classifier():
+    """A classifier with batch norm (and dropout), in train mode: a forward in train mode would
+    update the running statistics of the user's model."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.Dropout(0.5),
+                          nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 3))
+    return xt.models.wrap(model.train(), labels=["a", "b", "c"])
+
+
+def test_visualizing_a_model_in_train_mode_leaves_its_statistics_and_mode_alone():
+    clf = batch_norm_classifier()
+    before = {k: v.clone() for k, v in clf.model.state_dict().items()}
+    vis = xt.visualize(clf, O.class_logit(1), **FAST)
+    vis.probabilities(clf, [1])
+    assert clf.model.training and all(m.training for m in clf.model.modules())
+    for key, value in clf.model.state_dict().items():
+        assert torch.equal(value, before[key]), key
+
+
+@pytest.mark.parametrize("mode", [torch.no_grad, torch.inference_mode])
+def test_visualize_works_under_no_grad_and_inference_mode(mode):
+    clf = tiny()
+    expected = xt.visualize(clf, O.class_logit(1), **FAST).history
+    with mode():
+        inside = xt.visualize(clf, O.class_logit(1), **FAST).history
+    np.testing.assert_allclose(inside, expected, rtol=1e-5)

@@ -147,3 +147,33 @@ def test_the_offline_model_does_not_import_torchvision():
             "print(sorted(m for m in ('torchvision', 'torch._dynamo') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_labels_must_name_each_class_once():
+    model = nn.Sequential(nn.Flatten(), nn.Linear(12, 3))
+    picture = torch.rand(3, 2, 2)
+    with pytest.raises(ValueError, match="got 1 labels for 3 classes"):
+        xt.models.wrap(model, labels=["cat"]).predict(picture)
+    with pytest.raises(ValueError, match="got 4 labels for 3 classes"):
+        xt.models.wrap(model, labels=["a", "b", "c", "d"]).predict(picture)
+    with pytest.raises(TypeError, match=r"labels must be a list of class names, got the str 'abc'"):
+        xt.models.wrap(model, labels="abc")
+
+
+def test_wrapping_leaves_the_models_mode_as_it_came_and_loading_gives_eval_mode(tmp_path, monkeypatch):
+    model = nn.Sequential(nn.Conv2d(3, 2, 1), nn.BatchNorm2d(2), nn.Dropout(0.5), nn.AdaptiveAvgPool2d(1),
+                          nn.Flatten(), nn.Linear(2, 2)).train()
+    clf = xt.models.wrap(model)
+    assert model.training and all(m.training for m in model.modules())
+    statistics = model[1].running_mean.clone()
+    clf.predict(torch.rand(3, 4, 4), k=1)
+    assert model.training and torch.equal(model[1].running_mean, statistics)
+    x = torch.rand(2, 3, 4, 4)
+    assert torch.equal(clf(x), clf(x))    # eval mode for the call: dropout off, the same answer twice
+    assert model.training
+    # the package's own models come in eval mode
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    os.makedirs(os.path.dirname(weights_path("resnet18")))
+    torch.save(torchvision.models.resnet18(weights=None).state_dict(), weights_path("resnet18"))
+    for loaded in (xt.models.load("resnet18"), xt.models.from_torchvision("resnet18"), xt.models.load("shapes_cnn")):
+        assert not loaded.model.training

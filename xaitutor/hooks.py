@@ -64,6 +64,8 @@ def capture(model: nn.Module, layers):
 
     The rest of the forward pass receives a *clone* of the layer's output: an in-place operation
     after the layer (vgg16's ``ReLU(inplace=True)``) would otherwise overwrite the stored tensor.
+    The output of a half or bfloat16 layer is recorded in float32, as the model's outputs are read
+    (:func:`xaitutor.scores.run_model`), so that maps come back in float32.
     """
     module = getattr(model, "model", model)
     if isinstance(layers, (str, nn.Module)):
@@ -95,10 +97,12 @@ def _recorder(recording: Recording, name: str):
         if not isinstance(output, torch.Tensor):
             raise TypeError(f"layer {name!r} returns {type(output).__name__}, not a tensor: "
                             "choose a layer whose output is a single tensor")
-        recording().activations[name] = output
-        if output.requires_grad:
-            output.register_hook(save_gradient)
-        return output.clone()  # with or without gradients: an in-place op next must not overwrite it
+        recorded = output.to(torch.promote_types(output.dtype, torch.float32))  # itself, unless half
+        recording().activations[name] = recorded
+        if recorded.requires_grad:
+            recorded.register_hook(save_gradient)
+        # with or without gradients, a copy: an in-place op next must not overwrite the recording
+        return output.clone() if recorded is output else recorded.to(output.dtype)
 
     return hook
 

@@ -30,16 +30,68 @@ def resolve_classifier(model, method: str):
     return model
 
 
+def resolve_dtype(module: nn.Module) -> torch.dtype:
+    """The float type ``module`` computes in: that of its first float parameter (or buffer), else
+    float32. A half or bfloat16 model must be fed half or bfloat16 pictures."""
+    tensors = (t for t in (*module.parameters(), *module.buffers()) if t.is_floating_point())
+    return next(tensors, torch.empty(0)).dtype
+
+
 def resolve_input(module: nn.Module, x) -> torch.Tensor:
-    """``x`` checked to be a float ``N x C x H x W`` batch, detached, on the model's device."""
+    """``x`` checked to be a float ``N x C x H x W`` batch of at least one picture and of finite
+    values, as a new tensor (the caller's is never written, whatever the model does with it),
+    detached, on the model's device, in the type the methods compute in: float32, or float64 for
+    a float64 model. (A half or bfloat16 model is fed its own type at its input, by
+    :func:`xaitutor.scores.run_model`; its maps come back in float32.)"""
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"x must be a preprocessed batch tensor, got {type(x).__name__}: "
                         "use x = clf.preprocess(image)")
     if x.dim() != 4 or not x.is_floating_point():
         raise ValueError(f"x must be a float N x C x H x W batch, got a {x.dtype} tensor of shape "
                          f"{tuple(x.shape)}: use x = clf.preprocess(image) (x[None] adds the batch dimension)")
+    if len(x) == 0:
+        raise ValueError(f"x is an empty batch (shape {tuple(x.shape)}): give at least one picture")
+    if x.shape[-1] in (1, 3) and x.shape[1] not in (1, 3, 4):
+        raise ValueError(f"x looks channels last, N x H x W x C (shape {tuple(x.shape)}): the methods take "
+                         "N x C x H x W; use x = clf.preprocess(image), or x.permute(0, 3, 1, 2)")
     device = next(module.parameters(), x).device
-    return x.detach().to(device)
+    dtype = torch.promote_types(resolve_dtype(module), torch.float32)
+    # A tensor made under torch.inference_mode() can never join an autograd graph: copy it outside.
+    with torch.inference_mode(False):
+        x = x.detach().to(device=device, dtype=dtype, copy=True)
+    if not torch.isfinite(x).all():
+        raise ValueError(f"x holds NaN or infinite values ({int((~torch.isfinite(x)).sum())} of them): a map of "
+                         "them would be all zeros or NaN. Find where they come from (a division by zero in "
+                         "your preprocessing?), or use x = clf.preprocess(image)")
+    return x
+
+
+def resolve_outputs(outputs, n: int) -> torch.Tensor:
+    """A model's answer for ``n`` pictures checked to be an ``n x C`` float tensor of class scores;
+    one number per picture (shape ``n``, a binary classifier's logit squeezed) becomes ``n x 1``."""
+    if not isinstance(outputs, torch.Tensor):
+        raise TypeError(f"the model returned a {type(outputs).__name__}, not a tensor of class scores: give the "
+                        "methods a module whose forward returns the N x C logits alone (e.g. a small nn.Module "
+                        "whose forward returns model(x)[0] or model(x)['logits'])")
+    if outputs.dim() == 1 and len(outputs) == n:
+        outputs = outputs[:, None]
+    if outputs.dim() != 2 or len(outputs) != n or outputs.shape[1] == 0 or not outputs.is_floating_point():
+        hint = " (end the model with nn.Flatten())" if outputs.dim() > 2 else ""
+        raise ValueError(f"the model must return N x C class scores, one row of floats per picture: for {n} "
+                         f"pictures it returned a {outputs.dtype} tensor of shape {tuple(outputs.shape)}{hint}")
+    return outputs
+
+
+def resolve_labels(labels, classes: int | None = None) -> list[str]:
+    """``labels`` checked to be a list of class names, one per class when ``classes`` is known."""
+    if isinstance(labels, (str, bytes)) or not hasattr(labels, "__iter__"):
+        raise TypeError(f"labels must be a list of class names, got the {type(labels).__name__} {labels!r}: "
+                        "e.g. labels=['cat', 'dog']")
+    labels = list(labels)
+    if classes is not None and len(labels) != classes:
+        raise ValueError(f"got {len(labels)} labels for {classes} classes (the classifier gives {classes} "
+                         "probabilities per picture): give one label per class")
+    return labels
 
 
 def resolve_layer(module: nn.Module, layer) -> tuple[str, nn.Module]:

@@ -14,6 +14,7 @@ import torch
 from .. import imaging
 from ..guard import evaluating
 from ..resolve import resolve_targets
+from ..scores import model_scores
 
 BASELINES = ("black", "grey", "gray", "blur", "noise")
 
@@ -46,7 +47,7 @@ def resolve_baseline(model, x: torch.Tensor, baseline, seed: int = 0) -> torch.T
         made = imaging.gaussian_blur(pixels, kernel_size=11, sigma=5.0)
     elif baseline == "noise":
         generator = torch.Generator().manual_seed(seed)
-        made = torch.rand(x.shape, generator=generator, dtype=x.dtype).to(x.device)
+        made = torch.rand(x.shape, generator=generator).to(x.device, x.dtype)  # the same noise for every type
     elif isinstance(baseline, numbers.Real) and not isinstance(baseline, bool):
         made = torch.full_like(x, float(baseline))
     else:
@@ -59,7 +60,7 @@ def predicted_targets(model, module, x: torch.Tensor, target):
     if target is not None and not isinstance(target, (list, tuple)) and not hasattr(target, "tolist"):
         return target  # one int for all: the driver checks it against the logits
     with torch.no_grad(), evaluating(module):
-        logits = module(x[:1] if target is not None else x)
+        logits = model_scores(model, x[:1] if target is not None else x)
     if target is not None:
         return resolve_targets(logits.expand(len(x), -1), target)
     return resolve_targets(logits, None)

@@ -24,9 +24,8 @@ from torch import nn
 from .. import imaging
 from ..guard import evaluating
 from ..models.classifier import Classifier
-
-# How far a row of probabilities may sum from 1 (float32 softmax over 1000 classes: about 1e-6).
-SUM_TOLERANCE = 1e-3
+from ..resolve import resolve_labels
+from ..scores import SUM_TOLERANCE
 
 
 class BlackBox:
@@ -59,9 +58,7 @@ class BlackBox:
         classes = probabilities.shape[1]
         if self.labels is None:
             self.labels = [f"class {i}" for i in range(classes)]
-        elif len(self.labels) != classes:
-            raise ValueError(f"got {len(self.labels)} labels for {classes} classes (the classifier gives "
-                             f"{classes} probabilities per picture): give one label per class")
+        resolve_labels(self.labels, classes)
         return probabilities
 
     @contextmanager
@@ -82,8 +79,9 @@ def black_box(model, picture: torch.Tensor, labels=None) -> BlackBox:
             ``Classifier`` has its own.
 
     Returns:
-        A :class:`BlackBox`; for a ``Classifier`` it computes exactly ``softmax(model(
-        classifier.preprocess(each picture)))``, batched.
+        A :class:`BlackBox`; for a ``Classifier`` it computes exactly
+        ``classifier.probabilities(classifier.preprocess(each picture))``, batched: the softmax
+        of the logits, or what ``outputs`` says (:mod:`xaitutor.scores`).
     """
     if isinstance(model, Classifier):
         if labels is not None:
@@ -103,17 +101,18 @@ def black_box(model, picture: torch.Tensor, labels=None) -> BlackBox:
 
 def _classifier_box(classifier: Classifier, picture: torch.Tensor) -> BlackBox:
     grid = tuple(classifier.preprocess(picture).shape[-2:])
-    model, mean, std, device = classifier.model, classifier.mean, classifier.std, classifier.device
+    mean, std, device = classifier.mean, classifier.std, classifier.device
     if grid == tuple(picture.shape[-2:]):
         # Nothing to resize: normalising is the whole preprocessing and is affine per pixel, so
         # the sources are normalised once and each batch needs one pass instead of three.
-        return BlackBox(lambda mixed: model(mixed.to(device)).softmax(dim=-1),
-                        lambda source: imaging.normalize(source, mean, std), grid, classifier.labels, model, device)
+        return BlackBox(lambda mixed: classifier.probabilities(mixed.to(device)),
+                        lambda source: imaging.normalize(source, mean, std), grid, classifier.labels,
+                        classifier.model, device)
 
     def forward(mixed: torch.Tensor) -> torch.Tensor:
-        return model(imaging.normalize(imaging.resize(mixed, grid), mean, std).to(device)).softmax(dim=-1)
+        return classifier.probabilities(imaging.normalize(imaging.resize(mixed, grid), mean, std).to(device))
 
-    return BlackBox(forward, lambda source: source, grid, classifier.labels, model, device)
+    return BlackBox(forward, lambda source: source, grid, classifier.labels, classifier.model, device)
 
 
 def _probabilities(answer, n: int) -> torch.Tensor:
@@ -134,6 +133,10 @@ def _probabilities(answer, n: int) -> torch.Tensor:
             if answer.dim() == 1 else ""
         raise ValueError(f"the function must return N x C probabilities, one row per picture: for {n} "
                          f"pictures it returned shape {tuple(answer.shape)}{hint}")
+    if answer.shape[1] < 2:
+        what = "no column" if answer.shape[1] == 0 else "one column, and one class's probability is always 1"
+        raise ValueError(f"the function returned {what}: return every class's probability, both columns "
+                         "[1 - p, p] of a binary classifier")
     if not torch.isfinite(answer).all():
         raise ValueError("the function returned NaN or infinite values: it must return probabilities")
     sums = answer.double().sum(dim=1)

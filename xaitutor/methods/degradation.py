@@ -9,6 +9,7 @@ import torch
 
 from ..imaging import add_colorbar, overlay, show, to_tensor
 from ..resolve import resolve_cam_layer, resolve_classifier, resolve_count
+from ..scores import class_probabilities
 from .driver import forward, target_scores
 from .grad_cam import combine
 
@@ -139,5 +140,5 @@ def _explain(classifier, name: str, pictures: torch.Tensor, original: int):
         for targets, retain in ((run.targets, True), (torch.full_like(run.targets, original), False)):
             gradients = run.gradient(activations, of=run.score(targets), retain_graph=retain)
             cams.append(combine(activations.detach(), gradients, run.x.shape[-2:])[2].cpu())
-    probabilities = target_scores(run.logits.detach().softmax(dim=-1), run.targets)
+    probabilities = target_scores(class_probabilities(run.outputs.detach(), classifier.outputs), run.targets)
     return run.targets.cpu(), probabilities.cpu(), *cams

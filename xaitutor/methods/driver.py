@@ -1,12 +1,11 @@
 """The shared driver of the methods: everything a gradient method does besides its own equations.
 
 Every gradient attribution is the same four steps around its arithmetic: (1) a forward pass of the
-batch, the model guarded (:func:`~xaitutor.guard.evaluating`: given back exactly as it came) and
-the layers it needs captured (:func:`~xaitutor.hooks.capture`); (2) the targets, one class per
-image, checked; (3) the score ``sum_i y_i^{c_i}``: the images of a batch are independent, so one
-backward pass of the sum gives each image its own gradient; (4) the gradient of the score with
-respect to the input or a captured layer, from the score down to that tensor only
-(``torch.autograd.grad``, never ``.backward()`` into the parameters' ``.grad``).
+batch, the model guarded (:func:`~xaitutor.guard.evaluating`) and the layers it needs captured
+(:func:`~xaitutor.hooks.capture`); (2) one target class per image, checked; (3) the score
+``sum_i y_i^{c_i}`` (the images are independent: one backward pass gives each its own gradient);
+(4) its gradient with respect to the input or a captured layer, from the score down to that
+tensor only (``torch.autograd.grad``, never ``.backward()`` into the parameters' ``.grad``).
 
 :func:`forward` does (1) and (2) and yields a :class:`Pass` that does (3) and (4)::
 
@@ -15,28 +14,27 @@ respect to the input or a captured layer, from the score down to that tensor onl
     with forward(model, x, target) as run:                       # saliency
         gradient = run.gradient(run.x)
 
-A feature-visualization step differentiates its own objective with respect to the pixels, through
-a ``prepare`` step (jitter, normalisation) that runs inside the graph::
+An objective of the pixels is differentiated through a ``prepare`` step (jitter, normalisation)::
 
     with forward(clf, pixels, layers=objective.layers, prepare=jitter_and_normalize) as run:
         step = run.gradient(run.x, of=objective(run.activations, run.logits).sum())
 
-Methods over many inputs (deletion curves, LIME's samples, chapter 6's integrated-gradient steps,
-SmoothGrad samples, occlusion windows) run one pass per batch inside :func:`progress`, whose bar
-Ctrl-C stops, leaving the partial result to the code after the block.
+Methods over many inputs (deletion curves, LIME's samples, integrated gradients, SmoothGrad,
+occlusion) run one pass per batch inside :func:`~xaitutor.methods.interruptible.progress`, whose
+bar Ctrl-C stops.
 """
 from __future__ import annotations
 
-import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
-from tqdm.auto import tqdm
 
 from ..guard import evaluating
 from ..hooks import Recording, capture
 from ..resolve import resolve_feature_map, resolve_input, resolve_model, resolve_targets
+from ..scores import class_scores, run_model
+from .interruptible import Progress, progress  # noqa: F401  (the batched methods' loop, imported from here)
 
 
 @dataclass
@@ -45,15 +43,18 @@ class Pass:
 
     Attributes:
         x: the input batch, a leaf that requires its gradient, on the model's device.
-        logits: the model's output, ``N x classes``.
+        logits: the class scores, ``N x classes`` (:func:`~xaitutor.scores.class_scores`: the
+            model's logits; two columns for a binary classifier with one output).
         targets: the class explained for each image, ``N``.
         recording: the captured layers (:class:`~xaitutor.hooks.Recording`).
+        outputs: the model's own answer, ``N x C`` (what :func:`~xaitutor.scores.class_probabilities` reads).
     """
 
     x: torch.Tensor
     logits: torch.Tensor
     targets: torch.Tensor
     recording: Recording
+    outputs: torch.Tensor
 
     @property
     def activations(self) -> dict[str, torch.Tensor]:
@@ -93,14 +94,17 @@ def forward(model, x: torch.Tensor, target=None, layers=(), prepare=None):
         prepare: a function applied to ``x`` inside the graph before the model, so that the
             gradient reaches ``x`` through it.
 
-    Gradients exist even under ``torch.no_grad()`` and for a model with frozen parameters; when the
-    block ends (even on error) the hooks are gone and the model is as it came.
+    Gradients exist even under ``torch.no_grad()`` or ``torch.inference_mode()`` and for a model
+    with frozen parameters; when the block ends (even on error) the hooks are gone and the model
+    is as it came.
     """
     module = resolve_model(model)
-    x = resolve_input(module, x).requires_grad_(True)
-    with torch.enable_grad(), evaluating(module), capture(module, layers) as recording:
-        logits = module(x if prepare is None else prepare(x))
-        yield Pass(x, logits, resolve_targets(logits, target), recording)
+    # enable_grad alone does not lift inference mode, under which no graph is ever recorded
+    with torch.inference_mode(False), torch.enable_grad(), evaluating(module), capture(module, layers) as recording:
+        x = resolve_input(module, x).requires_grad_(True)
+        outputs = run_model(module, x if prepare is None else prepare(x))
+        logits = class_scores(outputs, getattr(model, "outputs", "logits"))
+        yield Pass(x, logits, resolve_targets(logits, target), recording, outputs)
 
 
 def target_scores(outputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
@@ -119,32 +123,3 @@ def gradient(output: torch.Tensor, inputs, retain_graph: bool = False, unused: s
     if any(g is None for g in grads):
         raise ValueError(f"the model's output does not depend on {unused}")
     return grads[0] if single else grads
-
-
-class Progress:
-    """What :func:`progress` yields: ``update(n)`` after each batch, ``done`` items, ``interrupted``."""
-
-    def __init__(self, bar):
-        self.bar, self.done, self.interrupted = bar, 0, False
-
-    def update(self, n: int = 1) -> None:
-        self.done += n
-        self.bar.update(n)
-
-
-@contextmanager
-def progress(total: int, desc: str, enabled: bool = True, unit: str = "picture", partial: str = ""):
-    """A progress bar (``tqdm.auto``) for a loop over ``total`` items, which Ctrl-C ends early.
-
-    Yields a :class:`Progress`. On Ctrl-C the block stops, a warning says how far it got and
-    (``partial``) what the result then holds, and the code after the block carries on.
-    """
-    bar = Progress(tqdm(total=total, desc=desc, unit=unit, disable=not enabled))
-    try:
-        yield bar
-    except KeyboardInterrupt:
-        bar.interrupted = True
-        warnings.warn(f"{desc} interrupted after {bar.done} of {total} {unit}s{': ' + partial if partial else ''}",
-                      stacklevel=3)
-    finally:
-        bar.bar.close()

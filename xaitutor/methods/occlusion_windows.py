@@ -18,6 +18,7 @@ import torch
 
 from ..guard import evaluating
 from ..resolve import resolve_batch_size, resolve_count, resolve_input, resolve_model, resolve_targets
+from ..scores import model_scores
 from .baselines import resolve_baseline
 from .driver import progress as progress_bar, target_scores
 
@@ -57,10 +58,10 @@ def occlusion(model, x: torch.Tensor, target=None, window: int = 16, stride: int
     cols = [j * stride for j in range(math.ceil((w - window) / stride) + 1)]
     positions = [(r, c) for r in rows for c in cols]
     per_pass = max(1, resolve_batch_size(batch_size, (h, w), x.device) // n)
-    total = torch.zeros(n, 1, h, w, device=x.device)
+    total = torch.zeros(n, 1, h, w, device=x.device, dtype=x.dtype)
     count = torch.zeros(1, 1, h, w, device=x.device)
     with evaluating(module), torch.no_grad():
-        logits = module(x)
+        logits = model_scores(model, x)
         targets = resolve_targets(logits, target)
         scores = target_scores(logits, targets)
         with progress_bar(len(positions), "occlusion", progress, unit="window",
@@ -71,7 +72,7 @@ def occlusion(model, x: torch.Tensor, target=None, window: int = 16, stride: int
                 for m, (r, c) in zip(masks, chunk):
                     m[..., r:r + window, c:c + window] = True
                 occluded = torch.where(masks, filler, x).flatten(0, 1)
-                drop = scores.repeat(len(chunk)) - target_scores(module(occluded), targets.repeat(len(chunk)))
+                drop = scores.repeat(len(chunk)) - target_scores(model_scores(model, occluded), targets.repeat(len(chunk)))
                 total += (drop.view(len(chunk), n, 1, 1, 1) * masks).sum(dim=0)
                 count += masks.sum(dim=0)
                 bar.update(len(chunk))

@@ -24,6 +24,7 @@ from ..guard import evaluating
 from ..hooks import capture
 from ..resolve import (resolve_batch_size, resolve_cam_layer, resolve_feature_map, resolve_input, resolve_model,
                        resolve_targets)
+from ..scores import model_scores
 from .class_activation_maps import GradCamParts, check_upsample, weighted_maps
 from .driver import progress, target_scores
 
@@ -56,13 +57,13 @@ def scorecam(model, x: torch.Tensor, target=None, layer=None, batch_size: int | 
     x = resolve_input(module, x)
     with torch.no_grad(), evaluating(module):
         with capture(module, [name]) as recording:
-            logits = module(x)
+            logits = model_scores(model, x)
         if name not in recording.activations:
             raise ValueError(f"the layer {name!r} was not used by the model's forward pass: choose a layer "
                              "that the forward calls")
         activations = resolve_feature_map(recording.activations[name], name)
     targets = resolve_targets(logits, target)
-    scores = masked_scores(module, x, activations, targets, resolve_batch_size(batch_size, x.shape[-2:], x.device),
+    scores = masked_scores(model, x, activations, targets, resolve_batch_size(batch_size, x.shape[-2:], x.device),
                            progress)
     # softmax over the channels scored (-inf elsewhere); an image with none scored weighs all 0
     weights = torch.nan_to_num(torch.softmax(scores, dim=1), nan=0.0)
@@ -73,7 +74,7 @@ def scorecam(model, x: torch.Tensor, target=None, layer=None, batch_size: int | 
                         targets=targets, layer=name)
 
 
-def masked_scores(module, x, activations, targets, batch_size: int, show: bool = True) -> torch.Tensor:
+def masked_scores(model, x, activations, targets, batch_size: int, show: bool = True) -> torch.Tensor:
     """``S_k^c = y^c(X * s(Up(A^k)))`` for every image and channel, ``N x K`` (``-inf`` for those
     a Ctrl-C left unscored), ``batch_size`` masked pictures per forward pass."""
     n, k = activations.shape[:2]
@@ -81,13 +82,13 @@ def masked_scores(module, x, activations, targets, batch_size: int, show: bool =
     scores = torch.full((n * k,), float("-inf"), device=activations.device)
     with progress(n * k, "Score-CAM", show, unit="masked picture",
                   partial="the channels scored so far share the weights") as bar:
-        with torch.no_grad(), evaluating(module):
+        with torch.no_grad(), evaluating(resolve_model(model)):
             for start in range(0, n * k, batch_size):
                 rows = torch.arange(start, min(start + batch_size, n * k), device=activations.device)
                 masks = _scaled(F.interpolate(maps[None, rows], size=x.shape[-2:], mode="bilinear",
                                               align_corners=True)[0])
                 images = rows // k
-                scores[rows] = target_scores(module(x[images] * masks[:, None]), targets[images]).float()
+                scores[rows] = target_scores(model_scores(model, x[images] * masks[:, None]), targets[images]).float()
                 bar.update(len(rows))
     return scores.reshape(n, k)
 

@@ -60,9 +60,10 @@ def smoothgrad(model, x: torch.Tensor, target=None, samples: int = 50, noise: fl
                       partial="the result averages the samples done") as bar:
         for k in range(0, samples, per_pass):
             count = min(per_pass, samples - k)
-            # One draw per sample, so the noise does not depend on the batch size.
-            eps = torch.stack([torch.randn(x.shape, generator=generator, dtype=x.dtype) for _ in range(count)])
-            noisy = (x + sigma * eps.to(x.device)).flatten(0, 1)
+            # One draw per sample, so the noise does not depend on the batch size, and in float32
+            # whatever the model's type, so a float64 model sees the same noise.
+            eps = torch.stack([torch.randn(x.shape, generator=generator) for _ in range(count)])
+            noisy = (x + sigma * eps.to(x.device, x.dtype)).flatten(0, 1)
             chunk_targets = targets if isinstance(targets, int) else targets.repeat(count)
             with forward(model, noisy, chunk_targets) as run:
                 gradient = run.gradient(run.x).view(count, *x.shape)

@@ -26,7 +26,7 @@ def names() -> list[str]:
 
 
 def load(name: str) -> Classifier:
-    """A course model as a :class:`Classifier`, in eval mode, on the CPU.
+    """A course model as a :class:`Classifier`, its module in eval mode, on the CPU.
 
     ``"efficientnet_lite0"`` and ``"efficientnet_lite1"`` work offline; ``"resnet18"`` and
     ``"vgg16"`` read torchvision's ImageNet weights from the cache or download them, and say what
@@ -41,7 +41,7 @@ def load(name: str) -> Classifier:
         from .torchvision_models import build
 
         model, cam_layer = build(name)
-        return Classifier(model, imagenet_labels(), IMAGENET_MEAN, IMAGENET_STD,
+        return Classifier(model.eval(), imagenet_labels(), IMAGENET_MEAN, IMAGENET_STD,
                           input_size=224, cam_layer=cam_layer, name=name)
     if name in ("shapes_cnn", "shapes_cnn_shortcut"):
         from ..data.shapes import CLASSES
@@ -66,30 +66,39 @@ def from_torchvision(name: str, cam_layer: str | None = None, input_size: int | 
     from .torchvision_models import cached
 
     model, labels, transform = cached(name)
-    return wrap(model, mean=transform.mean, std=transform.std, labels=labels, cam_layer=cam_layer,
+    return wrap(model.eval(), mean=transform.mean, std=transform.std, labels=labels, cam_layer=cam_layer,
                 input_size=input_size or transform.crop_size[0], name=name)
 
 
 def wrap(model: nn.Module, mean=IMAGENET_MEAN, std=IMAGENET_STD, labels=None,
-         cam_layer: str | None = None, input_size: int | None = None, name: str | None = None) -> Classifier:
+         cam_layer: str | None = None, input_size: int | None = None, name: str | None = None,
+         outputs: str = "logits") -> Classifier:
     """Turn any image classifier into a :class:`Classifier`.
 
+    The model is left as it is, in train or eval mode: every call of the package runs it in eval
+    mode and gives it back as it came.
+
     Args:
-        model: an ``nn.Module`` mapping ``N x 3 x H x W`` normalised pictures to logits.
+        model: an ``nn.Module`` mapping ``N x 3 x H x W`` normalised pictures to ``N x C`` logits
+            (or probabilities, see ``outputs``); a binary classifier may give one logit per picture.
         mean, std: its per-channel normalisation (ImageNet's by default).
-        labels: class names (default: ImageNet's for 1000 outputs, else ``"class 0"``, ...).
+        labels: class names (default: ImageNet's for 1000 outputs, ``"class 0"``, ... otherwise;
+            two for one output: class 0, then class 1, the class its output is the evidence for).
         cam_layer: the default Grad-CAM layer; by default the last ``nn.Conv2d``. A model
             without one is welcome too (LIME, saliency and guided backprop need no layer); then
             Grad-CAM needs ``layer=`` at each call.
         input_size: the short side pictures are resized to (``None``: they keep their size).
+        outputs: ``"logits"`` (the default), or ``"probabilities"`` for a model that ends with a
+            softmax (or a sigmoid, for one output): its answers are then not softmaxed again.
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"wrap needs a torch nn.Module, got {type(model).__name__}")
     convs = [n for n, m in model.named_modules() if isinstance(m, nn.Conv2d)]
     if labels is None:
         labels = _default_labels(model)
-    return Classifier(model, list(labels), tuple(mean), tuple(std), input_size=input_size,
-                      cam_layer=cam_layer or (convs[-1] if convs else None), name=name or type(model).__name__)
+    return Classifier(model, labels, tuple(mean), tuple(std), input_size=input_size,
+                      cam_layer=cam_layer or (convs[-1] if convs else None), name=name or type(model).__name__,
+                      outputs=outputs)
 
 
 def _default_labels(model: nn.Module) -> list[str]:
@@ -99,7 +108,7 @@ def _default_labels(model: nn.Module) -> list[str]:
         return imagenet_labels()
     if outputs is None:
         raise ValueError("cannot tell how many classes the model has: pass labels=[...]")
-    return [f"class {i}" for i in range(outputs)]
+    return [f"class {i}" for i in range(max(outputs, 2))]  # one output: a binary classifier
 
 
 __all__ = ["Classifier", "load", "from_torchvision", "wrap", "names", "imagenet_labels"]

@@ -10,7 +10,8 @@ from torch import nn
 
 from .. import imaging
 from ..guard import evaluating
-from ..resolve import resolve_layer
+from ..resolve import resolve_count, resolve_dtype, resolve_labels, resolve_layer
+from ..scores import class_probabilities, model_scores, resolve_kind, run_model
 
 
 @dataclass(eq=False)
@@ -18,13 +19,17 @@ class Classifier:
     """An image classifier ready to be explained.
 
     Attributes:
-        model: the ``nn.Module``, put in eval mode.
-        labels: one name per class.
+        model: the ``nn.Module``. Wrapping leaves it as it is (its ``training`` flag too): every
+            call of the package runs it in eval mode and gives it back as it came.
+        labels: one name per class (two for a binary classifier with one output).
         mean, std: per-channel normalisation: the model eats ``(x - mean) / std`` for pictures
             ``x`` in [0, 1].
         input_size: the short side pictures are resized to (``None``: they keep their size).
         cam_layer: the dotted name of the default Grad-CAM layer.
         name: a name for titles.
+        outputs: what the model's last layer gives, ``"logits"`` (the default) or
+            ``"probabilities"`` (it ends with a softmax or, for one output, a sigmoid); see
+            :mod:`xaitutor.scores`.
         conv_layers: the names of the ``nn.Conv2d`` modules, in the order they were registered
             (for a plain CNN, the order of the forward pass).
     """
@@ -36,10 +41,12 @@ class Classifier:
     input_size: int | None = 224
     cam_layer: str | None = None
     name: str = "model"
+    outputs: str = "logits"
     conv_layers: list[str] = field(init=False)
 
     def __post_init__(self):
-        self.model.eval()
+        self.labels = resolve_labels(self.labels)
+        self.outputs = resolve_kind(self.outputs)
         self.conv_layers = [n for n, m in self.model.named_modules() if isinstance(m, nn.Conv2d)]
         if self.cam_layer is not None:
             resolve_layer(self.model, self.cam_layer)  # fail now on a wrong name, not at first use
@@ -50,11 +57,20 @@ class Classifier:
         return next(self.model.parameters(), torch.empty(0)).device
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
-        """The logits for an already preprocessed batch."""
-        return self.model(x)
+        """The class scores (:func:`~xaitutor.scores.class_scores`: the logits, two columns for a
+        one-output binary classifier) of an already preprocessed batch, the model in eval mode."""
+        with evaluating(self.model):
+            return model_scores(self, x)
+
+    def probabilities(self, x: torch.Tensor) -> torch.Tensor:
+        """The class probabilities (:func:`~xaitutor.scores.class_probabilities`), ``N x classes``,
+        of an already preprocessed batch, the model in eval mode."""
+        with evaluating(self.model):
+            return class_probabilities(run_model(self.model, x), self.outputs)
 
     def preprocess(self, images, size=None, crop: bool = False) -> torch.Tensor:
-        """Pictures -> the normalised ``N x 3 x H x W`` batch the model eats, on its device.
+        """Pictures -> the normalised ``N x 3 x H x W`` batch the model eats, on its device, in its
+        float type (float32, or half for a half model).
 
         Args:
             images: one picture (PIL, array or tensor, see :func:`xaitutor.imaging.to_tensor`),
@@ -79,7 +95,7 @@ class Classifier:
         else:
             x = self._fit(imaging.to_tensor(images), size, crop, square=False)
             x = x if x.dim() == 4 else x[None]
-        return imaging.normalize(x, self.mean, self.std).to(self.device)
+        return imaging.normalize(x, self.mean, self.std).to(self.device, resolve_dtype(self.model))
 
     def _fit(self, x: torch.Tensor, size, crop: bool, square: bool) -> torch.Tensor:
         side = self.input_size if size is None else size
@@ -93,14 +109,17 @@ class Classifier:
         return imaging.resize(x, side)
 
     def top_classes(self, images, k: int = 5):
-        """The top-``k`` class indices of pictures (not preprocessed) with their softmax
-        probabilities: ``[(index, probability), ...]`` for one picture, one such list per
-        picture for a list or a batch. (Indices, not names: some ImageNet names repeat.)"""
+        """The top-``k`` class indices of pictures (not preprocessed) with their probabilities
+        (:meth:`probabilities`): ``[(index, probability), ...]`` for one picture, one such list
+        per picture for a list or a batch. (Indices, not names: some ImageNet names repeat.)"""
         rows, single = self._top(images, k)
         return rows[0] if single else rows
 
     def predict(self, images, k: int = 5):
-        """The top-``k`` classes of pictures (not preprocessed) with their softmax probabilities.
+        """The top-``k`` classes of pictures (not preprocessed) with their probabilities: the
+        softmax of the logits, the sigmoid of a binary classifier's one logit, or the model's own
+        probabilities (``outputs="probabilities"``). ``k`` is a positive int; at most every class
+        is listed.
 
         Returns ``[(label, probability), ...]`` for one picture, or one such list per picture
         for a list or a batch.
@@ -110,9 +129,11 @@ class Classifier:
         return named[0] if single else named
 
     def _top(self, images, k: int):
+        k = resolve_count(k, "k")
         x = self.preprocess(images)
-        with evaluating(self.model), torch.no_grad():
-            probs = self.model(x).softmax(dim=-1)
+        with torch.no_grad():
+            probs = self.probabilities(x)
+        resolve_labels(self.labels, probs.shape[1])
         top = probs.topk(min(k, probs.shape[-1]), dim=-1)
         rows = [list(zip(idx, ps)) for ps, idx in zip(top.values.tolist(), top.indices.tolist())]
         single = not isinstance(images, (list, tuple)) and not (

@@ -128,7 +128,7 @@ class FeatureVisExplorer(widgets.VBox):
 
     def _report(self) -> None:
         with torch.no_grad():
-            probs = self.classifier(self.result.tensor).softmax(dim=-1)[0]
+            probs = self.classifier.probabilities(self.result.tensor)[0]
         top = int(probs.argmax())
         self.figure = self.result.plot_history()
         self.figure.axes[0].set_title(f"model's top class: {self.classifier.labels[top]} "

@@ -76,7 +76,10 @@ def visualize(model: Classifier, objective, init="random", param: str = "fourier
     layers = list(dict.fromkeys(name for o in objectives for name in o.layers))
     bar = tqdm(total=len(batches) * octaves * steps, desc="feature visualization", disable=not progress, leave=False)
     done_runs, run, done = [], None, 0   # keep only each finished batch's pictures and history
-    with evaluating(model.model), capture(model.model, layers) as rec:
+    # the ascent needs gradients even under no_grad or inference_mode (enable_grad alone does not
+    # lift inference mode)
+    with torch.inference_mode(False), torch.enable_grad(), evaluating(model.model), \
+            capture(model.model, layers) as rec:
         for p in model.model.parameters():  # no weight gradients needed: a faster backward
             p.requires_grad_(False)         # (evaluating restores the flags)
         try:

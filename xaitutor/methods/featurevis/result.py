@@ -85,7 +85,7 @@ def probabilities(classifier, pictures, classes) -> list[float]:
     if len(classes) != len(pictures):
         raise ValueError(f"give one class per picture: {len(pictures)} pictures, {len(classes)} classes")
     with torch.no_grad():
-        probs = classifier(classifier.preprocess(pictures)).softmax(dim=-1)
+        probs = classifier.probabilities(classifier.preprocess(pictures))  # in eval mode
     return [float(probs[i, c]) for i, c in enumerate(classes)]
 
 

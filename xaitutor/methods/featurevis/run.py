@@ -64,7 +64,7 @@ def ascent_gradient(model, rec, image, objectives, transform, generators, scale)
     picture (detached) and the gradient.
     """
     pixels = image.pixels()
-    logits = model.model(imaging.normalize(transform(pixels, generators), model.mean, model.std))
+    logits = model(imaging.normalize(transform(pixels, generators), model.mean, model.std))
     computed = {}  # a batch of seeds shares one objective: evaluate it once
     for o in objectives:
         if id(o) not in computed:

@@ -109,7 +109,7 @@ def check_fits(model, shape, transform) -> None:
     probe = transform(torch.full((1, 3, *shape), 0.5, device=model.device), [torch.Generator()])
     try:
         with torch.no_grad():
-            model.model(imaging.normalize(probe, model.mean, model.std))
+            model(imaging.normalize(probe, model.mean, model.std))  # in eval mode: no statistics updated
     except RuntimeError as error:
         raise ValueError(f"a {shape[0]} x {shape[1]} picture (the first octave) is too small for "
                          f"{model.name}: use fewer octaves, a smaller octave_scale or a larger size "

@@ -1,0 +1,38 @@
+"""The loop of the batched methods (deletion curves, LIME's samples, integrated gradients, SmoothGrad,
+occlusion, Score-CAM, RISE): a progress bar that Ctrl-C stops, leaving the partial result to the
+code after the block, with a warning that says how far it got."""
+from __future__ import annotations
+
+import warnings
+from contextlib import contextmanager
+
+from tqdm.auto import tqdm
+
+
+class Progress:
+    """What :func:`progress` yields: ``update(n)`` after each batch, ``done`` items, ``interrupted``."""
+
+    def __init__(self, bar):
+        self.bar, self.done, self.interrupted = bar, 0, False
+
+    def update(self, n: int = 1) -> None:
+        self.done += n
+        self.bar.update(n)
+
+
+@contextmanager
+def progress(total: int, desc: str, enabled: bool = True, unit: str = "picture", partial: str = ""):
+    """A progress bar (``tqdm.auto``) for a loop over ``total`` items, which Ctrl-C ends early.
+
+    Yields a :class:`Progress`. On Ctrl-C the block stops, a warning says how far it got and
+    (``partial``) what the result then holds, and the code after the block carries on.
+    """
+    bar = Progress(tqdm(total=total, desc=desc, unit=unit, disable=not enabled))
+    try:
+        yield bar
+    except KeyboardInterrupt:
+        bar.interrupted = True
+        warnings.warn(f"{desc} interrupted after {bar.done} of {total} {unit}s{': ' + partial if partial else ''}",
+                      stacklevel=3)
+    finally:
+        bar.bar.close()
