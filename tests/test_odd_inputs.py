@@ -1,6 +1,7 @@
 """Odd inputs every method meets alike: a batch with NaN, an empty batch, a half, bfloat16 or float64
 model or input, inference mode, a model that writes into its input; each gives a right answer or
 the same clear error in every method, and the caller's batch comes back untouched."""
+import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -99,3 +100,42 @@ def test_the_callers_batch_comes_back_untouched(method):
 def test_a_channels_last_batch_is_refused_with_the_permutation():
     with pytest.raises(ValueError, match=r"channels last.*permute\(0, 3, 1, 2\)"):
         xt.saliency(model(), X.permute(0, 2, 3, 1))
+
+
+PICTURE = torch.rand(3, 12, 12, generator=torch.Generator().manual_seed(4))
+NET = model()   # built once: building one draws from the global random state
+CLF = xt.models.wrap(NET, input_size=None)
+# every function that takes a seed, called quickly, returning something that depends on the seed
+SEEDED = {
+    "lime": lambda seed: xt.lime(CLF, PICTURE, num_samples=8, seed=seed,
+                                 segmenter="slic", progress=False).samples,
+    "kernel_shap": lambda seed: xt.kernel_shap(CLF, PICTURE, num_samples=40,
+                                               seed=seed, segmenter="slic", progress=False).samples,
+    "rise": lambda seed: xt.rise(CLF, PICTURE, num_masks=4, seed=seed,
+                                 progress=False).saliency,
+    "smoothgrad": lambda seed: xt.smoothgrad(NET, X, samples=2, seed=seed, progress=False),
+    "integrated_gradients": lambda seed: xt.integrated_gradients(NET, X, baseline="noise", steps=2, seed=seed,
+                                                                 progress=False),
+    "visualize": lambda seed: xt.visualize(CLF, xt.objectives.class_logit(1),
+                                           size=12, steps=1, transforms=[], seed=seed, progress=False).tensor,
+    "add_noise": lambda seed: xt.methods.degradation.add_noise(PICTURE, 0.1, seed=seed),
+    "random_maps": lambda seed: xt.evaluation.random_maps(2, 4, seed=seed),
+    "shapes": lambda seed: torch.from_numpy(xt.data.shapes(2, size=16, seed=seed).images),
+}
+
+
+@pytest.mark.parametrize("method", SEEDED)
+def test_seed_none_means_fresh_randomness_in_every_method_and_leaves_the_global_state(method):
+    torch_state, numpy_state = torch.get_rng_state(), np.random.get_state()[1].copy()
+    first, second = SEEDED[method](None), SEEDED[method](None)
+    assert not torch.equal(torch.as_tensor(first), torch.as_tensor(second))
+    assert torch.equal(torch.get_rng_state(), torch_state) and np.array_equal(np.random.get_state()[1], numpy_state)
+
+
+@pytest.mark.parametrize("method", SEEDED)
+def test_a_seed_is_an_int_from_0_to_2_32_in_every_method(method):
+    assert torch.equal(torch.as_tensor(SEEDED[method](np.int64(7))), torch.as_tensor(SEEDED[method](7)))
+    assert torch.as_tensor(SEEDED[method](2 ** 32 - 1)).numel()
+    for bad, error in [(1.5, TypeError), (True, TypeError), ("0", TypeError), (-1, ValueError), (2 ** 32, ValueError)]:
+        with pytest.raises(error, match=r"seed must be an int from 0 to 2\*\*32 - 1, or None"):
+            SEEDED[method](bad)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import numbers
 import operator
+import secrets
 
 import torch
 from torch import nn
@@ -183,6 +184,25 @@ def resolve_count(value, name: str, minimum: int = 1, alternatives: str = "") ->
         what = "a positive int" if minimum == 1 else f"an int of at least {minimum}"
         raise ValueError(f"{name} must be {what}{alternatives}, got {value!r}")
     return int(value)
+
+
+# Seeds below this: numpy's RandomState (LIME draws as lime does) takes no larger ones.
+SEEDS = 2 ** 32
+
+
+def resolve_seed(seed) -> int:
+    """``seed`` checked to be an int from 0 to ``2**32 - 1``: the same seed, the same result. ``None``
+    means fresh randomness: a seed drawn from the operating system, so each call differs (the
+    global random state of torch and numpy is left alone either way)."""
+    if seed is None:
+        return secrets.randbelow(SEEDS)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be an int from 0 to 2**32 - 1, or None for fresh randomness at each call, "
+                        f"got {seed!r}")
+    if not 0 <= seed < SEEDS:
+        raise ValueError(f"seed must be an int from 0 to 2**32 - 1, or None for fresh randomness at each call, "
+                         f"got {seed}")
+    return int(seed)
 
 
 # A default batch holds this many pixels: eight 224 x 224 pictures, about 150 MB of

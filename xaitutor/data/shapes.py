@@ -56,6 +56,8 @@ import torch.nn.functional as F
 from matplotlib.colors import hsv_to_rgb
 from torch.utils.data import Dataset
 
+from ..resolve import resolve_seed
+
 CLASSES = ["circle", "square", "triangle", "cross", "star", "ring"]
 CUE_NAMES = ["red", "yellow", "green", "cyan", "blue", "magenta"]
 
@@ -150,7 +152,7 @@ def shapes(n, size=64, seed=0, shortcut=0.0):
     Args:
         n: number of images. The classes are balanced (counts differ by <= 1).
         size: image width and height in pixels.
-        seed: the same seed always gives the same data set.
+        seed: the same seed always gives the same data set (``None``: a new one at each call).
         shortcut: probability that an image's background carries its own
             class's cue; otherwise the cue is drawn uniformly from all classes.
             1.0: "the cue holds"; 0.0: "randomised" (cue independent of class).
@@ -161,7 +163,7 @@ def shapes(n, size=64, seed=0, shortcut=0.0):
     # Three independent random streams: the objects, the background textures
     # and the cues. Changing ``shortcut`` only changes the cues, so the same
     # seed draws the same objects whatever the background colour.
-    shape_rng, texture_rng, cue_rng = np.random.default_rng(seed).spawn(3)
+    shape_rng, texture_rng, cue_rng = np.random.default_rng(resolve_seed(seed)).spawn(3)
     k = len(CLASSES)
     labels = shape_rng.permutation(np.arange(n) % k).astype(np.int64)
     cues = np.where(cue_rng.random(n) < shortcut, labels, cue_rng.integers(0, k, n))

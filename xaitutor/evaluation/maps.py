@@ -10,7 +10,7 @@ import torch.nn.functional as F
 
 from .. import imaging
 from ..guard import evaluating
-from ..resolve import resolve_classifier, resolve_targets
+from ..resolve import resolve_classifier, resolve_seed, resolve_targets
 
 
 def pictures_batch(classifier, pictures) -> torch.Tensor:
@@ -69,9 +69,10 @@ def starts_from_picture(method) -> bool:
 
 def random_maps(n: int, size, seed: int = 0) -> torch.Tensor:
     """``n`` maps of uniform noise (``size``: an int or ``(H, W)``): the baseline an explanation
-    must beat. Ordering pixels by a random map is ordering them at random."""
+    must beat. Ordering pixels by a random map is ordering them at random. ``seed=None``: fresh
+    randomness at each call."""
     h, w = (size, size) if isinstance(size, int) else size
-    return torch.rand(n, 1, h, w, generator=torch.Generator().manual_seed(seed))
+    return torch.rand(n, 1, h, w, generator=torch.Generator().manual_seed(resolve_seed(seed)))
 
 
 def centre_maps(n: int, size, sigma: float = 0.25) -> torch.Tensor:

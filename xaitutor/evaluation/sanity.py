@@ -10,7 +10,7 @@ import torch
 
 from .. import imaging
 from ..methods.driver import progress as progress_bar
-from ..resolve import resolve_layer
+from ..resolve import resolve_layer, resolve_seed
 from .maps import explain, pictures_batch, predicted_targets
 
 
@@ -74,9 +74,10 @@ def cascading_randomization(method, classifier, pictures, target=None, layers=No
         layers: the layers to randomise, in the order given (top first); a block (``"layer4"``)
             is re-initialised as a whole. By default every module with its own parameters
             (convolutions, batch norms, linear layers), top first.
-        seed: seeds the new weights.
+        seed: seeds the new weights (``None``: fresh randomness at each call).
         progress: show a progress bar; Ctrl-C returns the layers done so far.
     """
+    seed = resolve_seed(seed)
     pixels = pictures_batch(classifier, pictures)
     targets = predicted_targets(classifier, pixels, target)
     model = copy.deepcopy(classifier.model)

@@ -13,7 +13,7 @@ import torch
 
 from .. import imaging
 from ..guard import evaluating
-from ..resolve import resolve_targets
+from ..resolve import resolve_seed, resolve_targets
 from ..scores import model_scores
 
 BASELINES = ("black", "grey", "gray", "blur", "noise")
@@ -29,7 +29,7 @@ def resolve_baseline(model, x: torch.Tensor, baseline, seed: int = 0) -> torch.T
             blur of the picture, kernel 11, sigma 5), ``"noise"`` (uniform in [0, 1], seeded), a
             number (a pixel value), or a tensor broadcastable to ``x`` (taken as it is, in the
             model's input space).
-        seed: the seed of ``"noise"``.
+        seed: the seed of ``"noise"`` (``None``: fresh randomness at each call).
     """
     if isinstance(baseline, torch.Tensor):
         try:
@@ -46,7 +46,7 @@ def resolve_baseline(model, x: torch.Tensor, baseline, seed: int = 0) -> torch.T
     elif baseline == "blur":
         made = imaging.gaussian_blur(pixels, kernel_size=11, sigma=5.0)
     elif baseline == "noise":
-        generator = torch.Generator().manual_seed(seed)
+        generator = torch.Generator().manual_seed(resolve_seed(seed))
         made = torch.rand(x.shape, generator=generator).to(x.device, x.dtype)  # the same noise for every type
     elif isinstance(baseline, numbers.Real) and not isinstance(baseline, bool):
         made = torch.full_like(x, float(baseline))

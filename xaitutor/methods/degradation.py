@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import torch
 
 from ..imaging import add_colorbar, overlay, show, to_tensor
-from ..resolve import resolve_cam_layer, resolve_classifier, resolve_count
+from ..resolve import resolve_cam_layer, resolve_classifier, resolve_count, resolve_seed
 from ..scores import class_probabilities
 from .driver import forward, target_scores
 from .grad_cam import combine
@@ -17,10 +17,11 @@ from .grad_cam import combine
 # Each degradation takes a picture in [0, 1] and a strength.
 
 def add_noise(image, strength: float, seed: int = 0) -> torch.Tensor:
-    """Add Gaussian noise with standard deviation ``strength`` (in [0, 1] pixel units), clamped."""
+    """Add Gaussian noise with standard deviation ``strength`` (in [0, 1] pixel units), clamped;
+    ``seed=None``: fresh noise at each call."""
     x = to_tensor(image)
     _check_strength(strength, 0, 1)
-    generator = torch.Generator().manual_seed(seed)
+    generator = torch.Generator().manual_seed(resolve_seed(seed))
     return (x + strength * torch.randn(x.shape, generator=generator)).clamp(0, 1)
 
 

@@ -69,7 +69,7 @@ def integrated_gradients(model, x: torch.Tensor, target=None, baseline=None, ste
         progress: show a progress bar. Ctrl-C stops the path early: a partial sum is no integral,
             so the result is then ``(x - x')`` times the average gradient over the points done
             (a coarser, biased estimate, said in the warning) and the scores not reached are NaN.
-        seed: the seed of ``baseline="noise"``.
+        seed: the seed of ``baseline="noise"`` (``None``: fresh randomness at each call).
         return_parts: return an :class:`IntegratedGradientsParts` with the completeness gap.
 
     Returns:

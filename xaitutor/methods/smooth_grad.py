@@ -16,7 +16,7 @@ import numbers
 
 import torch
 
-from ..resolve import resolve_batch_size, resolve_count, resolve_input, resolve_model
+from ..resolve import resolve_batch_size, resolve_count, resolve_input, resolve_model, resolve_seed
 from .baselines import predicted_targets
 from .driver import forward, progress as progress_bar
 
@@ -34,7 +34,7 @@ def smoothgrad(model, x: torch.Tensor, target=None, samples: int = 50, noise: fl
         noise: the noise level, ``sigma / (x_max - x_min)`` of each image (0 to 1; the paper
             recommends 0.1 to 0.2).
         seed: the seed of the noise (a CPU ``torch.Generator``: the same on every device and for
-            every ``batch_size``).
+            every ``batch_size``); ``None``: fresh randomness at each call.
         squared: SmoothGrad², the mean of the squared gradients.
         variance: VarGrad, the variance of the gradients over the samples (``1/n`` normalised).
         batch_size: pictures per pass (``batch_size // N`` samples of all ``N`` images).
@@ -54,7 +54,7 @@ def smoothgrad(model, x: torch.Tensor, target=None, samples: int = 50, noise: fl
     targets = predicted_targets(model, module, x, target)
     per_pass = max(1, resolve_batch_size(batch_size, x.shape[-2:], x.device, backward=True) // n)
     sigma = noise * (x.flatten(1).amax(dim=1) - x.flatten(1).amin(dim=1))[:, None, None, None]
-    generator = torch.Generator().manual_seed(seed)
+    generator = torch.Generator().manual_seed(resolve_seed(seed))
     total, total_square = torch.zeros_like(x), torch.zeros_like(x)
     with progress_bar(samples, "smoothgrad", progress, unit="sample",
                       partial="the result averages the samples done") as bar:

@@ -50,7 +50,8 @@ def visualize(model: Classifier, objective, init="random", param: str = "fourier
             enlarged and added to it (DeepDream's re-injection).
         blur: the sigma of a Gaussian blur of the pixel picture before every ``blur_every``-th
             step (program 4.4: sigma 0.9, kernel 7, every step); ``None``: no blur.
-        seed: the random start and transformations; a list of seeds gives a batch of images.
+        seed: the random start and transformations; a list of seeds gives a batch of images;
+            ``None``: fresh randomness at each call.
         batch_size: pictures optimised together (the memory of one backward pass grows with it);
             by default one 224 x 224 picture's worth of pixels on a CPU, 16 on a GPU.
         progress: show a progress bar.

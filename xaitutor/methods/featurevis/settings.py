@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from ... import imaging
-from ...resolve import resolve_batch_size
+from ...resolve import resolve_batch_size, resolve_seed
 from .objective import Objective
 from .transforms import STANDARD
 
@@ -24,7 +24,7 @@ def pair(objective, seed) -> tuple[list[Objective], list[int]]:
     """One objective and one seed per image: a list of either gives the batch, a single one is
     repeated; two lists pair up and must have the same length."""
     objectives = list(objective) if isinstance(objective, (list, tuple)) else [objective]
-    seeds = list(seed) if isinstance(seed, (list, tuple, range)) else [seed]
+    seeds = [resolve_seed(s) for s in (seed if isinstance(seed, (list, tuple, range)) else [seed])]
     for o in objectives:
         if not isinstance(o, Objective):
             raise TypeError(f"expected an objective such as xt.objectives.class_logit(254), got "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...resolve import resolve_count
+from ...resolve import resolve_count, resolve_seed
 from .. import driver
 from .explanation import LimeExplanation
 from .proximity import cosine_distance, kernel
@@ -41,7 +41,8 @@ def lime(classifier, image, target=None, num_samples=1000, segmenter="quickshift
         num_features: at most this many superpixels get a non-zero weight (``None``: all).
         batch_size: pictures per forward pass or function call (``None``: as many as keep the
             memory bounded, eight 224 x 224 pictures on a CPU, sixteen 128 x 192 ones).
-        seed: seeds the samples: the same seed gives the same explanation.
+        seed: seeds the samples: the same seed gives the same explanation; ``None``: fresh
+            randomness at each call.
         progress: show a progress bar. Ctrl-C stops early and explains from the samples so far.
         labels: a function's class names (default ``"class 0"``, ...); a Classifier has its own.
 
@@ -56,7 +57,7 @@ def lime(classifier, image, target=None, num_samples=1000, segmenter="quickshift
     if num_features is not None:
         resolve_count(num_features, "num_features", alternatives=" or None")
     run = setup(classifier, image, segmenter, hide, batch_size, segmenter_params, labels)
-    rng = np.random.RandomState(seed)
+    rng = np.random.RandomState(resolve_seed(seed))
 
     done, tops, surrogate = Classified(target), [], None
     rounds = [AUTO_ROUND] * (AUTO_MAX // AUTO_ROUND) if auto else [num_samples]

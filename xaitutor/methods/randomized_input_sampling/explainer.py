@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from ...resolve import resolve_batch_size, resolve_count, resolve_targets
+from ...resolve import resolve_batch_size, resolve_count, resolve_seed, resolve_targets
 from .. import driver
 from ..black_box import black_box
 from ..lime_image.superpixels import one_picture
@@ -35,7 +35,8 @@ def rise(classifier, image, target=None, num_masks: int = 1000, cells: int = 7, 
             about a minute of a laptop CPU for efficientnet_lite0 at 224 px.
         cells: the masks' grid is ``cells x cells`` (the paper's 7 for 224 px pictures).
         p: the probability of keeping each cell (the paper's 0.5).
-        seed: seeds the masks: the same seed gives the same map, however it is batched.
+        seed: seeds the masks: the same seed gives the same map, however it is batched; ``None``:
+            fresh randomness at each call.
         batch_size: pictures per forward pass or function call (``None``: chosen by the size).
         progress: show a progress bar. Ctrl-C stops early and averages over the masks done
             (dividing by their number), with a warning.
@@ -52,7 +53,7 @@ def rise(classifier, image, target=None, num_masks: int = 1000, cells: int = 7, 
     picture = one_picture(image)
     box = black_box(classifier, picture, labels)
     batch_size = resolve_batch_size(batch_size, box.grid, box.device)
-    draws = draw_masks(num_masks, picture.shape[-2:], cells, p, seed)
+    draws = draw_masks(num_masks, picture.shape[-2:], cells, p, resolve_seed(seed))
     # Normalising is affine per pixel, so the masked picture's preparation is the mix of two.
     shown, black = box.prepare(picture), box.prepare(torch.zeros_like(picture))
     total = torch.zeros(picture.shape[-2:], dtype=torch.float64)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...resolve import resolve_coalitions, resolve_count
+from ...resolve import resolve_coalitions, resolve_count, resolve_seed
 from .. import driver
 from ..lime_image.rounds import Classified, classify, setup
 from .coalitions import choose_coalitions
@@ -37,7 +37,8 @@ def kernel_shap(classifier, image, target=None, num_samples: int = 1000, segment
             ``KernelExplainer`` chooses them (see :mod:`.coalitions`). At least ``M + 1``.
         segmenter, segmenter_params, hide: the superpixels and what a hidden one shows, as for
             :func:`~xaitutor.lime`.
-        seed: seeds the drawn coalitions: the same seed gives the same explanation.
+        seed: seeds the drawn coalitions: the same seed gives the same explanation; ``None``: fresh
+            randomness at each call.
         batch_size: pictures per forward pass or function call (``None``: chosen by the size).
         progress: show a progress bar. Ctrl-C stops early and fits the coalitions done (at least
             the picture and the all-hidden picture), with a warning.
@@ -48,6 +49,7 @@ def kernel_shap(classifier, image, target=None, num_samples: int = 1000, segment
         ``mask()``, ``map()``, ``plot()``.
     """
     resolve_count(num_samples, "num_samples", minimum=2, alternatives=" (the picture and the all-hidden picture)")
+    seed = resolve_seed(seed)
     run = setup(classifier, image, segmenter, hide, batch_size, segmenter_params, labels)
     m = run.num_superpixels
     resolve_coalitions(num_samples, m)
