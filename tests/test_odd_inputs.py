@@ -12,17 +12,17 @@ from helpers.models import RandomTwoConvCNN
 LAYER = "features.2"
 # every method that takes a preprocessed batch, with settings that keep it quick
 BATCH_METHODS = {
-    "gradcam": lambda m, x: xt.gradcam(m, x, layer=LAYER),
-    "gradcam_plusplus": lambda m, x: xt.gradcam_plusplus(m, x, layer=LAYER),
-    "layercam": lambda m, x: xt.layercam(m, x, layer=LAYER),
-    "scorecam": lambda m, x: xt.scorecam(m, x, layer=LAYER, progress=False),
-    "guided_gradcam": lambda m, x: xt.guided_gradcam(m, x, layer=LAYER),
-    "saliency": lambda m, x: xt.saliency(m, x),
-    "guided_backprop": lambda m, x: xt.guided_backprop(m, x),
-    "input_x_gradient": lambda m, x: xt.input_x_gradient(m, x),
-    "integrated_gradients": lambda m, x: xt.integrated_gradients(m, x, steps=4, progress=False),
-    "smoothgrad": lambda m, x: xt.smoothgrad(m, x, samples=3, progress=False),
-    "occlusion": lambda m, x: xt.occlusion(m, x, window=4, stride=4, progress=False),
+    "gradcam": lambda m, x, **k: xt.gradcam(m, x, layer=LAYER, **k),
+    "gradcam_plusplus": lambda m, x, **k: xt.gradcam_plusplus(m, x, layer=LAYER, **k),
+    "layercam": lambda m, x, **k: xt.layercam(m, x, layer=LAYER, **k),
+    "scorecam": lambda m, x, **k: xt.scorecam(m, x, layer=LAYER, progress=False, **k),
+    "guided_gradcam": lambda m, x, **k: xt.guided_gradcam(m, x, layer=LAYER, **k),
+    "saliency": lambda m, x, **k: xt.saliency(m, x, **k),
+    "guided_backprop": lambda m, x, **k: xt.guided_backprop(m, x, **k),
+    "input_x_gradient": lambda m, x, **k: xt.input_x_gradient(m, x, **k),
+    "integrated_gradients": lambda m, x, **k: xt.integrated_gradients(m, x, steps=4, progress=False, **k),
+    "smoothgrad": lambda m, x, **k: xt.smoothgrad(m, x, samples=3, progress=False, **k),
+    "occlusion": lambda m, x, **k: xt.occlusion(m, x, window=4, stride=4, progress=False, **k),
 }
 X = torch.rand(2, 3, 12, 12, generator=torch.Generator().manual_seed(3))
 
@@ -139,3 +139,11 @@ def test_a_seed_is_an_int_from_0_to_2_32_in_every_method(method):
     for bad, error in [(1.5, TypeError), (True, TypeError), ("0", TypeError), (-1, ValueError), (2 ** 32, ValueError)]:
         with pytest.raises(error, match=r"seed must be an int from 0 to 2\*\*32 - 1, or None"):
             SEEDED[method](bad)
+
+
+
+@pytest.mark.parametrize("method", BATCH_METHODS)
+@pytest.mark.parametrize("target", [1.0, "class 1", True, torch.tensor(1.5)])
+def test_a_target_that_is_no_class_index_gets_the_same_error_in_every_method(method, target):
+    with pytest.raises(TypeError, match="a target must be a class index"):
+        BATCH_METHODS[method](model(), X, target=target)

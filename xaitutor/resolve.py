@@ -156,23 +156,26 @@ def resolve_targets(logits: torch.Tensor, target) -> torch.Tensor:
     if hasattr(target, "tolist"):  # a tensor or a numpy array
         target = target.tolist()
     if isinstance(target, (list, tuple)):
-        targets = [_class_index(t, num_classes) for t in target]
+        targets = [resolve_class_index(t, num_classes) for t in target]
         if len(targets) != n:
             raise ValueError(f"got {len(targets)} targets for a batch of {n} images: give one target "
                              "per image, a single int for all, or None for each image's top class")
     else:
-        targets = [_class_index(target, num_classes)] * n
+        targets = [resolve_class_index(target, num_classes)] * n
     return torch.tensor(targets, dtype=torch.long, device=logits.device)
 
 
-def _class_index(t, num_classes: int) -> int:
+def resolve_class_index(t, num_classes: int | None = None) -> int:
+    """One target checked to be a class index, an int (a numpy or one-value torch int too), in
+    range where ``num_classes`` is known."""
     try:
         if isinstance(t, (bool, float)):
             raise TypeError
         t = operator.index(t)
     except TypeError:
-        raise TypeError(f"a target must be a class index (int), got {t!r}") from None
-    if not 0 <= t < num_classes:
+        hint = f": find a class's index with clf.labels.index({t!r})" if isinstance(t, str) else ""
+        raise TypeError(f"a target must be a class index (int), got {t!r}{hint}") from None
+    if num_classes is not None and not 0 <= t < num_classes:
         raise ValueError(f"target {t} is not a class index of this model (0 to {num_classes - 1})")
     return t
 

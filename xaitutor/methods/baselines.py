@@ -13,7 +13,7 @@ import torch
 
 from .. import imaging
 from ..guard import evaluating
-from ..resolve import resolve_seed, resolve_targets
+from ..resolve import resolve_class_index, resolve_seed, resolve_targets
 from ..scores import model_scores
 
 BASELINES = ("black", "grey", "gray", "blur", "noise")
@@ -56,9 +56,10 @@ def resolve_baseline(model, x: torch.Tensor, baseline, seed: int = 0) -> torch.T
 
 
 def predicted_targets(model, module, x: torch.Tensor, target):
-    """``target`` as one class per image: ``None`` needs the model's top class of each image."""
+    """``target`` as one class per image: ``None`` needs the model's top class of each image; one
+    class index for all stays an int (the driver checks its range against the logits)."""
     if target is not None and not isinstance(target, (list, tuple)) and not hasattr(target, "tolist"):
-        return target  # one int for all: the driver checks it against the logits
+        return resolve_class_index(target)
     with torch.no_grad(), evaluating(module):
         logits = model_scores(model, x[:1] if target is not None else x)
     if target is not None:
