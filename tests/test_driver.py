@@ -124,6 +124,16 @@ def test_progress_stops_on_ctrl_c_and_keeps_what_was_done():
     assert not bar.interrupted and bar.done == 3
 
 
+def test_ctrl_c_before_the_first_batch_goes_on_without_a_result():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # and no warning of "0 of 10" done
+        with pytest.raises(KeyboardInterrupt):
+            with progress(10, "steps", enabled=False):
+                raise KeyboardInterrupt
+
+
 def test_the_gradient_methods_work_inside_no_grad():
     model = relu_linear_net()
     with torch.no_grad():

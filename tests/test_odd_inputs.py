@@ -147,3 +147,31 @@ def test_a_seed_is_an_int_from_0_to_2_32_in_every_method(method):
 def test_a_target_that_is_no_class_index_gets_the_same_error_in_every_method(method, target):
     with pytest.raises(TypeError, match="a target must be a class index"):
         BATCH_METHODS[method](model(), X, target=target)
+
+
+# each method over many passes, and the call of the model that is its loop's first pass
+LOOPS = {
+    "scorecam": (lambda m: xt.scorecam(m, X, layer="inner." + LAYER, batch_size=4, progress=False), 2),
+    "integrated_gradients": (lambda m: xt.integrated_gradients(m, X, steps=6, batch_size=4, progress=False), 2),
+    "smoothgrad": (lambda m: xt.smoothgrad(m, X, samples=6, batch_size=4, progress=False), 2),
+    "occlusion": (lambda m: xt.occlusion(m, X, window=4, stride=4, batch_size=4, progress=False), 2),
+    "deletion": (lambda m: xt.evaluation.deletion(xt.models.wrap(m, input_size=None), X, torch.rand(2, 1, 12, 12),
+                                                  steps=4, batch_size=3, progress=False), 2),
+    "lime": (lambda m: xt.lime(xt.models.wrap(m, input_size=None), PICTURE, num_samples=12, batch_size=4,
+                               segmenter="slic", progress=False), 1),
+    "kernel_shap": (lambda m: xt.kernel_shap(xt.models.wrap(m, input_size=None), PICTURE, num_samples=40,
+                                             batch_size=4, segmenter="slic", progress=False), 1),
+    "rise": (lambda m: xt.rise(xt.models.wrap(m, input_size=None), PICTURE, num_masks=12, batch_size=4,
+                               progress=False), 2),
+}
+
+
+@pytest.mark.parametrize("method", LOOPS)
+def test_ctrl_c_before_any_pass_of_the_loop_is_done_goes_on_in_every_method(method):
+    from helpers.models import InterruptedAfter
+
+    call, first = LOOPS[method]
+    with pytest.raises(KeyboardInterrupt):
+        call(InterruptedAfter(model(), calls=first))
+    with pytest.warns(UserWarning, match="interrupted after [1-9]"):   # a later pass: what was done
+        call(InterruptedAfter(model(), calls=first + 1))

@@ -66,8 +66,6 @@ def rise(classifier, image, target=None, num_masks: int = 1000, cells: int = 7, 
             scores = box(torch.lerp(black, shown, masks[:, None]))[:, target].double().cpu()
             total += torch.einsum("n,nhw->hw", scores, masks.double())  # float64: batching changes nothing
             bar.update(len(masks))
-    if bar.done == 0:
-        raise KeyboardInterrupt
     return RiseExplanation(picture=picture, saliency=total / (bar.done * p), target=target,
                            label=box.labels[target], probability=float(first[0, target]), grid=box.grid,
                            num_masks=bar.done, cells=cells, p=p)
