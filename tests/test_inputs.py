@@ -123,3 +123,10 @@ def test_a_black_box_writing_into_its_pictures_cannot_reach_the_callers_picture(
 def test_a_picture_without_pixels_is_refused(empty):
     with pytest.raises(ValueError, match="no pixels"):
         to_tensor(empty)
+
+
+@pytest.mark.parametrize("size", [0, -5, True, 2.5, (0, 5), (3,), (2, 3, 4), "big"])
+def test_a_size_that_is_no_picture_size_is_refused_not_made_1_by_1(size):
+    clf = xt.models.wrap(torch.nn.Sequential(torch.nn.Conv2d(3, 2, 3), torch.nn.Flatten()), labels=["a"])
+    with pytest.raises(ValueError, match=r"size must be a positive int \(the short side\) or a \(height, width\)"):
+        clf.preprocess(RGB, size=size)

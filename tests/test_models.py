@@ -177,3 +177,33 @@ def test_wrapping_leaves_the_models_mode_as_it_came_and_loading_gives_eval_mode(
     torch.save(torchvision.models.resnet18(weights=None).state_dict(), weights_path("resnet18"))
     for loaded in (xt.models.load("resnet18"), xt.models.from_torchvision("resnet18"), xt.models.load("shapes_cnn")):
         assert not loaded.model.training
+
+
+@pytest.mark.parametrize("k", [0, -1, 2.5, True, "3"])
+def test_predict_needs_a_positive_whole_k(k):
+    clf = xt.models.wrap(nn.Sequential(nn.Flatten(), nn.Linear(12, 3)))
+    with pytest.raises(ValueError, match=r"k must be a positive int, got"):
+        clf.predict(torch.rand(3, 2, 2), k=k)
+
+
+@pytest.mark.parametrize("mean, std, match", [
+    ((0.5, 0.5, 0.5), (0.0, 1.0, 1.0), r"std must be positive.*got \(0.0, 1.0, 1.0\)"),
+    ((123.7, 116.3, 103.5), (58.4, 57.1, 57.4), r"mean must lie in \[0, 1\].*0 to 255.*divide"),
+    ((0.5,) * 4, (0.2,) * 3, r"mean must be one number or three \(one per colour\), got \(0.5, 0.5, 0.5, 0.5\)"),
+    ((float("nan"),) * 3, (0.2,) * 3, r"mean must lie in \[0, 1\]"),
+    ("imagenet", (0.2,) * 3, r"mean must be one number or three"),
+])
+def test_a_normalisation_that_cannot_be_right_is_refused(mean, std, match):
+    with pytest.raises(ValueError, match=match):
+        xt.models.wrap(nn.Sequential(nn.Flatten(), nn.Linear(12, 3)), mean=mean, std=std)
+
+
+def test_one_number_normalises_every_colour():
+    clf = xt.models.wrap(nn.Sequential(nn.Flatten(), nn.Linear(12, 3)), mean=0.5, std=0.25)
+    assert torch.allclose(clf.preprocess(torch.full((3, 2, 2), 0.75)), torch.ones(1, 3, 2, 2))
+
+
+@pytest.mark.parametrize("input_size", [0, -3, 1.5, True, (0, 4)])
+def test_input_size_must_be_a_positive_int_or_none(input_size):
+    with pytest.raises(ValueError, match="input_size must be a positive int or None"):
+        xt.models.wrap(nn.Sequential(nn.Flatten(), nn.Linear(12, 3)), input_size=input_size)

@@ -6,6 +6,8 @@ in [0, 1] (pixel space); a *normalised* tensor is what a model eats, ``(x - mean
 """
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -117,11 +119,15 @@ def _from_channels(image: torch.Tensor, kind: str, dtype: torch.dtype | None) ->
 
 
 def resize(x: torch.Tensor, size) -> torch.Tensor:
-    """Resize a ``3 x H x W`` or ``N x 3 x H x W`` picture; ``size`` is an int (the short side,
-    keeping the aspect ratio and so the whole picture) or ``(height, width)``."""
+    """Resize a ``3 x H x W`` or ``N x 3 x H x W`` picture; ``size`` is a positive int (the short
+    side, keeping the aspect ratio and so the whole picture) or ``(height, width)``."""
     h, w = x.shape[-2:]
-    if isinstance(size, int):
-        scale = size / min(h, w)
+    pair = isinstance(size, (tuple, list)) and len(size) == 2 and all(_is_side(s) for s in size)
+    if not (_is_side(size) or pair):
+        raise ValueError(f"size must be a positive int (the short side) or a (height, width) pair of positive ints, "
+                         f"got {size!r}")
+    if _is_side(size):
+        scale = int(size) / min(h, w)
         size = (max(1, round(h * scale)), max(1, round(w * scale)))
     if tuple(size) == (h, w):
         return x
@@ -129,6 +135,11 @@ def resize(x: torch.Tensor, size) -> torch.Tensor:
     out = F.interpolate(batch, size=tuple(size), mode="bilinear", align_corners=False, antialias=True)
     out = out.clamp(0, 1)
     return out if x.dim() == 4 else out[0]
+
+
+def _is_side(size) -> bool:
+    """A picture's side: a positive int (``True`` is no size)."""
+    return isinstance(size, numbers.Integral) and not isinstance(size, bool) and size > 0
 
 
 def center_crop(x: torch.Tensor, side: int) -> torch.Tensor:

@@ -4,6 +4,7 @@ their messages are the same everywhere."""
 from __future__ import annotations
 
 import difflib
+import math
 import numbers
 import operator
 import secrets
@@ -187,6 +188,28 @@ def resolve_count(value, name: str, minimum: int = 1, alternatives: str = "") ->
         what = "a positive int" if minimum == 1 else f"an int of at least {minimum}"
         raise ValueError(f"{name} must be {what}{alternatives}, got {value!r}")
     return int(value)
+
+
+def resolve_normalization(mean, std) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """A classifier's ``mean`` and ``std``, each one number (for every colour) or three, checked
+    to be what pictures in [0, 1] are normalised by: a mean in [0, 1] and a positive std."""
+    mean, std = _numbers(mean, "mean"), _numbers(std, "std")
+    if not all(0 <= m <= 1 for m in mean):
+        raise ValueError(f"mean must lie in [0, 1], the range of the pictures it is taken over, got {mean}: values "
+                         "from 0 to 255? divide the mean and the std by 255")
+    if not all(0 < s < math.inf for s in std):
+        raise ValueError(f"std must be positive and finite, got {std}: the pictures are divided by it")
+    return mean, std
+
+
+def _numbers(values, name: str) -> tuple[float, ...]:
+    try:
+        numbers_ = (float(values),) if isinstance(values, numbers.Real) else tuple(float(v) for v in values)
+    except (TypeError, ValueError):
+        numbers_ = ()
+    if len(numbers_) not in (1, 3):
+        raise ValueError(f"{name} must be one number or three (one per colour), got {values!r}")
+    return numbers_
 
 
 # Seeds below this: numpy's RandomState (LIME draws as lime does) takes no larger ones.

@@ -81,7 +81,8 @@ def wrap(model: nn.Module, mean=IMAGENET_MEAN, std=IMAGENET_STD, labels=None,
     Args:
         model: an ``nn.Module`` mapping ``N x 3 x H x W`` normalised pictures to ``N x C`` logits
             (or probabilities, see ``outputs``); a binary classifier may give one logit per picture.
-        mean, std: its per-channel normalisation (ImageNet's by default).
+        mean, std: its per-channel normalisation of pictures in [0, 1] (ImageNet's by default;
+            one number for every colour, or three).
         labels: class names (default: ImageNet's for 1000 outputs, ``"class 0"``, ... otherwise;
             two for one output: class 0, then class 1, the class its output is the evidence for).
         cam_layer: the default Grad-CAM layer; by default the last ``nn.Conv2d``. A model
@@ -96,7 +97,7 @@ def wrap(model: nn.Module, mean=IMAGENET_MEAN, std=IMAGENET_STD, labels=None,
     convs = [n for n, m in model.named_modules() if isinstance(m, nn.Conv2d)]
     if labels is None:
         labels = _default_labels(model)
-    return Classifier(model, labels, tuple(mean), tuple(std), input_size=input_size,
+    return Classifier(model, labels, mean, std, input_size=input_size,
                       cam_layer=cam_layer or (convs[-1] if convs else None), name=name or type(model).__name__,
                       outputs=outputs)
 

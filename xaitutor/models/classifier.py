@@ -10,7 +10,7 @@ from torch import nn
 
 from .. import imaging
 from ..guard import evaluating
-from ..resolve import resolve_count, resolve_dtype, resolve_labels, resolve_layer
+from ..resolve import resolve_count, resolve_dtype, resolve_labels, resolve_layer, resolve_normalization
 from ..scores import class_probabilities, model_scores, resolve_kind, run_model
 
 
@@ -23,7 +23,7 @@ class Classifier:
             call of the package runs it in eval mode and gives it back as it came.
         labels: one name per class (two for a binary classifier with one output).
         mean, std: per-channel normalisation: the model eats ``(x - mean) / std`` for pictures
-            ``x`` in [0, 1].
+            ``x`` in [0, 1] (one number each, or three; a mean in [0, 1], a positive std).
         input_size: the short side pictures are resized to (``None``: they keep their size).
         cam_layer: the dotted name of the default Grad-CAM layer.
         name: a name for titles.
@@ -47,6 +47,9 @@ class Classifier:
     def __post_init__(self):
         self.labels = resolve_labels(self.labels)
         self.outputs = resolve_kind(self.outputs)
+        self.mean, self.std = resolve_normalization(self.mean, self.std)
+        if self.input_size is not None:
+            resolve_count(self.input_size, "input_size", alternatives=" or None (pictures keep their size)")
         self.conv_layers = [n for n, m in self.model.named_modules() if isinstance(m, nn.Conv2d)]
         if self.cam_layer is not None:
             resolve_layer(self.model, self.cam_layer)  # fail now on a wrong name, not at first use
