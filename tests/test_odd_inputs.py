@@ -175,3 +175,17 @@ def test_ctrl_c_before_any_pass_of_the_loop_is_done_goes_on_in_every_method(meth
         call(InterruptedAfter(model(), calls=first))
     with pytest.warns(UserWarning, match="interrupted after [1-9]"):   # a later pass: what was done
         call(InterruptedAfter(model(), calls=first + 1))
+
+
+@pytest.mark.parametrize("method", ["integrated_gradients", "occlusion"])
+@pytest.mark.parametrize("baseline", [float("nan"), float("inf"), torch.full((3, 1, 1), float("nan"))])
+def test_a_baseline_of_nan_or_inf_is_refused_not_a_nan_map(method, baseline):
+    with pytest.raises(ValueError, match="the baseline holds NaN or infinite values"):
+        BATCH_METHODS[method](model(), X, baseline=baseline)
+
+
+@pytest.mark.parametrize("method", ["integrated_gradients", "occlusion"])
+def test_a_numpy_baseline_is_a_tensor_baseline(method):
+    grey = np.full((3, 12, 12), 0.25, dtype=np.float32)
+    torch.testing.assert_close(BATCH_METHODS[method](model(), X, baseline=grey),
+                               BATCH_METHODS[method](model(), X, baseline=torch.from_numpy(grey)))

@@ -50,7 +50,8 @@ def test_the_model_comes_back_unchanged():
 
 @pytest.mark.parametrize("kwargs, message", [
     (dict(samples=0), "samples must be a positive int"),
-    (dict(noise=-0.1), "noise must be a number >= 0"),
+    (dict(noise=-0.1), "noise must be a finite number >= 0"),
+    (dict(noise=float("inf")), "noise must be a finite number >= 0"),
     (dict(squared=True, variance=True), "not both"),
     (dict(target=[0]), "got 1 targets for a batch of 2"),
 ])

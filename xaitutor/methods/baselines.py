@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numbers
 
+import numpy as np
 import torch
 
 from .. import imaging
@@ -27,10 +28,15 @@ def resolve_baseline(model, x: torch.Tensor, baseline, seed: int = 0) -> torch.T
         x: the preprocessed batch, ``N x C x H x W``.
         baseline: ``None`` or ``"black"``, ``"grey"``/``"gray"`` (0.5), ``"blur"`` (a Gaussian
             blur of the picture, kernel 11, sigma 5), ``"noise"`` (uniform in [0, 1], seeded), a
-            number (a pixel value), or a tensor broadcastable to ``x`` (taken as it is, in the
-            model's input space).
+            number (a pixel value), or a tensor (or array) broadcastable to ``x`` (taken as it is,
+            in the model's input space); NaN and infinities are refused.
         seed: the seed of ``"noise"`` (``None``: fresh randomness at each call).
     """
+    if isinstance(baseline, np.ndarray):
+        baseline = torch.from_numpy(baseline)
+    if isinstance(baseline, (torch.Tensor, numbers.Real)) and not torch.isfinite(torch.as_tensor(baseline)).all():
+        raise ValueError("the baseline holds NaN or infinite values: every attribution would be NaN; give a "
+                         "picture, a pixel value or one of " + ", ".join(BASELINES))
     if isinstance(baseline, torch.Tensor):
         try:
             return torch.broadcast_to(baseline.to(x.device, x.dtype), x.shape).clone()

@@ -12,6 +12,7 @@ https://arxiv.org/abs/1810.03307) is their variance over the samples.
 """
 from __future__ import annotations
 
+import math
 import numbers
 
 import torch
@@ -44,8 +45,8 @@ def smoothgrad(model, x: torch.Tensor, target=None, samples: int = 50, noise: fl
         ``N x 3 x H x W``: the mean gradient (signed), or the mean square, or the variance.
     """
     samples = resolve_count(samples, "samples")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not 0 <= noise:
-        raise ValueError(f"noise must be a number >= 0 (a fraction of the input's range), got {noise!r}")
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not 0 <= noise < math.inf:
+        raise ValueError(f"noise must be a finite number >= 0 (a fraction of the input's range), got {noise!r}")
     if squared and variance:
         raise ValueError("choose squared=True (SmoothGrad²) or variance=True (VarGrad), not both")
     module = resolve_model(model)
