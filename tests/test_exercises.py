@@ -6,8 +6,10 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
+import torch
 
 from xaitutor import exercises
+from xaitutor.exercises.answers import is_text
 from xaitutor.exercises import Exercise, Result
 
 
@@ -120,3 +122,34 @@ def test_no_solution_is_shown_unless_the_student_asks(path):
         if statements and statements[-1].startswith("xt.exercises.check("):
             name = re.match(r'xt\.exercises\.check\("([^"]+)"', statements[-1]).group(1)
             assert f'exercises.solution("{name}")' in cell.source, f"{path.name}: no 'stuck?' comment under {name}"
+
+
+def test_a_tensor_that_requires_grad_is_read_as_its_numbers():
+    answer = torch.tensor(126.0, requires_grad=True) * 1   # what model(x).sum() and friends give
+    assert exercises.as_number(answer) == 126.0 and exercises.as_integer(answer) == 126
+    assert exercises.as_numbers(torch.tensor([0.0, -1.5, 0.5], requires_grad=True), 3).tolist() == [0.0, -1.5, 0.5]
+    assert exercises.as_numbers([torch.tensor(1.0, requires_grad=True), torch.tensor(2.0)], 2).tolist() == [1, 2]
+    assert not is_text(torch.ones(2, requires_grad=True))
+    assert exercises.check("background.output_size", answer)
+    assert exercises.check("background.perceptron_update", torch.tensor([0.0, -1.5, 0.5], requires_grad=True))
+    result, problem = exercises.call(lambda: torch.ones(2, requires_grad=True))
+    assert problem is None and not result.requires_grad
+
+
+def test_a_huge_whole_number_is_a_wrong_number_not_an_error():
+    assert exercises.as_integer(10 ** 400) == 10 ** 400 and exercises.as_number(10 ** 400) == float("inf")
+    assert exercises.as_number(-10 ** 400) == -float("inf")
+    for name in ("background.output_size", "evaluation.auc", "toolbox.shapley"):
+        message = str(exercises.check(name, 10 ** 400))
+        assert "not yet" in message and "raised" not in message
+
+
+@pytest.mark.parametrize("answer", ["82, 114, 160, 224", {"a": 1}, ["a", "b", "c", "d"]])
+def test_the_pyramid_check_reads_text_as_every_check_does(answer):
+    message = str(exercises.check("featurevis.pyramid", answer))
+    assert "raised" not in message and "not yet" in message
+
+
+def test_a_function_returning_text_is_told_so():
+    message = str(exercises.check("lime.sample_weights", lambda rows, kernel_width=0.25: "weights"))
+    assert "raised" not in message and "returns text" in message

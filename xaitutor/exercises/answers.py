@@ -7,13 +7,26 @@ import ast
 import copy
 import dis
 import inspect
+import math
+import numbers
 import textwrap
 
 import numpy as np
 
 
+def plain(answer):
+    """``answer`` with its tensors detached and moved to the CPU (a list or tuple of them too): a
+    tensor that requires its gradient, ``model(x).sum()``, is read as the numbers it holds."""
+    if hasattr(answer, "detach"):
+        return answer.detach().cpu()
+    if isinstance(answer, (list, tuple)) and any(hasattr(a, "detach") for a in answer):
+        return [float(a.detach()) if hasattr(a, "detach") and a.numel() == 1 else plain(a) for a in answer]
+    return answer
+
+
 def is_text(answer) -> bool:
     """True for a string, or a list or array holding strings: an answer typed in quotes."""
+    answer = plain(answer)
     if isinstance(answer, (str, bytes)):
         return True
     try:
@@ -24,28 +37,35 @@ def is_text(answer) -> bool:
 
 def as_number(answer) -> float | None:
     """``answer`` as a float (an int, a numpy or a one-value torch number), or ``None`` when it is
-    not a number: text and True/False are not numbers here."""
+    not a number: text and True/False are not numbers here. A whole number too large for a float
+    is an infinite one (a wrong answer, not an error)."""
+    answer = plain(answer)
     if is_text(answer) or isinstance(answer, (bool, np.bool_)):
         return None
     try:
         return float(answer)
+    except OverflowError:
+        return math.inf if answer > 0 else -math.inf
     except (TypeError, ValueError, RuntimeError):
         return None
 
 
 def as_integer(answer) -> int | None:
     """``answer`` as an int when it is a whole number, else ``None``."""
+    if isinstance(answer, numbers.Integral) and not isinstance(answer, (bool, np.bool_)):
+        return int(answer)  # exactly, however large
     value = as_number(answer)
     return int(value) if value is not None and value.is_integer() else None
 
 
 def as_numbers(answer, count: int) -> np.ndarray | None:
     """``answer`` (a list, tuple, array or tensor) as ``count`` floats, or ``None`` when it is not that."""
+    answer = plain(answer)
     if is_text(answer):
         return None
     try:
         values = np.asarray(answer, dtype=float).reshape(-1)
-    except (TypeError, ValueError, RuntimeError):
+    except (TypeError, ValueError, RuntimeError, OverflowError):
         return None
     return values if values.size == count else None
 
@@ -64,7 +84,8 @@ def within(value: float, right: float, decimals: int) -> bool:
 
 def call(answer, *args, usage: str = "def ..."):
     """Run the student's function on copies of ``args`` (so it cannot change the checker's example):
-    ``(result, None)``, or ``(None, what is wrong)`` when it is no function or returns nothing yet."""
+    ``(result, None)`` (a tensor detached, :func:`plain`), or ``(None, what is wrong)`` when it is
+    no function, returns nothing yet, or returns text."""
     if not callable(answer):
         return None, f"give a function ({usage}), not this {type(answer).__name__}."
     result = answer(*(copy.deepcopy(arg) for arg in args))
@@ -72,7 +93,9 @@ def call(answer, *args, usage: str = "def ..."):
         return None, "your function returns None: write your code in place of the placeholder, and return its result."
     if result is Ellipsis:
         return None, "your function still returns ... (the placeholder): replace it with your code."
-    return result, None
+    if is_text(result):
+        return None, f"your function returns text ({result!r}), not numbers: return the values themselves."
+    return plain(result), None
 
 
 _LOOPS = {ast.For: "a for loop", ast.While: "a while loop", ast.ListComp: "a list comprehension",

@@ -9,7 +9,8 @@ import torch
 
 from ..methods.featurevis import normalized_gradient
 from ..methods.featurevis.images import spectrum_scale
-from . import Exercise, call, register
+from . import Exercise, call, not_a_number, register
+from .answers import is_text, plain
 
 
 # --- the normalised gradient (program 4.4) ---------------------------------------------------
@@ -68,9 +69,11 @@ def _pyramid_solver():
 
 
 def _pyramid_checker(answer):
+    if is_text(answer):
+        return not_a_number(answer, "a list of 4 image sides, from the smallest octave to the largest")
     try:
-        sides = [int(round(float(side))) for side in answer]
-    except TypeError:
+        sides = [int(round(float(side))) for side in plain(answer)]
+    except (TypeError, ValueError, OverflowError):
         return "give a list of 4 image sides, from the smallest octave to the largest, e.g. [a, b, c, 224]."
     right = _pyramid_solver()
     if sides == right:
