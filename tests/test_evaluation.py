@@ -273,3 +273,17 @@ def test_curves_classify_in_batches_that_bound_the_memory():
     seen.clear()
     ev.insertion(clf, torch.rand(2, 3, 64, 64), torch.rand(2, 1, 64, 64), steps=15, progress=False)
     assert seen[1:] == [32]
+
+
+def test_maps_with_nan_or_inf_are_refused_not_scored():
+    nan_map = torch.rand(1, 1, 8, 8)
+    nan_map[0, 0, 2, 3] = float("nan")
+    mask = torch.zeros(1, 8, 8, dtype=torch.bool)
+    mask[0, :4] = True
+    clf = xt.models.wrap(nn.Sequential(nn.Flatten(), nn.Linear(3 * 8 * 8, 2)), mean=0.5, std=0.25)
+    for score in (lambda m: xt.evaluation.pointing_game(m, mask), lambda m: xt.evaluation.energy_share(m, mask),
+                  lambda m: xt.evaluation.deletion(clf, torch.rand(1, 3, 8, 8), m, steps=2, progress=False),
+                  lambda m: xt.evaluation.insertion(clf, torch.rand(1, 3, 8, 8), m, steps=2, progress=False)):
+        for bad in (nan_map, nan_map.nan_to_num(nan=float("inf"))):
+            with pytest.raises(ValueError, match="maps hold NaN or infinite values"):
+                score(bad)

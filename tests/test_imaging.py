@@ -66,3 +66,20 @@ def test_center_crop_cuts_where_torchvision_does(h, w):
 
     x = torch.rand(2, 3, h, w)
     assert torch.equal(xt.imaging.center_crop(x, 224), TF.center_crop(x, [224, 224]))
+
+
+def test_a_blur_wider_than_a_small_picture_repeats_its_border():
+    flat = torch.full((3, 4, 5), 0.3)
+    torch.testing.assert_close(xt.imaging.gaussian_blur(flat, kernel_size=11, sigma=5.0), flat)
+    one = torch.rand(1, 3, 1, 1)
+    torch.testing.assert_close(xt.imaging.gaussian_blur(one, kernel_size=11, sigma=5.0), one)
+    ramp = torch.linspace(0, 1, 4).expand(1, 1, 4, 4)
+    blurred = xt.imaging.gaussian_blur(ramp, kernel_size=11, sigma=5.0)
+    assert (blurred.diff(dim=-1) >= 0).all() and blurred.min() >= 0 and blurred.max() <= 1
+    # the methods whose blur is wider than a few pixels' picture
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(3 * 4 * 4, 2))
+    assert xt.integrated_gradients(model, torch.rand(1, 3, 4, 4), baseline="blur", steps=2,
+                                   progress=False).shape == (1, 3, 4, 4)
+    clf = xt.models.wrap(model, mean=0.5, std=0.25)
+    assert xt.evaluation.insertion(clf, torch.rand(1, 3, 4, 4), torch.rand(1, 1, 4, 4), steps=2,
+                                   progress=False).probabilities.isfinite().all()

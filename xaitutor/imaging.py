@@ -154,7 +154,8 @@ def center_crop(x: torch.Tensor, side: int) -> torch.Tensor:
 def gaussian_blur(x: torch.Tensor, kernel_size: int, sigma: float) -> torch.Tensor:
     """Blur a ``3 x H x W`` or ``N x C x H x W`` tensor with a ``kernel_size`` x ``kernel_size``
     Gaussian of standard deviation ``sigma`` pixels, each channel on its own; the borders are
-    mirrored, so a flat picture stays flat (the same numbers as torchvision's ``gaussian_blur``)."""
+    mirrored, so a flat picture stays flat (the same numbers as torchvision's ``gaussian_blur``).
+    A picture no larger than half the kernel cannot be mirrored: its border pixels are repeated."""
     if kernel_size % 2 != 1 or kernel_size < 1 or not sigma > 0:
         raise ValueError(f"the blur needs an odd kernel_size >= 1 and sigma > 0, got {kernel_size} and {sigma}")
     half = (kernel_size - 1) / 2
@@ -164,7 +165,8 @@ def gaussian_blur(x: torch.Tensor, kernel_size: int, sigma: float) -> torch.Tens
     channels = batch.shape[1]
     kernel = (bell[:, None] @ bell[None, :]).expand(channels, 1, kernel_size, kernel_size)
     pad = kernel_size // 2
-    blurred = F.conv2d(F.pad(batch, [pad] * 4, mode="reflect"), kernel, groups=channels)
+    mode = "reflect" if pad < min(batch.shape[-2:]) else "replicate"
+    blurred = F.conv2d(F.pad(batch, [pad] * 4, mode=mode), kernel, groups=channels)
     return blurred if x.dim() == 4 else blurred[0]
 
 

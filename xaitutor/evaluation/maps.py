@@ -90,6 +90,9 @@ def one_channel(maps: torch.Tensor, n: int, size) -> torch.Tensor:
     if not isinstance(maps, torch.Tensor):
         raise TypeError(f"maps must be a tensor N x 1 x H x W, got {type(maps).__name__}")
     maps = imaging.to_map(maps.detach().float())
+    if not torch.isfinite(maps).all():
+        raise ValueError("the maps hold NaN or infinite values: a score of them would rank their pixels at "
+                         "random. Find where they come from (a division by zero?)")
     if len(maps) != n:
         raise ValueError(f"got {len(maps)} maps for {n} masks or pictures: give one map for each")
     if maps.shape[-2:] != tuple(size):
