@@ -97,6 +97,27 @@ def test_the_callers_batch_comes_back_untouched(method):
     assert torch.equal(x, kept)
 
 
+class ReLUFirst(RandomTwoConvCNN):
+    """RandomTwoConvCNN after a ReLU of the batch, done in place (``x.relu_()``) or not."""
+
+    def __init__(self, inplace: bool):
+        torch.manual_seed(0)
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, x):
+        return super().forward(x.relu_() if self.inplace else x.relu())
+
+
+@pytest.mark.parametrize("method", BATCH_METHODS)
+def test_a_model_writing_into_its_input_is_explained_as_its_twin_that_does_not(method):
+    x = X - 0.5
+    kept = x.clone()
+    expected = BATCH_METHODS[method](ReLUFirst(inplace=False).eval(), x)
+    torch.testing.assert_close(BATCH_METHODS[method](ReLUFirst(inplace=True).eval(), x), expected)
+    assert torch.equal(x, kept)
+
+
 def test_a_channels_last_batch_is_refused_with_the_permutation():
     with pytest.raises(ValueError, match=r"channels last.*permute\(0, 3, 1, 2\)"):
         xt.saliency(model(), X.permute(0, 2, 3, 1))

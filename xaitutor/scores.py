@@ -12,9 +12,9 @@ the same way would be nonsense that looks plausible:
   softmax flattens them. Wrap it with ``xt.models.wrap(model, ..., outputs="probabilities")``;
   a logit model whose rows look like probabilities is refused with that advice.
 
-:func:`run_model` is the door every method feeds the model through: the batch in the model's own
-float type (a half or bfloat16 model eats half or bfloat16 pictures), its answer checked to be
-``N x C`` and read in at least float32.
+:func:`run_model` is the door every method feeds the model through: a copy of the batch in the
+model's own float type (a half or bfloat16 model eats half or bfloat16 pictures), its answer
+checked to be ``N x C`` and read in at least float32.
 """
 from __future__ import annotations
 
@@ -37,10 +37,11 @@ def resolve_kind(outputs: str) -> str:
 
 
 def run_model(module: nn.Module, x: torch.Tensor) -> torch.Tensor:
-    """``module``'s ``N x C`` answer for the batch ``x``: ``x`` cast to the module's float type on
-    the way in (the cast is part of the graph, so gradients reach ``x`` in its own type), the
+    """``module``'s ``N x C`` answer for the batch ``x``: ``x`` copied in the module's float type on
+    the way in (the copy is part of the graph, so gradients reach ``x`` in its own type, and a
+    model that writes into its input, ``x.relu_()``, writes into the copy, not into ``x``), the
     answer checked (:func:`~xaitutor.resolve.resolve_outputs`) and read in at least float32."""
-    outputs = resolve_outputs(module(x.to(resolve_dtype(module))), len(x))
+    outputs = resolve_outputs(module(x.to(resolve_dtype(module), copy=True)), len(x))
     return outputs.to(torch.promote_types(outputs.dtype, torch.float32))
 
 
