@@ -210,3 +210,17 @@ def test_a_numpy_baseline_is_a_tensor_baseline(method):
     grey = np.full((3, 12, 12), 0.25, dtype=np.float32)
     torch.testing.assert_close(BATCH_METHODS[method](model(), X, baseline=grey),
                                BATCH_METHODS[method](model(), X, baseline=torch.from_numpy(grey)))
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float64])
+@pytest.mark.parametrize("kind", ["deletion", "insertion"])
+def test_deletion_and_insertion_of_a_half_bfloat16_or_float64_model(kind, dtype):
+    maps = torch.rand(1, 1, 12, 12, generator=torch.Generator().manual_seed(5))
+
+    def curve(net):
+        clf = xt.models.wrap(net, input_size=None)
+        return getattr(xt.evaluation, kind)(clf, PICTURE[None], maps, steps=3, progress=False).probabilities
+
+    got, expected = curve(model().to(dtype)), curve(model())
+    assert got.dtype == torch.float32
+    torch.testing.assert_close(got, expected, atol=0.02, rtol=0)

@@ -21,7 +21,7 @@ class Curves:
     Attributes:
         kind: ``"deletion"`` or ``"insertion"``.
         fractions: ``steps + 1`` shares of the pixels deleted (or revealed), from 0 to 1.
-        probabilities: ``N x (steps + 1)`` probabilities of each picture's target (NaN
+        probabilities: ``N x (steps + 1)`` probabilities (float32) of each picture's target (NaN
             for steps an interrupted run did not reach).
         targets: the class of each picture whose probability is tracked.
     """
@@ -114,6 +114,6 @@ def _curves(kind, classifier, pictures, maps, target, steps, batch_size, progres
             changed = (rank[i] < counts[k, None]).view(-1, 1, h, w)
             batch = torch.where(changed, end[i], start[i])
             shown = classifier.probabilities(imaging.normalize(batch, classifier.mean, classifier.std))
-            probabilities[i, k] = target_scores(shown, targets[i])
+            probabilities[i, k] = target_scores(shown, targets[i]).to(probabilities.dtype)  # float64 model
             bar.update(len(i))
     return Curves(kind, (counts.float() / (h * w)).cpu(), probabilities.cpu(), targets.cpu())
