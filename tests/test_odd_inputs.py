@@ -184,6 +184,8 @@ LOOPS = {
                                              batch_size=4, segmenter="slic", progress=False), 1),
     "rise": (lambda m: xt.rise(xt.models.wrap(m, input_size=None), PICTURE, num_masks=12, batch_size=4,
                                progress=False), 2),
+    "visualize": (lambda m: xt.visualize(xt.models.wrap(m, input_size=None), xt.objectives.class_logit(1), size=12,
+                                         steps=3, transforms=[], progress=False), 2),   # after the fit check
 }
 
 

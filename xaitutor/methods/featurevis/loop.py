@@ -2,6 +2,8 @@
 through random transformations, over the octaves of a pyramid, batch after batch."""
 from __future__ import annotations
 
+import warnings
+
 import torch
 from tqdm.auto import tqdm
 
@@ -61,7 +63,8 @@ def visualize(model: Classifier, objective, init="random", param: str = "fourier
 
     Returns:
         A :class:`Visualization`. Ctrl-C (KeyboardInterrupt) stops early and returns the pictures
-        so far (those of batches not started are left out).
+        so far (those of batches not started are left out), with a warning; before the first
+        step, the KeyboardInterrupt goes on.
     """
     if not isinstance(model, Classifier):
         raise TypeError("visualize needs an xaitutor Classifier, which knows the model's normalisation: "
@@ -100,7 +103,11 @@ def visualize(model: Classifier, objective, init="random", param: str = "fourier
                             callback(done, bar.total, run.pixels())
                 done_runs.append(run.result())
                 run = None
-        except KeyboardInterrupt:  # return what we have
+        except KeyboardInterrupt:  # return what we have, as the batched methods do
+            if done == 0:
+                raise  # not one step: a picture of the random start is no visualization
+            warnings.warn(f"feature visualization interrupted after {done} of {bar.total} steps: the pictures so "
+                          "far (batches not started are left out)", stacklevel=2)
             if run is not None and run.image is not None:
                 done_runs.append(run.result())
         finally:
