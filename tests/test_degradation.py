@@ -60,3 +60,14 @@ def test_plot_writes_a_changed_label_in_red():
     top_row = fig.axes[:3]   # plt.subplots(3, columns) lists the axes row by row
     assert [ax.get_title().split("\n")[1].split(" ")[0] for ax in top_row] == ["dark", "dark", "bright"]
     assert [matplotlib.colors.to_hex(ax.title.get_color()) for ax in top_row] == ["#000000", "#000000", "#ff0000"]
+
+
+@pytest.mark.parametrize("strengths, error, match", [
+    ((), ValueError, "strengths must hold at least one strength"),
+    ((0.1, "0.2"), TypeError, r"strength must be a number in \[0, 1\], got '0.2'"),
+    ((0.1, None), TypeError, r"strength must be a number in \[0, 1\], got None"),
+])
+def test_a_series_without_strengths_or_with_one_that_is_no_number_is_refused(strengths, error, match):
+    clf = xt.models.load("shapes_cnn")
+    with pytest.raises(error, match=match):
+        degradation.degradation_series(clf, torch.rand(3, 64, 64), "noise", strengths=strengths)

@@ -155,7 +155,9 @@ def test_seed_none_means_fresh_randomness_in_every_method_and_leaves_the_global_
 
 @pytest.mark.parametrize("method", SEEDED)
 def test_a_seed_is_an_int_from_0_to_2_32_in_every_method(method):
+    torch_state, numpy_state = torch.get_rng_state(), np.random.get_state()[1].copy()
     assert torch.equal(torch.as_tensor(SEEDED[method](np.int64(7))), torch.as_tensor(SEEDED[method](7)))
+    assert torch.equal(torch.get_rng_state(), torch_state) and np.array_equal(np.random.get_state()[1], numpy_state)
     assert torch.as_tensor(SEEDED[method](2 ** 32 - 1)).numel()
     for bad, error in [(1.5, TypeError), (True, TypeError), ("0", TypeError), (-1, ValueError), (2 ** 32, ValueError)]:
         with pytest.raises(error, match=r"seed must be an int from 0 to 2\*\*32 - 1, or None"):

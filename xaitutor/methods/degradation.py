@@ -3,6 +3,7 @@ contrast), and a photo degraded step by step with, at each step, the prediction 
 the class now on top and for the class of the clean photo."""
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import torch
@@ -45,6 +46,8 @@ DEGRADATIONS = {"noise": add_noise, "brightness": change_brightness, "contrast":
 
 
 def _check_strength(strength: float, low: float, high: float) -> None:
+    if isinstance(strength, bool) or not isinstance(strength, numbers.Real):
+        raise TypeError(f"strength must be a number in [{low}, {high}], got {strength!r}")
     if not low <= strength <= high:
         raise ValueError(f"strength must lie in [{low}, {high}], got {strength}")
 
@@ -119,6 +122,8 @@ def degradation_series(classifier, image, kind: str = "noise", strengths=(0.0, 0
         raise ValueError(f"unknown degradation {kind!r}; known: {', '.join(DEGRADATIONS)}")
     resolve_classifier(classifier, "degradation_series")
     batch_size = resolve_count(batch_size, "batch_size")
+    if not len(strengths):
+        raise ValueError("strengths must hold at least one strength, e.g. (0.0, 0.1, 0.2)")
     degrade = DEGRADATIONS[kind]
     extra = {"seed": seed} if kind == "noise" else {}
     picture = to_tensor(image)
