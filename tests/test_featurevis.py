@@ -279,3 +279,16 @@ def test_visualize_works_under_no_grad_and_inference_mode(mode):
     with mode():
         inside = xt.visualize(clf, O.class_logit(1), **FAST).history
     np.testing.assert_allclose(inside, expected, rtol=1e-5)
+
+
+@pytest.mark.parametrize("settings, message", [
+    *[(dict(param=param, lr=-0.05), r"lr must be a number >= 0, got -0.05") for param in PARAMS],
+    *[(dict(param=param, lr=float("nan")), r"lr must be a number >= 0, got nan") for param in PARAMS],
+    *[(dict(param=param, lr="0.05"), r"lr must be a number >= 0, got '0.05'") for param in PARAMS],
+    (dict(octave_scale="1.4"), r"octave_scale must be a number >= 1"),
+    (dict(param="pixel", blur=-1.0), r"blur must be None or a positive sigma"),
+])
+def test_a_learning_rate_or_scale_that_is_no_number_or_negative_is_refused_for_both_pictures(settings, message):
+    # a negative lr made the pixel picture descend (the objective fell) where Adam refused it
+    with pytest.raises(ValueError, match=message):
+        xt.visualize(tiny(), O.class_logit(0), **{**FAST, **settings})

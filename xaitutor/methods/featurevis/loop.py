@@ -70,7 +70,7 @@ def visualize(model: Classifier, objective, init="random", param: str = "fourier
         raise TypeError("visualize needs an xaitutor Classifier, which knows the model's normalisation: "
                         "wrap a bare module with xt.models.wrap(model, mean=..., std=...)")
     objectives, seeds = settings.pair(objective, seed)
-    settings.check(param, size, octaves, octave_scale, steps, blur, blur_kernel, blur_every)
+    settings.check(param, size, octaves, octave_scale, steps, lr, blur, blur_kernel, blur_every)
     transform = compose(*transforms)
     photos = settings.initial_pictures(init, size, len(seeds))
     shapes = settings.octave_shapes(tuple(photos.shape[-2:]) if photos is not None else (size, size),

@@ -2,6 +2,9 @@
 objectives with seeds, the settings, the start, the octaves' sizes, the batches."""
 from __future__ import annotations
 
+import math
+import numbers
+
 import torch
 import torch.nn.functional as F
 
@@ -45,12 +48,17 @@ def names(objectives, seeds) -> list[str]:
     return [o.name for o in objectives]
 
 
-def check(param, size, octaves, octave_scale, steps, blur, blur_kernel, blur_every) -> None:
+def check(param, size, octaves, octave_scale, steps, lr, blur, blur_kernel, blur_every) -> None:
+    """Every setting of :func:`~xaitutor.visualize` checked, the first wrong one named."""
     checks = [
         (param in ("pixel", "fourier"), f"param must be 'pixel' or 'fourier', got {param!r}"),
         (isinstance(size, int) and size >= 8, f"size must be an int of at least 8 pixels, got {size!r}"),
         (isinstance(octaves, int) and octaves >= 1, f"octaves must be an int >= 1, got {octaves!r}"),
-        (octave_scale >= 1, f"octave_scale must be >= 1 (each octave larger), got {octave_scale!r}"),
+        (_number(octave_scale) and octave_scale >= 1,
+         f"octave_scale must be a number >= 1 (each octave larger), got {octave_scale!r}"),
+        (_number(lr) and lr >= 0, f"lr must be a number >= 0, got {lr!r}: the step of the ascent (a negative "
+         "one would descend, lowering the objective)"),
+        (blur is None or (_number(blur) and blur > 0), f"blur must be None or a positive sigma, got {blur!r}"),
         (isinstance(steps, int) and steps >= 1, f"steps must be an int >= 1, got {steps!r}"),
         (not blur or param == "pixel", "blur smooths the pixel picture (param='pixel'); the Fourier "
          "picture damps high frequencies by its 1/f scale already: leave blur=None"),
@@ -60,6 +68,11 @@ def check(param, size, octaves, octave_scale, steps, blur, blur_kernel, blur_eve
     for ok, message in checks:
         if not ok:
             raise ValueError(message)
+
+
+def _number(value) -> bool:
+    """A finite real number (``True`` is none)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def initial_pictures(init, size: int, count: int) -> torch.Tensor | None:
