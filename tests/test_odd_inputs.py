@@ -228,3 +228,15 @@ def test_deletion_and_insertion_of_a_half_bfloat16_or_float64_model(kind, dtype)
     got, expected = curve(model().to(dtype)), curve(model())
     assert got.dtype == torch.float32
     torch.testing.assert_close(got, expected, atol=0.02, rtol=0)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda value: xt.lime(CLF, PICTURE, num_samples=4, kernel_width=value, segmenter="slic", progress=False),
+     "kernel_width must be a positive number"),
+    (lambda value: xt.rise(CLF, PICTURE, num_masks=4, p=value, progress=False),
+     r"p, the probability of keeping a cell, must be a number in \(0, 1\]"),
+])
+@pytest.mark.parametrize("value", ["0.25", None, True, float("nan"), -1.0])
+def test_a_width_or_probability_that_is_no_number_gets_the_packages_error(call, message, value):
+    with pytest.raises(ValueError, match=message):
+        call(value)

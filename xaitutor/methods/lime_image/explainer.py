@@ -2,6 +2,8 @@
 progress bar that Ctrl-C stops."""
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from ...resolve import resolve_count, resolve_seed
@@ -52,8 +54,8 @@ def lime(classifier, image, target=None, num_samples=1000, segmenter="quickshift
     auto = isinstance(num_samples, str) and num_samples == "auto"
     if not auto:
         resolve_count(num_samples, "num_samples", minimum=2, alternatives=" (the original and one perturbation) or 'auto'")
-    if not kernel_width > 0:
-        raise ValueError(f"kernel_width must be positive, got {kernel_width}")
+    if isinstance(kernel_width, bool) or not isinstance(kernel_width, numbers.Real) or not kernel_width > 0:
+        raise ValueError(f"kernel_width must be a positive number, got {kernel_width!r}")
     if num_features is not None:
         resolve_count(num_features, "num_features", alternatives=" or None")
     run = setup(classifier, image, segmenter, hide, batch_size, segmenter_params, labels)

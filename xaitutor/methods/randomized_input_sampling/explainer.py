@@ -2,6 +2,8 @@
 come (eq. 6), under a progress bar that Ctrl-C stops."""
 from __future__ import annotations
 
+import numbers
+
 import torch
 
 from ...resolve import resolve_batch_size, resolve_count, resolve_seed, resolve_targets
@@ -48,8 +50,8 @@ def rise(classifier, image, target=None, num_masks: int = 1000, cells: int = 7, 
     """
     resolve_count(num_masks, "num_masks")
     resolve_count(cells, "cells")
-    if not 0 < p <= 1:
-        raise ValueError(f"p, the probability of keeping a cell, must be in (0, 1], got {p}")
+    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0 < p <= 1:
+        raise ValueError(f"p, the probability of keeping a cell, must be a number in (0, 1], got {p!r}")
     picture = one_picture(image)
     box = black_box(classifier, picture, labels)
     batch_size = resolve_batch_size(batch_size, box.grid, box.device)
