@@ -264,6 +264,7 @@ def batch_norm_classifier():
 
 def test_visualizing_a_model_in_train_mode_leaves_its_statistics_and_mode_alone():
     clf = batch_norm_classifier()
+    clf.model.train()   # the user trains it again after wrapping
     before = {k: v.clone() for k, v in clf.model.state_dict().items()}
     vis = xt.visualize(clf, O.class_logit(1), **FAST)
     vis.probabilities(clf, [1])
