@@ -130,3 +130,10 @@ def test_a_size_that_is_no_picture_size_is_refused_not_made_1_by_1(size):
     clf = xt.models.wrap(torch.nn.Sequential(torch.nn.Conv2d(3, 2, 3), torch.nn.Flatten()), labels=["a"])
     with pytest.raises(ValueError, match=r"size must be a positive int \(the short side\) or a \(height, width\)"):
         clf.preprocess(RGB, size=size)
+
+
+def test_an_8_bit_pil_picture_keeps_its_colours_last_in_memory():
+    # the methods' forwards run in the picture's layout, and a layout changes sums in the last bit:
+    # reading 16-bit pictures must not move the 8-bit ones' results
+    picture = to_tensor(Image.fromarray(RGB))
+    assert picture.permute(1, 2, 0).is_contiguous() and torch.equal(picture, to_tensor(RGB))

@@ -37,7 +37,13 @@ def to_tensor(image, dtype: torch.dtype | None = torch.float32) -> torch.Tensor:
     scikit-image, and so lime, reads the picture.
     """
     if isinstance(image, Image.Image):
-        return to_tensor(pil_pixels(image), dtype)
+        pixels = pil_pixels(image)
+        if pixels.dtype != np.uint8:  # a 16-bit or float picture, read by its range
+            return to_tensor(pixels, dtype)
+        # A copy, its colours last in memory as PIL keeps them: the forwards of the methods run
+        # in that layout, and a layout changes their sums in the last bit.
+        pixels = torch.from_numpy(np.array(pixels)).permute(2, 0, 1)
+        return pixels if dtype is None else pixels.to(dtype) / 255
     if isinstance(image, np.ndarray):
         if image.ndim == 2:
             image = image[..., None]
