@@ -178,10 +178,12 @@ def test_ctrl_c_returns_the_partial_result():
                 raise KeyboardInterrupt
         return stop
 
-    vis = xt.visualize(tiny(), O.class_logit(0), callback=stop_at(3), **FAST)
+    with pytest.warns(UserWarning, match="interrupted after 3 of 12 steps"):
+        vis = xt.visualize(tiny(), O.class_logit(0), callback=stop_at(3), **FAST)
     assert vis.history.shape == (3,) and vis.image.shape == (16, 16, 3)
     # in the second of three batches: the first batch whole, the second so far, the third left out
-    vis = xt.visualize(tiny(), O.class_logit(0), seed=[0, 1, 2], batch_size=1, callback=stop_at(15), **FAST)
+    with pytest.warns(UserWarning, match="interrupted after 15 of 36 steps"):
+        vis = xt.visualize(tiny(), O.class_logit(0), seed=[0, 1, 2], batch_size=1, callback=stop_at(15), **FAST)
     assert vis.image.shape == (2, 16, 16, 3) and vis.names == ["class 0, seed 0", "class 0, seed 1"]
     assert np.isfinite(vis.history[0]).all() and np.isnan(vis.history[1, 3:]).all()
 
