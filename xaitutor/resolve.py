@@ -53,7 +53,7 @@ def resolve_input(module: nn.Module, x) -> torch.Tensor:
                          f"{tuple(x.shape)}: use x = clf.preprocess(image) (x[None] adds the batch dimension)")
     if len(x) == 0:
         raise ValueError(f"x is an empty batch (shape {tuple(x.shape)}): give at least one picture")
-    if x.shape[-1] in (1, 3) and x.shape[1] not in (1, 3, 4):
+    if x.shape[-1] == 3 and x.shape[1] > 4:  # H x W x 3 pictures stacked: no model has H colours
         raise ValueError(f"x looks channels last, N x H x W x C (shape {tuple(x.shape)}): the methods take "
                          "N x C x H x W; use x = clf.preprocess(image), or x.permute(0, 3, 1, 2)")
     device = next(module.parameters(), x).device
