@@ -21,7 +21,7 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 # JupyterLab's "get notified about Jupyter news?" pop-up and its update check: noise in a course
 NO_NEWS := @jupyterlab/apputils-extension:announcements
 
-.PHONY: lab test notebooks slides book links venv gallery table
+.PHONY: lab test format notebooks slides book links venv gallery table
 
 venv: $(INSTALLED)
 
@@ -35,9 +35,17 @@ $(INSTALLED): pyproject.toml Makefile  # a changed set-up recipe re-runs too
 lab: $(INSTALLED)
 	$(BIN)/jupyter lab --notebook-dir=$(NOTEBOOKS) $(AS_ROOT) $(ARGS)
 
-# Every test; the notebooks run under nbval on the Colab route (tests/e2e/test_colab.py).
+# Every test, after the linter and the formatter's check (seconds; `make format` fixes what they
+# can); the notebooks run under nbval on the Colab route (tests/e2e/test_colab.py).
 test: $(INSTALLED) $(NPM_PACKAGES)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	OMP_NUM_THREADS=$(TEST_THREADS) $(BIN)/python -m pytest -rs --numprocesses=$(TEST_WORKERS) --dist=loadfile tests
+
+# The code formatted and the linter's safe fixes applied, as `make test` wants them.
+format: $(INSTALLED)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 # Re-execute every notebook in place, widget state stored, so committed outputs match the code.
 # On two threads, whatever the machine: the tests run them on one, and their checked outputs must

@@ -11,6 +11,7 @@ Goals: IG and occlusion within 1.05 times captum.
 
     OMP_NUM_THREADS=2 .venv/bin/python bench/attribution_speed.py [--steps 16] [--batch 16] [--repeats 5]
 """
+
 import argparse
 import statistics
 import time
@@ -36,9 +37,11 @@ def forward_backward(module, batch, target):
 
 def report(name, ours, theirs, floor):
     ratios = [a / b for a, b in zip(ours, theirs)]
-    print(f"{name:34s} ours/captum median {statistics.median(ratios):.3f} (min {min(ratios):.3f}, max "
-          f"{max(ratios):.3f}); ours {statistics.median(ours):.3f} s, captum {statistics.median(theirs):.3f} s"
-          + (f", floor {floor:.3f} s (ours/floor {statistics.median(ours) / floor:.2f})" if floor else ""))
+    print(
+        f"{name:34s} ours/captum median {statistics.median(ratios):.3f} (min {min(ratios):.3f}, max "
+        f"{max(ratios):.3f}); ours {statistics.median(ours):.3f} s, captum {statistics.median(theirs):.3f} s"
+        + (f", floor {floor:.3f} s (ours/floor {statistics.median(ours) / floor:.2f})" if floor else "")
+    )
 
 
 def bench(label, model, module, x, args):
@@ -50,23 +53,41 @@ def bench(label, model, module, x, args):
     runs = {
         "integrated gradients": (
             lambda: xt.integrated_gradients(model, x, target, steps=steps, batch_size=b, progress=False),
-            lambda: IntegratedGradients(module).attribute(x, black, target=target, n_steps=steps,
-                                                          method="riemann_trapezoid", internal_batch_size=b),
-            lambda: [forward_backward(module, path, target) for _ in range(-(-steps // b))]),
+            lambda: IntegratedGradients(module).attribute(
+                x, black, target=target, n_steps=steps, method="riemann_trapezoid", internal_batch_size=b
+            ),
+            lambda: [forward_backward(module, path, target) for _ in range(-(-steps // b))],
+        ),
         "occlusion": (
             lambda: xt.occlusion(model, x, target, window=window, stride=stride, batch_size=b, progress=False),
-            lambda: Occlusion(module).attribute(x, sliding_window_shapes=(3, window, window), strides=(3, stride, stride),
-                                                baselines=black, target=target, perturbations_per_eval=b),
-            lambda: [module(path) for _ in range(-(-(windows + 1) // b))]),
-        "input x gradient": (lambda: xt.input_x_gradient(model, x, target),
-                             lambda: InputXGradient(module).attribute(x.clone().requires_grad_(True), target=target),
-                             lambda: forward_backward(module, x, target)),
+            lambda: Occlusion(module).attribute(
+                x,
+                sliding_window_shapes=(3, window, window),
+                strides=(3, stride, stride),
+                baselines=black,
+                target=target,
+                perturbations_per_eval=b,
+            ),
+            lambda: [module(path) for _ in range(-(-(windows + 1) // b))],
+        ),
+        "input x gradient": (
+            lambda: xt.input_x_gradient(model, x, target),
+            lambda: InputXGradient(module).attribute(x.clone().requires_grad_(True), target=target),
+            lambda: forward_backward(module, x, target),
+        ),
         "smoothgrad": (
             lambda: xt.smoothgrad(model, x, target, samples=steps, batch_size=b, progress=False),
-            lambda: NoiseTunnel(Saliency(module)).attribute(x, nt_type="smoothgrad", nt_samples=steps,
-                                                            nt_samples_batch_size=b, abs=False, target=target,
-                                                            stdevs=0.15 * (x.max() - x.min()).item()),
-            lambda: [forward_backward(module, path, target) for _ in range(-(-steps // b))]),
+            lambda: NoiseTunnel(Saliency(module)).attribute(
+                x,
+                nt_type="smoothgrad",
+                nt_samples=steps,
+                nt_samples_batch_size=b,
+                abs=False,
+                target=target,
+                stdevs=0.15 * (x.max() - x.min()).item(),
+            ),
+            lambda: [forward_backward(module, path, target) for _ in range(-(-steps // b))],
+        ),
     }
     for name, (ours, theirs, floor) in runs.items():
         ours(), theirs()  # warm up
@@ -82,8 +103,10 @@ def main():
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    print(f"{torch.get_num_threads()} threads, 224 x 224, steps/samples {args.steps}, batch {args.batch}, "
-          f"{args.repeats} repeats")
+    print(
+        f"{torch.get_num_threads()} threads, 224 x 224, steps/samples {args.steps}, batch {args.batch}, "
+        f"{args.repeats} repeats"
+    )
     clf = xt.models.load("efficientnet_lite0")
     x = clf.preprocess(xt.data.sample_image("chelsea"), size=224)
     with torch.inference_mode(False):

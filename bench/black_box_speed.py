@@ -18,6 +18,7 @@ and ridge fit; Kernel SHAP's choice of coalitions and its constrained regression
 Each time is the median of ``--repeats`` runs, with the fastest and slowest in brackets (the
 machine may be shared: look at the spread).
 """
+
 import argparse
 import statistics
 import time
@@ -56,7 +57,7 @@ def run(clf, photo, n, repeats, rise=True):
     def forwards(count):
         with torch.no_grad():
             for start in range(0, count, BATCH):
-                clf(x[:min(BATCH, count - start)])
+                clf(x[: min(BATCH, count - start)])
 
     common = dict(target=None, num_samples=n, segmenter="quickshift", seed=0, batch_size=BATCH, progress=False)
     times = {k: [] for k in ("forwards", "segmentation", "lime", "kernel_shap", "rise")}
@@ -69,8 +70,9 @@ def run(clf, photo, n, repeats, rise=True):
         times["lime"].append(timed(lambda: xt.lime(clf, photo, **common)))
         times["kernel_shap"].append(timed(lambda: xt.kernel_shap(clf, photo, **common)))
         if rise:
-            times["rise"].append(timed(lambda: xt.rise(clf, photo, num_masks=n, seed=0, batch_size=BATCH,
-                                                       progress=False)))
+            times["rise"].append(
+                timed(lambda: xt.rise(clf, photo, num_masks=n, seed=0, batch_size=BATCH, progress=False))
+            )
     for name in ("forwards", "segmentation", "lime", "kernel_shap"):
         print(f"  {name:28s}{spread(times[name])}")
     floor = [f + s for f, s in zip(times["forwards"], times["segmentation"])]
@@ -78,14 +80,21 @@ def run(clf, photo, n, repeats, rise=True):
     for m in over:
         print(f"  {m + ' overhead':28s}{spread(over[m])}")
     lime, shap = statistics.median(over["lime"]), statistics.median(over["kernel_shap"])
-    print(f"  median overheads: kernel_shap {shap:.3f} s, lime {lime:.3f} s"
-          + (f", kernel_shap / lime = {shap / lime:.2f} (goal <= 1)" if min(lime, shap) > 0 else
-             " (within the noise of the forwards: see (c))"))
+    print(
+        f"  median overheads: kernel_shap {shap:.3f} s, lime {lime:.3f} s"
+        + (
+            f", kernel_shap / lime = {shap / lime:.2f} (goal <= 1)"
+            if min(lime, shap) > 0
+            else " (within the noise of the forwards: see (c))"
+        )
+    )
     if rise:
         print(f"  {'rise':28s}{spread(times['rise'])}")
         ratio = [r / f for r, f in zip(times["rise"], times["forwards"])]
-        print(f"  rise / floor ({n} pictures' forwards) = {statistics.median(ratio):.2f}  "
-              f"[{min(ratio):.2f} .. {max(ratio):.2f}]   (RISE classifies one more picture, the photo itself)")
+        print(
+            f"  rise / floor ({n} pictures' forwards) = {statistics.median(ratio):.2f}  "
+            f"[{min(ratio):.2f} .. {max(ratio):.2f}]   (RISE classifies one more picture, the photo itself)"
+        )
 
 
 def own_steps(n, superpixels, repeats):
@@ -99,7 +108,7 @@ def own_steps(n, superpixels, repeats):
 
     def shap_steps():
         rows, weights, _ = choose_coalitions(superpixels, n, np.random.default_rng(0))
-        shapley_regression(rows, answers[:len(rows)], weights, answers[0], answers[1])
+        shapley_regression(rows, answers[: len(rows)], weights, answers[0], answers[1])
 
     lime_steps(), shap_steps()  # warm-up
     times = {"lime": [], "kernel_shap": []}
@@ -119,21 +128,32 @@ def main():
     parser.add_argument("--free-samples", type=int, default=1000, help="the same with a near-free classifier")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, batch {BATCH}, "
-          f"median of {args.repeats} [fastest .. slowest]")
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads, batch {BATCH}, "
+        f"median of {args.repeats} [fastest .. slowest]"
+    )
     photo = xt.data.sample_image("chelsea").crop((100, 0, 400, 300)).resize((224, 224))
     superpixels = int(segment(photo, "quickshift").max()) + 1
     print(f"{superpixels} quickshift superpixels: Kernel SHAP samples its coalitions")
 
     free = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(3, 1000))
-    print(f"(a) near-free classifier (an average pool and a linear layer), {args.free_samples} samples: "
-          "the overheads alone, with little noise")
-    run(xt.Classifier(free, [f"class {i}" for i in range(1000)], EFFICIENTNET_MEAN, EFFICIENTNET_STD, input_size=224),
-        photo, args.free_samples, args.repeats, rise=False)
+    print(
+        f"(a) near-free classifier (an average pool and a linear layer), {args.free_samples} samples: "
+        "the overheads alone, with little noise"
+    )
+    run(
+        xt.Classifier(free, [f"class {i}" for i in range(1000)], EFFICIENTNET_MEAN, EFFICIENTNET_STD, input_size=224),
+        photo,
+        args.free_samples,
+        args.repeats,
+        rise=False,
+    )
     print(f"(b) efficientnet_lite0 at 224, {args.samples} samples and masks")
     run(xt.models.load("efficientnet_lite0"), photo, args.samples, args.repeats)
-    print(f"(c) the steps each does alone, {args.free_samples} samples of {superpixels} superpixels, "
-          f"{5 * args.repeats} repeats")
+    print(
+        f"(c) the steps each does alone, {args.free_samples} samples of {superpixels} superpixels, "
+        f"{5 * args.repeats} repeats"
+    )
     own_steps(args.free_samples, superpixels, 5 * args.repeats)
 
 

@@ -17,6 +17,7 @@ masked pictures. Goal: Score-CAM within 1.1 of its floor.
 Within a repeat the methods run in a rotating order; each time is the median of the repeats, after
 a warm-up (which checks that the pairs compute the same maps), with the minimum and maximum.
 """
+
 import argparse
 import math
 import statistics
@@ -40,6 +41,7 @@ def peer(kind, model, layer, x, targets, **attributes):
             maps = cam(input_tensor=x, targets=[ClassifierOutputTarget(t) for t in targets])
         model.zero_grad(set_to_none=True)  # its .backward() writes parameter gradients
         return maps
+
     return run
 
 
@@ -55,6 +57,7 @@ def floor(model, x, layer, batch):
         with torch.no_grad():
             for _ in range(math.ceil(channels / batch)):
                 model(masked)
+
     return run, channels
 
 
@@ -63,10 +66,14 @@ def gradient_pairs(model, layer, size, batch):
     x = torch.randn(batch, 3, size, size)
     targets = torch.randint(0, 1000, (batch,)).tolist()
     return {
-        "Grad-CAM++": (lambda: xt.gradcam_plusplus(model, x, targets, layer=layer)[:, 0].numpy(),
-                       peer(GradCAMPlusPlus, model, layer, x, targets)),
-        "LayerCAM": (lambda: xt.layercam(model, x, targets, layer=layer)[:, 0].numpy(),
-                     peer(LayerCAM, model, layer, x, targets)),
+        "Grad-CAM++": (
+            lambda: xt.gradcam_plusplus(model, x, targets, layer=layer)[:, 0].numpy(),
+            peer(GradCAMPlusPlus, model, layer, x, targets),
+        ),
+        "LayerCAM": (
+            lambda: xt.layercam(model, x, targets, layer=layer)[:, 0].numpy(),
+            peer(LayerCAM, model, layer, x, targets),
+        ),
     }
 
 
@@ -74,10 +81,13 @@ def score_trio(model, layer, size, score_batch):
     torch.manual_seed(0)
     one, target = torch.randn(1, 3, size, size), torch.randint(0, 1000, (1,)).tolist()
     floor_run, k = floor(model, one, layer, score_batch)
-    return k, {"xt Score-CAM": lambda: xt.scorecam(model, one, target, layer=layer, batch_size=score_batch,
-                                                   progress=False)[:, 0].numpy(),
-               "pgc Score-CAM": peer(ScoreCAM, model, layer, one, target, batch_size=score_batch),
-               "floor Score-CAM": floor_run}
+    return k, {
+        "xt Score-CAM": lambda: xt.scorecam(model, one, target, layer=layer, batch_size=score_batch, progress=False)[
+            :, 0
+        ].numpy(),
+        "pgc Score-CAM": peer(ScoreCAM, model, layer, one, target, batch_size=score_batch),
+        "floor Score-CAM": floor_run,
+    }
 
 
 def check(ours, theirs, name):
@@ -91,7 +101,7 @@ def timed(functions, repeats, results=None):
     """Each function ``repeats`` times, in a rotating order; ``results`` keeps the first answers."""
     times, names = {name: [] for name in functions}, list(functions)
     for repeat in range(repeats):
-        for name in names[repeat % len(names):] + names[:repeat % len(names)]:
+        for name in names[repeat % len(names) :] + names[: repeat % len(names)]:
             start = time.perf_counter()
             out = functions[name]()
             times[name].append(time.perf_counter() - start)
@@ -134,9 +144,11 @@ def main():
     if args.threads:
         torch.set_num_threads(args.threads)
     warnings.filterwarnings("ignore")
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {args.size} x {args.size}, "
-          f"batch {args.batch}, {args.repeats} repeats (Score-CAM: 1 picture, {args.score_batch} masked pictures "
-          f"a forward, {args.score_repeats} repeats); ratios per repeat")
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads, {args.size} x {args.size}, "
+        f"batch {args.batch}, {args.repeats} repeats (Score-CAM: 1 picture, {args.score_batch} masked pictures "
+        f"a forward, {args.score_repeats} repeats); ratios per repeat"
+    )
     for name in args.models:
         if name == "resnet18":
             torch.manual_seed(0)
@@ -145,16 +157,21 @@ def main():
             clf = xt.models.load(name)
             model, layer = clf.model, clf.cam_layer
         score_size = args.score_size or args.size
-        k, times = bench(model, layer, args.size, args.batch, score_size, args.score_batch, args.repeats,
-                         args.score_repeats)
+        k, times = bench(
+            model, layer, args.size, args.batch, score_size, args.score_batch, args.repeats, args.score_repeats
+        )
         print(f"\n{name}, {layer}, K = {k}, Score-CAM at {score_size} x {score_size}")
         for method in ("Grad-CAM++", "LayerCAM", "Score-CAM"):
             ours, theirs = times[f"xt {method}"], times[f"pgc {method}"]
-            print(f"  {method:11s} xt {statistics.median(ours) * 1000:8.0f} ms   pytorch-grad-cam "
-                  f"{statistics.median(theirs) * 1000:8.0f} ms   ours / theirs {spread(ours, theirs)}")
+            print(
+                f"  {method:11s} xt {statistics.median(ours) * 1000:8.0f} ms   pytorch-grad-cam "
+                f"{statistics.median(theirs) * 1000:8.0f} ms   ours / theirs {spread(ours, theirs)}"
+            )
         fl = times["floor Score-CAM"]
-        print(f"  {'Score-CAM':11s} floor ({math.ceil(k / args.score_batch)} forwards of {args.score_batch}) "
-              f"{statistics.median(fl) * 1000:8.0f} ms   ours / floor {spread(times['xt Score-CAM'], fl)}")
+        print(
+            f"  {'Score-CAM':11s} floor ({math.ceil(k / args.score_batch)} forwards of {args.score_batch}) "
+            f"{statistics.median(fl) * 1000:8.0f} ms   ours / floor {spread(times['xt Score-CAM'], fl)}"
+        )
 
 
 if __name__ == "__main__":

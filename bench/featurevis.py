@@ -32,6 +32,7 @@ recipe on the essay's eleven classes.
 Each time is the median of ``--repeats`` runs, with the spread; the machine's load is printed,
 since a shared machine makes every time noisy.
 """
+
 import argparse
 import copy
 import os
@@ -75,30 +76,49 @@ def step_times(clf, steps, repeats, size=224, target=254):
             for p in model.parameters():
                 p.requires_grad_(True)
             return seconds
+
         return run
 
     def ours(**recipe):
         def run():  # from the end of the first step to the end of the last: the steps, not the set-up
             ticks = []
-            xt.visualize(clf, objective, size=size, progress=False, **recipe,
-                         callback=lambda step, total, pixels: ticks.append(time.perf_counter()))
+            xt.visualize(
+                clf,
+                objective,
+                size=size,
+                progress=False,
+                **recipe,
+                callback=lambda step, total, pixels: ticks.append(time.perf_counter()),
+            )
             return (ticks[-1] - ticks[0]) * steps / (steps - 1)
+
         return run
 
     side = received_side(size)
-    runners = {f"floor: forward + backward to the input at {side}": bare(side),
-               f"floor: forward + backward to the input at {size}": bare(size),
-               "xt.visualize, default (Fourier) recipe": ours(steps=steps),
-               "xt.visualize, essay's pixel recipe": ours(**dict(RECIPES["essay"], octaves=1, steps=steps, blur=None)),
-               "xt.visualize, default recipe, whole call": lambda: timed(lambda: xt.visualize(
-                   clf, objective, size=size, steps=steps, progress=False))}
+    runners = {
+        f"floor: forward + backward to the input at {side}": bare(side),
+        f"floor: forward + backward to the input at {size}": bare(size),
+        "xt.visualize, default (Fourier) recipe": ours(steps=steps),
+        "xt.visualize, essay's pixel recipe": ours(**dict(RECIPES["essay"], octaves=1, steps=steps, blur=None)),
+        "xt.visualize, default recipe, whole call": lambda: timed(
+            lambda: xt.visualize(clf, objective, size=size, steps=steps, progress=False)
+        ),
+    }
     try:
         from lucent.optvis import param, render
 
         def lucent():
             fresh = copy.deepcopy(model)  # lucent leaves one hook per module behind
-            return timed(lambda: render.render_vis(fresh, f"labels:{target}", param_f=lambda: param.image(size),
-                                                   thresholds=(steps,), progress=False, show_image=False))
+            return timed(
+                lambda: render.render_vis(
+                    fresh,
+                    f"labels:{target}",
+                    param_f=lambda: param.image(size),
+                    thresholds=(steps,),
+                    progress=False,
+                    show_image=False,
+                )
+            )
 
         runners["lucent render_vis (same recipe)"] = lucent
     except ImportError as error:  # report, and time the rest
@@ -128,13 +148,19 @@ def class_check(lite0, save):
         rank = int((probs > probs[c]).sum()) + 1
         passed += p0 >= 0.9
         top5 += rank <= 5
-        print(f"{c:4d} {lite0.labels[c]:<21}  {p0:6.3f}   {rank:4d}, {float(probs[c]):.3f}  {seconds[-1]:5.1f} s ({cpu_seconds[-1]:4.1f} s)", flush=True)
+        print(
+            f"{c:4d} {lite0.labels[c]:<21}  {p0:6.3f}   {rank:4d}, {float(probs[c]):.3f}  "
+            f"{seconds[-1]:5.1f} s ({cpu_seconds[-1]:4.1f} s)",
+            flush=True,
+        )
         if save:
             Path(save).mkdir(parents=True, exist_ok=True)
             vis.png().save(Path(save) / f"{c:03d}_{lite0.labels[c].replace(' ', '_')}.png")
-    print(f"{passed} of {len(ESSAY_CLASSES)} at p >= 0.9 on lite0 (goal 11), {top5} in lite1's top 5 "
-          f"(goal >= 10), median {statistics.median(seconds):.1f} s a class (CPU / threads "
-          f"{statistics.median(cpu_seconds):.1f} s; goal <= 10 s with 2 threads)")
+    print(
+        f"{passed} of {len(ESSAY_CLASSES)} at p >= 0.9 on lite0 (goal 11), {top5} in lite1's top 5 "
+        f"(goal >= 10), median {statistics.median(seconds):.1f} s a class (CPU / threads "
+        f"{statistics.median(cpu_seconds):.1f} s; goal <= 10 s with 2 threads)"
+    )
 
 
 def step_report(clf, steps, repeats):
@@ -143,13 +169,15 @@ def step_report(clf, steps, repeats):
     for name, values in times.items():
         median = statistics.median(values)
         floor = floor_224 if "essay" in name or name.endswith("224") else floor_received
-        print(f"  {name:<48} {1000 * median:7.1f} ms/step ({1000 * min(values):.1f} to "
-              f"{1000 * max(values):.1f})  x{median / floor:.2f} its floor")
+        print(
+            f"  {name:<48} {1000 * median:7.1f} ms/step ({1000 * min(values):.1f} to "
+            f"{1000 * max(values):.1f})  x{median / floor:.2f} its floor"
+        )
     if "lucent render_vis (same recipe)" in times:
-        ratio = statistics.median(times["lucent render_vis (same recipe)"]) / \
-            statistics.median(times["xt.visualize, default recipe, whole call"])
+        ratio = statistics.median(times["lucent render_vis (same recipe)"]) / statistics.median(
+            times["xt.visualize, default recipe, whole call"]
+        )
         print(f"  lucent / xt.visualize, whole calls of {steps} steps: x{ratio:.2f}", flush=True)
-
 
 
 def main():
@@ -163,14 +191,18 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     clf = xt.models.load("efficientnet_lite0")
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, load {os.getloadavg()[0]:.1f} "
-          f"on {os.cpu_count()} cores; efficientnet_lite0, 224 x 224, {args.steps} steps, "
-          f"median of {args.repeats} (min to max)", flush=True)
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads, load {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} cores; efficientnet_lite0, 224 x 224, {args.steps} steps, "
+        f"median of {args.repeats} (min to max)",
+        flush=True,
+    )
     if not args.no_steps:
         step_report(clf, args.steps, args.repeats)
     if args.classes:
         print(f"default recipe on the essay's classes (load {os.getloadavg()[0]:.1f}):")
         class_check(clf, args.save)
+
 
 if __name__ == "__main__":
     main()

@@ -19,6 +19,7 @@ The methods run in turn within each repeat (a rotating order), so a change of lo
 the median of the repeats, after a warm-up, with the minimum and maximum. On a shared machine the
 spread is large: the ratio of the minima (the runs least disturbed) is then the steadier figure.
 """
+
 import argparse
 import statistics
 import time
@@ -50,8 +51,9 @@ def methods(model, x, targets):
         "captum LayerGradCam": lambda: captum_cam.attribute(x, target=targets, relu_attributions=True).detach(),
         "xt.gradcam": lambda: xt.gradcam(model, x, targets, layer="layer4"),
         "pytorch-grad-cam GradCAM": pytorch_grad_cam,
-        "xt.guided_gradcam": lambda: xt.guided_gradcam(model, x, targets, layer="layer4", upsample="nearest",
-                                                       normalize=False),
+        "xt.guided_gradcam": lambda: xt.guided_gradcam(
+            model, x, targets, layer="layer4", upsample="nearest", normalize=False
+        ),
         "captum GuidedGradCam": lambda: captum_guided.attribute(x, target=targets).detach(),
     }
 
@@ -78,7 +80,7 @@ def bench(batch, repeats):
     for repeat in range(repeats):
         # all methods in turn, starting with a different one each time: whoever runs first after
         # pytorch-grad-cam (which fills parameter .grad) or a change of load does not always pay
-        for name in names[repeat % len(names):] + names[:repeat % len(names)]:
+        for name in names[repeat % len(names) :] + names[: repeat % len(names)]:
             start = time.perf_counter()
             functions[name]()
             times[name].append(time.perf_counter() - start)
@@ -95,8 +97,10 @@ def main():
     if args.threads:
         torch.set_num_threads(args.threads)
     warnings.filterwarnings("ignore")  # captum warns at each call that it sets requires_grad
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, resnet18 random weights, "
-          f"224 x 224, {args.repeats} repeats")
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads, resnet18 random weights, "
+        f"224 x 224, {args.repeats} repeats"
+    )
     for batch in args.batches:
         result = bench(batch, args.repeats)
         print(f"\nbatch {batch}")
@@ -105,8 +109,10 @@ def main():
             for name in (ours, theirs):
                 median, low, high = result[name]
                 print(f"  {name:26s} median {median * 1000:7.1f} ms   min {low * 1000:7.1f}   max {high * 1000:7.1f}")
-            print(f"  {'ratio ' + ours + ' / theirs':44s} median {result[ours][0] / result[theirs][0]:.2f}"
-                  f"   min {result[ours][1] / result[theirs][1]:.2f}")
+            print(
+                f"  {'ratio ' + ours + ' / theirs':44s} median {result[ours][0] / result[theirs][0]:.2f}"
+                f"   min {result[ours][1] / result[theirs][1]:.2f}"
+            )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ function (lime's default quickshift), the same single label (``labels=(target,)`
 
 Each time is the best of ``--repeats`` runs (the machine may be shared: look at the spread).
 """
+
 import argparse
 import time
 
@@ -52,39 +53,59 @@ def compare(name, clf, photo, samples, repeats, lime_batches):
             return clf(clf.preprocess(batch)).softmax(dim=-1).numpy()
 
     def ours():
-        return xt.lime(clf, photo, target=target, num_samples=samples, segmenter=segmenter, seed=0,
-                       batch_size=BATCH, progress=False)
+        return xt.lime(
+            clf,
+            photo,
+            target=target,
+            num_samples=samples,
+            segmenter=segmenter,
+            seed=0,
+            batch_size=BATCH,
+            progress=False,
+        )
 
     def theirs(batch_size):
         explainer = lime_image.LimeImageExplainer(kernel_width=0.25, random_state=0)
-        return explainer.explain_instance(array, classifier_fn, labels=(target,), top_labels=None,
-                                          hide_color=None, num_samples=samples, batch_size=batch_size,
-                                          segmentation_fn=segmenter, random_seed=0)
+        return explainer.explain_instance(
+            array,
+            classifier_fn,
+            labels=(target,),
+            top_labels=None,
+            hide_color=None,
+            num_samples=samples,
+            batch_size=batch_size,
+            segmentation_fn=segmenter,
+            random_seed=0,
+        )
 
     def floor():
         segmenter(array)
         x = clf.preprocess(photo).expand(BATCH, -1, -1, -1).contiguous()
         with torch.no_grad():
             for start in range(0, samples, BATCH):
-                clf(x[:min(BATCH, samples - start)])
+                clf(x[: min(BATCH, samples - start)])
 
     t_floor, s_floor, _ = best_of(repeats, floor)
     t_ours, s_ours, exp = best_of(repeats, ours)
-    lime_times = {b: best_of(repeats, lambda: theirs(b)) for b in lime_batches}
+    lime_times = {b: best_of(repeats, lambda b=b: theirs(b)) for b in lime_batches}
     fastest = min(lime_times, key=lambda b: lime_times[b][0])
     t_theirs, s_theirs, their_exp = lime_times[fastest]
 
     weights = np.zeros(exp.num_superpixels)
     for feature, weight in their_exp.local_exp[target]:
         weights[feature] = weight
-    print(f"\n({name}) {samples} samples, {exp.num_superpixels} superpixels, best of {repeats} "
-          f"(slowest in brackets); same weights: max |diff| = {np.abs(weights - exp.weights).max():.1e}")
+    print(
+        f"\n({name}) {samples} samples, {exp.num_superpixels} superpixels, best of {repeats} "
+        f"(slowest in brackets); same weights: max |diff| = {np.abs(weights - exp.weights).max():.1e}"
+    )
     print(f"  floor (forward passes + segmentation): {t_floor:7.2f} s  [{s_floor:.2f}]")
     print(f"  xt.lime (batch {BATCH}):                 {t_ours:7.2f} s  [{s_ours:.2f}]")
     for b, (t, s, _) in lime_times.items():
         print(f"  lime_image (batch {b:3d}):              {t:7.2f} s  [{s:.2f}]")
-    print(f"  lime_image / xt.lime = {t_theirs / t_ours:.2f}   xt.lime / floor = {t_ours / t_floor:.2f}   "
-          f"lime_image / floor = {t_theirs / t_floor:.2f}")
+    print(
+        f"  lime_image / xt.lime = {t_theirs / t_ours:.2f}   xt.lime / floor = {t_ours / t_floor:.2f}   "
+        f"lime_image / floor = {t_theirs / t_floor:.2f}"
+    )
     print(f"  beyond the floor: xt.lime {t_ours - t_floor:.2f} s, lime_image {t_theirs - t_floor:.2f} s")
 
 
@@ -102,8 +123,9 @@ def main():
     if "a" in args.parts:
         compare("a: near-free classifier", clf, photo, args.samples, args.repeats, lime_batches=(10, 16, 64))
     if "b" in args.parts:
-        compare("b: efficientnet_lite0", xt.models.load("efficientnet_lite0"), photo, args.samples, 1,
-                lime_batches=(BATCH,))
+        compare(
+            "b: efficientnet_lite0", xt.models.load("efficientnet_lite0"), photo, args.samples, 1, lime_batches=(BATCH,)
+        )
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ temporary ``TORCH_HOME`` (the same size and memory as the real ones; nothing is 
 With torch's default Linux wheel (a CUDA build) a kernel holds about 0.45 GB more than with the
 CPU build that Binder's conda environment installs; the table says which build ran.
 """
+
 import argparse
 import os
 import re
@@ -34,11 +35,13 @@ BUDGET_MB = 1536
 ESSAY = {"03_gradcam": "resnet18", "04_feature_visualization": "vgg16"}
 # The kernel's own high-water mark: Linux's VmHWM. (getrusage's ru_maxrss would also count the
 # memory of the process that started the kernel, which it inherits across fork and exec.)
-PEAK = ("import re, resource, sys\n"
-        "if sys.platform == 'linux':\n"
-        "    print(int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]) / 2**10)\n"
-        "else:  # macOS: bytes\n"
-        "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20)")
+PEAK = (
+    "import re, resource, sys\n"
+    "if sys.platform == 'linux':\n"
+    "    print(int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]) / 2**10)\n"
+    "else:  # macOS: bytes\n"
+    "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20)"
+)
 
 
 def essay_weights(torch_home: Path) -> None:
@@ -61,14 +64,21 @@ def peak_of(path: Path, model: str | None, by_cell: bool = False) -> tuple[float
         cell.source = re.sub(r'^MODEL = "efficientnet_lite0"', f'MODEL = "{model}"', cell.source, flags=re.M)
     watched = code if by_cell else code[-1:]
     probes = {id(cell): nbformat.v4.new_code_cell(PEAK) for cell in watched}
-    notebook.cells = [c for cell in notebook.cells for c in ([cell, probes[id(cell)]] if id(cell) in probes else [cell])]
+    notebook.cells = [
+        c for cell in notebook.cells for c in ([cell, probes[id(cell)]] if id(cell) in probes else [cell])
+    ]
     start = time.perf_counter()
-    NotebookClient(notebook, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        notebook, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     seconds = time.perf_counter() - start
     peaks = [float(probes[id(cell)].outputs[0]["text"]) for cell in watched]
     for cell, before, after in zip(watched[1:], peaks, peaks[1:]) if by_cell else ():
         if after - before > 20:
-            print(f"    +{after - before:4.0f} MB -> {after:5.0f}  cell {code.index(cell)}: {cell.source.splitlines()[0][:60]}")
+            print(
+                f"    +{after - before:4.0f} MB -> {after:5.0f}  cell {code.index(cell)}: "
+                f"{cell.source.splitlines()[0][:60]}"
+            )
     return peaks[-1], seconds
 
 

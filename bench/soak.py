@@ -10,6 +10,7 @@ lazy imports, allocator pools) the process should not grow: the goal is under 5 
 
 Ctrl-C stops early and prints the figures so far.
 """
+
 import argparse
 import gc
 import itertools
@@ -27,16 +28,27 @@ def rotation(clf):
     """The calls of one rotation: (name, function) pairs."""
     cat = xt.data.sample_image("chelsea")
     batches = {"224x224": clf.preprocess(cat, size=(224, 224)), "224x337": clf.preprocess(cat)}
-    gradient_methods = {"gradcam": xt.gradcam, "gradcam_parts": lambda *a, **k: xt.gradcam(*a, return_parts=True, **k),
-                        "guided_gradcam": xt.guided_gradcam, "guided_backprop": xt.guided_backprop,
-                        "saliency": xt.saliency}
-    calls = [(f"{name} {size} target {target}", lambda f=f, x=x, t=target: f(clf, x, target=t))
-             for (name, f), (size, x), target in itertools.product(gradient_methods.items(), batches.items(),
-                                                                   [None, 281, 285])]
-    calls += [("lime 100 samples", lambda: xt.lime(clf, cat, num_samples=100, progress=False)),
-              ("visualize 64 px", lambda: xt.visualize(clf, xt.objectives.class_logit(254), size=64, octaves=2,
-                                                       steps=8, progress=False)),
-              ("degradation_series", lambda: xt.methods.degradation_series(clf, cat, "noise", strengths=[0, 0.2, 0.4]))]
+    gradient_methods = {
+        "gradcam": xt.gradcam,
+        "gradcam_parts": lambda *a, **k: xt.gradcam(*a, return_parts=True, **k),
+        "guided_gradcam": xt.guided_gradcam,
+        "guided_backprop": xt.guided_backprop,
+        "saliency": xt.saliency,
+    }
+    calls = [
+        (f"{name} {size} target {target}", lambda f=f, x=x, t=target: f(clf, x, target=t))
+        for (name, f), (size, x), target in itertools.product(
+            gradient_methods.items(), batches.items(), [None, 281, 285]
+        )
+    ]
+    calls += [
+        ("lime 100 samples", lambda: xt.lime(clf, cat, num_samples=100, progress=False)),
+        (
+            "visualize 64 px",
+            lambda: xt.visualize(clf, xt.objectives.class_logit(254), size=64, octaves=2, steps=8, progress=False),
+        ),
+        ("degradation_series", lambda: xt.methods.degradation_series(clf, cat, "noise", strengths=[0, 0.2, 0.4])),
+    ]
     return calls
 
 
@@ -49,13 +61,16 @@ def main():
     process = psutil.Process()
     clf = xt.models.load("efficientnet_lite0")
     calls = rotation(clf)
-    mb = lambda: process.memory_info().rss / 2 ** 20
+
+    def mb():
+        return process.memory_info().rss / 2**20
+
     # Ctrl-C ends the soak after the call that is running: the methods themselves catch an
     # interrupt to return their partial result, so it must not be left to them.
     stop = []
     signal.signal(signal.SIGINT, lambda *_: stop.append(True))
     start, done, warm = time.perf_counter(), 0, None
-    for name, call in tqdm(itertools.islice(itertools.cycle(calls), args.calls), total=args.calls, desc="soak"):
+    for _name, call in tqdm(itertools.islice(itertools.cycle(calls), args.calls), total=args.calls, desc="soak"):
         call()
         done += 1
         if done == len(calls):
@@ -70,8 +85,10 @@ def main():
     if warm is None:
         print(f"RSS {end:.0f} MB; too few calls for a warm-up rotation")
         return
-    print(f"RSS after the warm-up rotation: {warm:.0f} MB; at the end: {end:.0f} MB; "
-          f"growth {100 * (end - warm) / warm:+.1f} % (goal: under 5 %)")
+    print(
+        f"RSS after the warm-up rotation: {warm:.0f} MB; at the end: {end:.0f} MB; "
+        f"growth {100 * (end - warm) / warm:+.1f} % (goal: under 5 %)"
+    )
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """Sphinx configuration of the course book (built by book/make_book.py, `make book`)."""
+
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_book import SOURCES  # noqa: E402
 from links import BRANCH, repository  # noqa: E402  (the one setting that names the repository)
+from make_book import SOURCES  # noqa: E402
 
 import xaitutor  # noqa: E402
 
@@ -25,10 +26,18 @@ html_static_path = [str(SOURCES / "_static"), "static"]
 mathjax_path = "mathjax/MathJax.js?config=TeX-AMS_CHTML"
 # MathJax 2 (the version the slides use); myst-nb marks a notebook's text as ignored by MathJax
 # except its math nodes and outputs, which is MathJax 3's option: the same classes for MathJax 2.
-mathjax2_config = {"tex2jax": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]],
-                               "processClass": "tex2jax_process|mathjax_process|math|output_area"}}
-nb_ipywidgets_js = {"requirejs/require.js": {}, "require-base.js": {},
-                    "@jupyter-widgets/html-manager/dist/embed-amd.js": {}}
+mathjax2_config = {
+    "tex2jax": {
+        "inlineMath": [["\\(", "\\)"]],
+        "displayMath": [["\\[", "\\]"]],
+        "processClass": "tex2jax_process|mathjax_process|math|output_area",
+    }
+}
+nb_ipywidgets_js = {
+    "requirejs/require.js": {},
+    "require-base.js": {},
+    "@jupyter-widgets/html-manager/dist/embed-amd.js": {},
+}
 
 html_theme = "sphinx_book_theme"
 html_title = "xaitutor"
@@ -37,8 +46,11 @@ html_theme_options = {
     "repository_branch": BRANCH,
     "path_to_docs": "",  # a chapter's page name is its path in the repository: notebooks/NAME
     "use_repository_button": True,
-    "launch_buttons": {"binderhub_url": "https://mybinder.org", "colab_url": "https://colab.research.google.com",
-                       "notebook_interface": "jupyterlab"},
+    "launch_buttons": {
+        "binderhub_url": "https://mybinder.org",
+        "colab_url": "https://colab.research.google.com",
+        "notebook_interface": "jupyterlab",
+    },
     "show_toc_level": 2,
 }
 autodoc_member_order = "bysource"

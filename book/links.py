@@ -6,20 +6,23 @@ instructors' guide all name the repository this setting gives. After changing it
 `make links`: it rewrites the links in those files and adds the Colab cell to any chapter that
 lacks it. `tests/test_links.py` fails while a file still names another repository.
 """
+
 import re
 import sys
-import tomllib
 from pathlib import Path
 
 import nbformat
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 BRANCH = "main"
 # Files that name the course's repository in a launch, clone or install link.
 LINKED = ["README.md", "docs/instructors.md", "book/index.md"]
 # The forms of link that point at the course (links to other projects on GitHub stay as they are).
-LINK = re.compile(r"(mybinder\.org/v2/gh/|colab\.research\.google\.com/github/|repo=https://github\.com/"
-                  r"|git\+https://github\.com/|git clone https://github\.com/)([\w.-]+/[\w.-]+?)(?=[/@&\s)\"'`]|\.git|$)")
+LINK = re.compile(
+    r"(mybinder\.org/v2/gh/|colab\.research\.google\.com/github/|repo=https://github\.com/"
+    r"|git\+https://github\.com/|git clone https://github\.com/)([\w.-]+/[\w.-]+?)(?=[/@&\s)\"'`]|\.git|$)"
+)
 COLAB_MARK = "# On Colab only:"
 
 
@@ -45,6 +48,7 @@ def colab_cell() -> str:
     renders ipywidgets 8; elsewhere it does nothing."""
     return f"""{COLAB_MARK} install the course's package once (a few seconds if already there)
 import sys
+
 if "google.colab" in sys.modules:
     import importlib.util
     if importlib.util.find_spec("xaitutor") is None:

@@ -5,6 +5,7 @@ public module of the package, found by walking it, so it follows the package's l
 instructors' guide is docs/instructors.md. MathJax, require.js and the widget manager come from
 the npm packages of slides/package.json, so the book needs no network to build or to read.
 """
+
 import importlib
 import pkgutil
 import shutil
@@ -22,8 +23,15 @@ OUT = ROOT / "build" / "book"
 NPM = ROOT / "slides" / "node_modules"
 # Local copies of the web assets, into the book's _static/ (what MathJax 2 and the widget manager
 # load at view time; MathJax's unpacked sources and other fonts stay out).
-ASSETS = ["mathjax/MathJax.js", "mathjax/config", "mathjax/extensions", "mathjax/jax",
-          "mathjax/fonts/HTML-CSS/TeX/woff", "requirejs/require.js", "@jupyter-widgets/html-manager/dist"]
+ASSETS = [
+    "mathjax/MathJax.js",
+    "mathjax/config",
+    "mathjax/extensions",
+    "mathjax/jax",
+    "mathjax/fonts/HTML-CSS/TeX/woff",
+    "requirejs/require.js",
+    "@jupyter-widgets/html-manager/dist",
+]
 WIDGET_FONTS = "@jupyter-widgets/html-manager/dist/*.woff*"  # also wanted beside @jupyter-widgets/base
 
 
@@ -56,7 +64,8 @@ def write_sources(dest: Path = SOURCES) -> None:
     toc = "\n".join(modules)
     (dest / "reference" / "index.md").write_text(
         "# Reference\n\nThe package's public modules, from their docstrings.\n\n"
-        f"```{{toctree}}\n:maxdepth: 1\n\n{toc}\n```\n")
+        f"```{{toctree}}\n:maxdepth: 1\n\n{toc}\n```\n"
+    )
     for asset in ASSETS:
         source, target = NPM / asset, dest / "_static" / asset
         if not source.exists():

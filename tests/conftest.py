@@ -1,5 +1,6 @@
 """Shared fixtures. Every module built while the tests run is tracked, and a test that leaves a
 hook on any of them fails: hooks must live for one call only, error paths included."""
+
 import weakref
 
 import pytest

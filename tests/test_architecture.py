@@ -1,5 +1,6 @@
 """The layout the architecture note (docs/architecture.md) describes, checked: no name is both a
 module and a function, hooks and gradients each live in one place, small files, a light import."""
+
 import importlib
 import pkgutil
 import re
@@ -19,8 +20,17 @@ def sources():
     return {path.relative_to(PACKAGE).as_posix(): path.read_text() for path in PACKAGE.rglob("*.py")}
 
 
-@pytest.mark.parametrize("package", [xt.methods, xt.evaluation, xt.background, xt.methods.lime_image,
-                                     xt.methods.shapley, xt.methods.randomized_input_sampling])
+@pytest.mark.parametrize(
+    "package",
+    [
+        xt.methods,
+        xt.evaluation,
+        xt.background,
+        xt.methods.lime_image,
+        xt.methods.shapley,
+        xt.methods.randomized_input_sampling,
+    ],
+)
 def test_no_name_is_both_a_module_and_a_function(package):
     for info in pkgutil.iter_modules(package.__path__):
         module = importlib.import_module(f"{package.__name__}.{info.name}")
@@ -38,8 +48,11 @@ def test_hooks_are_registered_in_hooks_only_and_gradients_taken_in_the_driver_on
 
 
 def test_the_files_stay_small():
-    long = {name: text.count("\n") for name, text in sources().items()
-            if name.split("/")[0] in SMALL and text.count("\n") > 150}
+    long = {
+        name: text.count("\n")
+        for name, text in sources().items()
+        if name.split("/")[0] in SMALL and text.count("\n") > 150
+    }
     assert not long, f"files over 150 lines: {long}"
 
 

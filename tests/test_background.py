@@ -1,6 +1,7 @@
 """Chapter 1 helpers: exact values on hand-sized examples, the naive convolutions, padding and
 pooling against PyTorch and NumPy, parameter counts against PyTorch layers, and the measured
 receptive field against the formula."""
+
 import numpy as np
 import pytest
 import torch
@@ -94,8 +95,7 @@ def test_backward_pass_matches_autograd(x, y):
     params = {k: v.requires_grad_(True) for k, v in bg.tiny_network(seed=3).items()}
     memory = bg.forward_pass(params, x, y)
     by_autograd = torch.autograd.grad(memory["loss"], list(params.values()))
-    by_hand = bg.backward_pass({k: v.detach() for k, v in params.items()},
-                               {k: v.detach() for k, v in memory.items()})
+    by_hand = bg.backward_pass({k: v.detach() for k, v in params.items()}, {k: v.detach() for k, v in memory.items()})
     for name, grad in zip(params, by_autograd):
         assert torch.allclose(by_hand[name], grad, atol=1e-12), name
 
@@ -163,9 +163,10 @@ def test_convolution_equals_cross_correlation_only_for_symmetric_kernels():
     assert torch.allclose(bg.convolve(x, sobel), -bg.cross_correlate(x, sobel))  # flipping negates Sobel
 
 
-@pytest.mark.parametrize("mode, torch_mode, numpy_mode", [("zeros", "constant", "constant"),
-                                                          ("nearest", "replicate", "edge"),
-                                                          ("wrap", "circular", "wrap")])
+@pytest.mark.parametrize(
+    "mode, torch_mode, numpy_mode",
+    [("zeros", "constant", "constant"), ("nearest", "replicate", "edge"), ("wrap", "circular", "wrap")],
+)
 def test_pad_matches_torch_and_numpy(mode, torch_mode, numpy_mode):
     x = torch.randn(2, 3, 6, 5)
     ours = bg.pad(x, (2, 1), mode)
@@ -284,5 +285,7 @@ def test_plot_decision_and_receptive_field_figures():
 def test_integer_signals_are_filtered_in_floating_point():
     image = torch.arange(16).reshape(4, 4)  # int64 pixels, a float kernel: no silent rounding to 0
     out = bg.convolve(image, [[1 / 9] * 3] * 3)
-    assert out.dtype == torch.float32 and torch.allclose(out, bg.cross_correlate(image.float(), torch.full((3, 3), 1 / 9)))
+    assert out.dtype == torch.float32 and torch.allclose(
+        out, bg.cross_correlate(image.float(), torch.full((3, 3), 1 / 9))
+    )
     assert bg.convolve([1, 2, 3, 4], [1, 0, -1]).tolist() == [2.0, 2.0]

@@ -1,4 +1,5 @@
 """Chapter 1 explorers, driven from Python as a student's clicks would drive them."""
+
 import pytest
 import torch
 

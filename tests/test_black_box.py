@@ -1,6 +1,7 @@
 """The black-box adapter (xaitutor.methods.black_box): a Classifier or a plain function
 ``f(pictures) -> probabilities`` seen as the model-agnostic methods see it, and clear errors for a
 function whose answers are not probabilities."""
+
 import numpy as np
 import pytest
 import torch
@@ -35,17 +36,20 @@ def test_a_classifier_keeps_its_labels_and_its_preprocessed_grid():
     assert box.grid == (6, 10) and box.labels == ["a", "b"]
 
 
-@pytest.mark.parametrize("result, match", [
-    (lambda n: np.full(n, 0.5), r"N x C probabilities.*shape \(4,\).*\[1 - p, p\]"),
-    (lambda n: np.full((n + 1, 2), 0.5), r"for 4 pictures it returned shape \(5, 2\)"),
-    (lambda n: np.zeros((n, 2), dtype=int), "class indices"),
-    (lambda n: np.full((n, 2), np.nan), "NaN or infinite"),
-    (lambda n: np.full((n, 2), 3.0), "logits.*softmax"),
-    (lambda n: np.full((n, 2), 0.2), r"sum to 1.*0\.4"),
-    (lambda n: "no", "probabilities"),
-    (lambda n: np.ones((n, 1)), r"one column.*always 1.*\[1 - p, p\]"),
-    (lambda n: np.ones((n, 0)), r"no column"),
-])
+@pytest.mark.parametrize(
+    "result, match",
+    [
+        (lambda n: np.full(n, 0.5), r"N x C probabilities.*shape \(4,\).*\[1 - p, p\]"),
+        (lambda n: np.full((n + 1, 2), 0.5), r"for 4 pictures it returned shape \(5, 2\)"),
+        (lambda n: np.zeros((n, 2), dtype=int), "class indices"),
+        (lambda n: np.full((n, 2), np.nan), "NaN or infinite"),
+        (lambda n: np.full((n, 2), 3.0), "logits.*softmax"),
+        (lambda n: np.full((n, 2), 0.2), r"sum to 1.*0\.4"),
+        (lambda n: "no", "probabilities"),
+        (lambda n: np.ones((n, 1)), r"one column.*always 1.*\[1 - p, p\]"),
+        (lambda n: np.ones((n, 0)), r"no column"),
+    ],
+)
 def test_a_function_that_does_not_answer_probabilities_is_told_what_is_wrong(result, match):
     box = black_box(answering(result), PICTURE)
     with pytest.raises((ValueError, TypeError), match=match):

@@ -1,13 +1,14 @@
 """Grad-CAM++, Score-CAM and LayerCAM: exact values on a network small enough to do by hand, the
 contract of the call (batches, targets, errors, Ctrl-C, the model given back untouched)."""
+
 import math
 
 import pytest
 import torch
+from helpers.models import InterruptedAfter, RandomTwoConvCNN, UnusedLayersNet, plus_minus_cnn, position_weights_net
 from torch import nn
 
 import xaitutor as xt
-from helpers.models import InterruptedAfter, RandomTwoConvCNN, UnusedLayersNet, plus_minus_cnn, position_weights_net
 
 X = torch.tensor([[[[2.0, -1.0]]]])  # A^0 = (2, -1), A^1 = (-2, 1): logits (3, 0)
 METHODS = [xt.gradcam_plusplus, xt.layercam, xt.scorecam]
@@ -38,8 +39,10 @@ def test_layercam_by_hand():
     signed = xt.layercam(position_weights_net(), X, target=0, layer="0", upsample=None, normalize=False, relu=False)
     torch.testing.assert_close(signed, torch.tensor([[[[2.0, -1.0]]]]))
     # Grad-CAM there: the mean gradients (2, 1/2) give (3, -1.5), another map
-    torch.testing.assert_close(xt.gradcam(position_weights_net(), X, target=0, layer="0", upsample=None,
-                                          normalize=False, relu=False), torch.tensor([[[[3.0, -1.5]]]]))
+    torch.testing.assert_close(
+        xt.gradcam(position_weights_net(), X, target=0, layer="0", upsample=None, normalize=False, relu=False),
+        torch.tensor([[[[3.0, -1.5]]]]),
+    )
 
 
 def test_scorecam_by_hand():
@@ -102,12 +105,15 @@ def test_scorecam_batches_give_the_same_maps():
     model, x, targets = RandomTwoConvCNN(), torch.randn(3, 3, 21, 21), [2, 0, 1]
     whole = xt.scorecam(model, x, target=targets, layer="features", progress=False, return_parts=True)
     for batch_size in (1, 5, 24):  # 24 = N K: one forward for all; 5 spans two images
-        parts = xt.scorecam(model, x, target=targets, layer="features", batch_size=batch_size, progress=False,
-                            return_parts=True)
+        parts = xt.scorecam(
+            model, x, target=targets, layer="features", batch_size=batch_size, progress=False, return_parts=True
+        )
         torch.testing.assert_close(parts.weights, whole.weights, atol=1e-6, rtol=1e-5)
         torch.testing.assert_close(parts.cam, whole.cam, atol=1e-5, rtol=1e-5)
-    singles = [xt.scorecam(model, x[i:i + 1], target=t, layer="features", progress=False, return_parts=True)
-               for i, t in enumerate(targets)]
+    singles = [
+        xt.scorecam(model, x[i : i + 1], target=t, layer="features", progress=False, return_parts=True)
+        for i, t in enumerate(targets)
+    ]
     torch.testing.assert_close(torch.cat([s.weights for s in singles]), whole.weights, atol=1e-6, rtol=1e-5)
     with pytest.raises(ValueError, match="batch_size must be a positive int"):
         xt.scorecam(model, x, layer="features", batch_size=0, progress=False)
@@ -118,8 +124,9 @@ def test_scorecam_ctrl_c_gives_the_channels_scored_so_far():
     whole = xt.scorecam(model, x, target=1, layer="features", batch_size=3, progress=False, return_parts=True)
     interrupted = InterruptedAfter(model, calls=3)  # the layer's forward, one batch of 3, then Ctrl-C
     with pytest.warns(UserWarning, match="interrupted after 3 of 8"):
-        parts = xt.scorecam(interrupted, x, target=1, layer="inner.features", batch_size=3, progress=False,
-                            return_parts=True)
+        parts = xt.scorecam(
+            interrupted, x, target=1, layer="inner.features", batch_size=3, progress=False, return_parts=True
+        )
     first = whole.weights[:, :3] / whole.weights[:, :3].sum()
     torch.testing.assert_close(parts.weights, torch.cat([first, torch.zeros(1, 5)], dim=1))
     interrupted.calls, interrupted.seen = 2, 0  # before any channel: nothing to give, the Ctrl-C goes on
@@ -129,8 +136,15 @@ def test_scorecam_ctrl_c_gives_the_channels_scored_so_far():
 
 @pytest.mark.parametrize("method", METHODS)
 def test_model_comes_back_as_it_went_in(method):
-    model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU(inplace=True), nn.Dropout(0.5),
-                          nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 3))
+    model = nn.Sequential(
+        nn.Conv2d(3, 4, 3),
+        nn.BatchNorm2d(4),
+        nn.ReLU(inplace=True),
+        nn.Dropout(0.5),
+        nn.AdaptiveAvgPool2d(1),
+        nn.Flatten(),
+        nn.Linear(4, 3),
+    )
     model.train()
     model[0].weight.requires_grad_(False)
     model[6].weight.grad = torch.ones_like(model[6].weight)

@@ -10,6 +10,7 @@ times the paper's and the constant no longer counts.
 On torchvision's resnet18 with random weights (layer4, 512 channels) and efficientnet_lite0
 (``_head_act``, 1280 channels), 64 x 64 inputs (Score-CAM: one 48 x 48 picture, its 1280
 forwards cheap)."""
+
 import functools
 
 import numpy as np
@@ -26,7 +27,7 @@ SIZE = 64
 RESCALE = 1e4
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def resnet18():
     torch.manual_seed(0)
     model = torchvision.models.resnet18(weights=None).eval()
@@ -54,11 +55,16 @@ def peer(kind, model, layer, x, targets=TARGETS, **attributes):
         def recorded(*args):  # the weights it uses, kept on the way
             seen["weights"] = weigh(*args)
             return seen["weights"]
+
         cam.get_cam_weights = recorded
         maps = cam(input_tensor=x, targets=[ClassifierOutputTarget(t) for t in targets])
         grads = cam.activations_and_grads.gradients
-        seen.update(cam=maps, activations=cam.activations_and_grads.activations[0].numpy(),
-                    gradients=grads[0].numpy() if grads else None, instance=cam)
+        seen.update(
+            cam=maps,
+            activations=cam.activations_and_grads.activations[0].numpy(),
+            gradients=grads[0].numpy() if grads else None,
+            instance=cam,
+        )
     model.zero_grad(set_to_none=True)  # its .backward() wrote parameter gradients
     return seen
 
@@ -76,8 +82,9 @@ def assert_maps_correlate(ours, theirs):
 
 def test_gradcam_plusplus_matches(case):
     model, x, layer = case
-    parts = xt.gradcam_plusplus(model, x, target=TARGETS, layer=layer, upsample=None, normalize=False,
-                                return_parts=True)
+    parts = xt.gradcam_plusplus(
+        model, x, target=TARGETS, layer=layer, upsample=None, normalize=False, return_parts=True
+    )
     theirs = peer(GradCAMPlusPlus, model, layer, x)
     np.testing.assert_allclose(parts.activations.numpy(), theirs["activations"], rtol=1e-5, atol=1e-6)
     cam, own = theirs["instance"], theirs["weights"]  # get_cam_image below records its weights again
@@ -97,8 +104,9 @@ def test_layercam_matches(case):
     parts = xt.layercam(model, x, target=TARGETS, layer=layer, upsample=None, normalize=False, return_parts=True)
     theirs = peer(LayerCAM, model, layer, x)
     np.testing.assert_allclose(parts.weights.numpy(), np.maximum(theirs["gradients"], 0), rtol=1e-5, atol=1e-8)
-    raw = np.maximum(theirs["instance"].get_cam_image(x, None, None, theirs["activations"], theirs["gradients"],
-                                                      False), 0)
+    raw = np.maximum(
+        theirs["instance"].get_cam_image(x, None, None, theirs["activations"], theirs["gradients"], False), 0
+    )
     np.testing.assert_allclose(parts.raw[:, 0].numpy(), raw, rtol=1e-5, atol=1e-6)
     assert_maps_correlate(xt.layercam(model, x, target=TARGETS, layer=layer), theirs["cam"])
 
@@ -107,14 +115,14 @@ def test_scorecam_matches(case):
     """One picture of 48 x 48 (the layer still 2 x 2): 512 or 1280 masked forwards each."""
     model, x, layer = case
     x = torch.nn.functional.interpolate(x[:1], size=(48, 48), mode="bilinear")
-    parts = xt.scorecam(model, x, target=TARGETS[:1], layer=layer, batch_size=128, progress=False,
-                        return_parts=True)
+    parts = xt.scorecam(model, x, target=TARGETS[:1], layer=layer, batch_size=128, progress=False, return_parts=True)
     assert parts.raw.shape[-2:] == (2, 2)
     theirs = peer(ScoreCAM, model, layer, x, batch_size=128, targets=TARGETS[:1])
     np.testing.assert_allclose(parts.weights.numpy(), theirs["weights"], rtol=1e-5, atol=1e-8)
     raw = np.maximum((theirs["weights"][:, :, None, None] * theirs["activations"]).sum(1), 0)
-    ours_raw = xt.methods.class_activation_maps.weighted_maps(parts.activations, parts.weights, x.shape[-2:],
-                                                              upsample=None, normalize=False)[0]
+    ours_raw = xt.methods.class_activation_maps.weighted_maps(
+        parts.activations, parts.weights, x.shape[-2:], upsample=None, normalize=False
+    )[0]
     torch.testing.assert_close(parts.raw, ours_raw)
     np.testing.assert_allclose(parts.raw[:, 0].numpy(), raw, rtol=1e-5, atol=1e-6)
     assert_maps_correlate(parts.cam, theirs["cam"])

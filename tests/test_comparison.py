@@ -1,5 +1,6 @@
 """Chapter 6's table: the shipped one covers every method with every measure, and one of its rows
 is made again here by the command's own code."""
+
 import pytest
 
 from xaitutor.evaluation import comparison
@@ -22,7 +23,7 @@ def test_a_row_of_the_shipped_table_is_made_again():
     shipped = {row["method"]: row for row in comparison.load_table()}["Grad-CAM"]
     again = comparison.measure(contender("Grad-CAM"))
     for field in comparison.FIELDS:
-        if field != "seconds":   # the CPU's
+        if field != "seconds":  # the CPU's
             assert again[field] == pytest.approx(shipped[field], abs=0.01), field
     assert again["pictures"] == 1, "Grad-CAM is one forward pass"
 

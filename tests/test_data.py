@@ -1,4 +1,5 @@
 """The sample photos."""
+
 import numpy as np
 import pytest
 
@@ -12,16 +13,15 @@ def test_every_sample_photo_loads(name):
 
 
 def test_the_cat_and_the_coffee_sit_side_by_side():
-    from PIL import Image
-
     import skimage.data
+    from PIL import Image
 
     both = np.asarray(xt.data.sample_image("cat_and_coffee"))
     assert both.shape == (224, 448, 3) and both.dtype == np.uint8 and "cat_and_coffee" in xt.data.sample_names()
     for half, photo in [(both[:, :224], skimage.data.chelsea()), (both[:, 224:], skimage.data.coffee())]:
         h, w = photo.shape[:2]
         side = min(h, w)  # the central square of the photo, resized: the half to within rounding
-        square = photo[(h - side) // 2:(h - side) // 2 + side, (w - side) // 2:(w - side) // 2 + side]
+        square = photo[(h - side) // 2 : (h - side) // 2 + side, (w - side) // 2 : (w - side) // 2 + side]
         expected = np.asarray(Image.fromarray(square).resize((224, 224), Image.BILINEAR), dtype=float)
         assert np.abs(half - expected).mean() < 6
     assert np.abs(both[:, :224].astype(float) - both[:, 224:]).mean() > 30
@@ -43,7 +43,7 @@ def test_load_image_reads_a_file_exactly_as_rgb(tmp_path):
 
     pixels = np.arange(18, dtype=np.uint8).reshape(2, 3, 3) * 10
     Image.fromarray(pixels).save(tmp_path / "photo.png")
-    loaded = xt.data.load_image(tmp_path / "photo.png")      # a pathlib.Path, or a str
+    loaded = xt.data.load_image(tmp_path / "photo.png")  # a pathlib.Path, or a str
     assert loaded.mode == "RGB" and np.array_equal(np.asarray(loaded), pixels)
     Image.fromarray(np.array([[0, 128], [255, 7]], dtype=np.uint8)).save(tmp_path / "grey.png")
     grey = np.asarray(xt.data.load_image(str(tmp_path / "grey.png")))
@@ -66,4 +66,4 @@ def test_load_image_reads_a_16_bit_png_by_its_range(tmp_path):
     Image.fromarray(deep).save(tmp_path / "scan.png")
     loaded = np.asarray(xt.data.load_image(tmp_path / "scan.png"))
     assert loaded.shape == (2, 2, 3) and loaded.dtype == np.uint8
-    assert loaded[..., 0].tolist() == [[0, 64], [128, 255]]   # not clipped to white
+    assert loaded[..., 0].tolist() == [[0, 64], [128, 255]]  # not clipped to white

@@ -1,5 +1,6 @@
 """The degradations of the essay's section 3.5 (the experiment itself is tested with Grad-CAM in
 test_gradcam.py)."""
+
 import pytest
 import torch
 
@@ -42,7 +43,12 @@ def test_first_flip_is_the_first_strength_whose_top_class_is_not_the_clean_one()
     judge, grey = _brightness_judge(), torch.full((3, 4, 4), 0.2)
     # brightness s makes the mean 0.2 + 0.8 s: past 0.5 from s = 0.375 on
     series = xt.methods.degradation_series(judge, grey, "brightness", strengths=[0.0, 0.25, 0.5, 0.75])
-    assert series.original == 0 and [label for _, label, _ in series.predictions] == ["dark", "dark", "bright", "bright"]
+    assert series.original == 0 and [label for _, label, _ in series.predictions] == [
+        "dark",
+        "dark",
+        "bright",
+        "bright",
+    ]
     assert series.first_flip() == 2 and series.strengths[series.first_flip()] == 0.5
     # darker never flips; and a series that flips and flips back reports its first flip
     assert xt.methods.degradation_series(judge, grey, "brightness", strengths=[0.0, -0.5]).first_flip() is None
@@ -57,17 +63,20 @@ def test_plot_writes_a_changed_label_in_red():
     judge, grey = _brightness_judge(), torch.full((3, 4, 4), 0.2)
     series = xt.methods.degradation_series(judge, grey, "brightness", strengths=[0.0, 0.25, 0.5])
     fig = series.plot(judge.labels)
-    top_row = fig.axes[:3]   # plt.subplots(3, columns) lists the axes row by row
+    top_row = fig.axes[:3]  # plt.subplots(3, columns) lists the axes row by row
     assert [ax.get_title().split("\n")[1].split(" ")[0] for ax in top_row] == ["dark", "dark", "bright"]
     assert [matplotlib.colors.to_hex(ax.title.get_color()) for ax in top_row] == ["#000000", "#000000", "#ff0000"]
 
 
-@pytest.mark.parametrize("strengths, error, match", [
-    ((), ValueError, "strengths must hold at least one strength"),
-    ((0.1, "0.2"), TypeError, r"strength must be a number in \[0, 1\], got '0.2'"),
-    ((0.1, None), TypeError, r"strength must be a number in \[0, 1\], got None"),
-])
+@pytest.mark.parametrize(
+    "strengths, error, match",
+    [
+        ((), ValueError, "strengths must hold at least one strength"),
+        ((0.1, "0.2"), TypeError, r"strength must be a number in \[0, 1\], got '0.2'"),
+        ((0.1, None), TypeError, r"strength must be a number in \[0, 1\], got None"),
+    ],
+)
 def test_a_series_without_strengths_or_with_one_that_is_no_number_is_refused(strengths, error, match):
     clf = xt.models.load("shapes_cnn")
     with pytest.raises(error, match=match):
-        degradation.degradation_series(clf, torch.rand(3, 64, 64), "noise", strengths=strengths)
+        xt.methods.degradation_series(clf, torch.rand(3, 64, 64), "noise", strengths=strengths)

@@ -1,6 +1,7 @@
 """The figures drawn by code (issue 14): the perceptron (essay fig. 1.1) and the sliding window
 (fig. 1.3) of chapter 1, the Grad-CAM and LIME pipelines drawn from real intermediate results, and
 the colour bars of xt.imaging.show."""
+
 import re
 
 import matplotlib
@@ -31,19 +32,22 @@ def product_sum(fig):
     return pairs, value
 
 
-@pytest.mark.parametrize("x, kernel, at, flip", [
-    (None, None, (1, 1), False),
-    (torch.arange(16).reshape(4, 4) % 5, torch.tensor([[0, 1, 2], [-1, 3, 0], [2, 0, -2]]), (1, 0), False),
-    (torch.arange(16).reshape(4, 4) % 5, torch.tensor([[0, 1, 2], [-1, 3, 0], [2, 0, -2]]), (0, 1), True),
-])
+@pytest.mark.parametrize(
+    "x, kernel, at, flip",
+    [
+        (None, None, (1, 1), False),
+        (torch.arange(16).reshape(4, 4) % 5, torch.tensor([[0, 1, 2], [-1, 3, 0], [2, 0, -2]]), (1, 0), False),
+        (torch.arange(16).reshape(4, 4) % 5, torch.tensor([[0, 1, 2], [-1, 3, 0], [2, 0, -2]]), (0, 1), True),
+    ],
+)
 def test_sliding_window_prints_the_product_sum_of_the_drawn_numbers(x, kernel, at, flip):
     fig = bg.sliding_window_diagram(x, kernel, at=at, flip=flip)
-    x = bg.diagrams.INPUT if x is None else x
-    kernel = bg.diagrams.KERNEL if kernel is None else kernel
+    x = bg.sliding_window.INPUT if x is None else x
+    kernel = bg.sliding_window.KERNEL if kernel is None else kernel
     out = (bg.convolve if flip else bg.cross_correlate)(x, kernel)
     pairs, value = product_sum(fig)
     r, c = at
-    assert [a for a, _ in pairs] == x[r:r + 3, c:c + 3].flatten().tolist()  # the window's inputs
+    assert [a for a, _ in pairs] == x[r : r + 3, c : c + 3].flatten().tolist()  # the window's inputs
     placed = kernel.flip((0, 1)) if flip else kernel
     assert [b for _, b in pairs] == placed.flatten().tolist()
     assert value == sum(a * b for a, b in pairs) == out[r, c]
@@ -79,8 +83,9 @@ def test_perceptron_diagram_uses_the_notation_of_eq_1_4():
 
 def small_cnn():
     torch.manual_seed(0)
-    return nn.Sequential(nn.Conv2d(3, 6, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
-                         nn.Linear(6, 3)).eval()
+    return nn.Sequential(
+        nn.Conv2d(3, 6, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(6, 3)
+    ).eval()
 
 
 def test_gradcam_pipeline_panels_hold_the_tensors_gradcam_returns():
@@ -99,8 +104,16 @@ def test_gradcam_pipeline_panels_hold_the_tensors_gradcam_returns():
     lines = [line.get_ydata() for ax in fig.axes for line in ax.lines if len(line.get_ydata()) == len(alpha)]
     assert any(np.array_equal(y, alpha.numpy()) for y in lines)  # the weights of eq. 3.2, every channel
     titles = " ".join(ax.get_title() for ax in fig.axes) + " ".join(texts(fig))
-    for step in ["1. the picture", "2. feature maps", "3. weights", "eq. 3.2", "4. weighted sum", "5. ReLU",
-                 "eq. 3.1", "6. upsampled to 12 x 20"]:
+    for step in [
+        "1. the picture",
+        "2. feature maps",
+        "3. weights",
+        "eq. 3.2",
+        "4. weighted sum",
+        "5. ReLU",
+        "eq. 3.1",
+        "6. upsampled to 12 x 20",
+    ]:
         assert step in titles, step
     assert f"{int((weighted < 0).sum())} of {weighted.numel()} cells were < 0" in titles
     assert "'c'" in fig._suptitle.get_text()
@@ -126,8 +139,15 @@ def test_lime_pipeline_panels_hold_the_explanations_data():
     assert any(np.allclose(p, np.c_[exp.samples.sum(1), exp.predictions]) for p in points)  # step 4
     assert any(np.allclose(p, np.c_[exp.distances, exp.sample_weights]) for p in points)  # step 5
     titles = " ".join(ax.get_title() for ax in fig.axes) + " ".join(texts(fig))
-    for step in ["1. segment: 6 superpixels", "2. sample", "3. perturb", "4. predict", "5. weigh",
-                 "6. fit", f"R² = {exp.score:.2f}"]:
+    for step in [
+        "1. segment: 6 superpixels",
+        "2. sample",
+        "3. perturb",
+        "4. predict",
+        "5. weigh",
+        "6. fit",
+        f"R² = {exp.score:.2f}",
+    ]:
         assert step in titles, step
     plt.close(fig)
 

@@ -1,12 +1,13 @@
 """The shared driver of the gradient methods: gradients by hand to the input, to a captured layer
 and through a preparing step, the targets and their scores, the model guarded, and the
 interruptible progress bar of the batched methods."""
+
 import pytest
 import torch
+from helpers.models import RELU_LINEAR_WEIGHTS, relu_linear_net
 from torch import nn
 
 import xaitutor as xt
-from helpers.models import RELU_LINEAR_WEIGHTS, relu_linear_net
 from xaitutor.hooks import hook_count
 from xaitutor.methods.driver import forward, gradient, progress, target_scores
 
@@ -128,7 +129,7 @@ def test_ctrl_c_before_the_first_batch_goes_on_without_a_result():
     import warnings
 
     with warnings.catch_warnings():
-        warnings.simplefilter("error")   # and no warning of "0 of 10" done
+        warnings.simplefilter("error")  # and no warning of "0 of 10" done
         with pytest.raises(KeyboardInterrupt):
             with progress(10, "steps", enabled=False):
                 raise KeyboardInterrupt
@@ -137,5 +138,6 @@ def test_ctrl_c_before_the_first_batch_goes_on_without_a_result():
 def test_the_gradient_methods_work_inside_no_grad():
     model = relu_linear_net()
     with torch.no_grad():
-        torch.testing.assert_close(xt.saliency(model, X, target=[2, 1]).flatten(1),
-                                   torch.stack([W[2], W[1]]) * (X.flatten(1) > 0))
+        torch.testing.assert_close(
+            xt.saliency(model, X, target=[2, 1]).flatten(1), torch.stack([W[2], W[1]]) * (X.flatten(1) > 0)
+        )

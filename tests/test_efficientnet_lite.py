@@ -1,4 +1,5 @@
 """Our EfficientNet-Lite0 and -Lite1 against the reference implementation and the weights files."""
+
 import math
 
 import pytest
@@ -69,8 +70,7 @@ def test_lite1_loads_as_a_classifier_at_240_and_sees_the_cat():
 @pytest.mark.parametrize("height, width", [(200, 300), (241, 317)])
 def test_any_input_size_gets_tf_same_padding(model, height, width):
     features = {}
-    handle = model._head_act.register_forward_hook(
-        lambda module, inputs, output: features.update(head=output))
+    handle = model._head_act.register_forward_hook(lambda module, inputs, output: features.update(head=output))
     try:
         x = normalise(torch.rand(1, 3, height, width, generator=torch.Generator().manual_seed(1)))
         with torch.no_grad():

@@ -4,10 +4,11 @@ The root environment.yml is the developer's: the runtime ones, JupyterLab (the `
 runtime dependency, Colab brings its own front end) and the test tools (`dev`). Binder's is the
 student's: the runtime ones and JupyterLab only, on one minor version of Python, since every
 package in it makes the image that every student waits for larger."""
+
 import re
-import tomllib
 from pathlib import Path
 
+import tomllib
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,7 +72,8 @@ def test_binder_pins_python_to_one_minor_version():
     deps = yaml.safe_load((ROOT / "binder" / "environment.yml").read_text())["dependencies"]
     pythons = [d for d in deps if isinstance(d, str) and _split(d)[0] == "python"]
     assert len(pythons) == 1 and re.fullmatch(r"=3\.\d+", _split(pythons[0])[1]), (
-        f"pin Python to one minor version (python=3.11), got {pythons}: unpinned, repo2docker picks its own")
+        f"pin Python to one minor version (python=3.11), got {pythons}: unpinned, repo2docker picks its own"
+    )
 
 
 def test_binder_leaves_the_package_to_postbuild():

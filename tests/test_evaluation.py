@@ -1,15 +1,16 @@
 """The measures of xaitutor.evaluation: hand-built cases with known answers, parity with quantus,
 and the cascading randomisation's promises (every layer changed, the user's model untouched)."""
+
 import copy
 import math
 
 import numpy as np
 import pytest
 import torch
+from helpers.models import RegionBrightnessModel
 from torch import nn
 
 import xaitutor as xt
-from helpers.models import RegionBrightnessModel
 from xaitutor import evaluation as ev
 from xaitutor.models import Classifier
 from xaitutor.models.shapes_cnn import CAM_LAYER, MEAN, STD, ShapesCNN
@@ -28,6 +29,7 @@ def untrained():
 
 
 # --- Localisation ---------------------------------------------------------------------------
+
 
 def test_a_map_equal_to_the_mask_scores_one(shapes6):
     maps = torch.from_numpy(shapes6.masks).float()[:, None]
@@ -100,8 +102,13 @@ def test_pointing_game_and_energy_share_agree_with_quantus(shapes6):
     maps[2] = torch.from_numpy(shapes6.masks[2]).float()  # ties: all the mask's pixels are maxima
     maps[3, 0, 10, 10] = 2.0  # a single peak, off the object
     masks = shapes6.masks[:, None].astype(np.float32)
-    inputs = dict(model=None, x_batch=np.zeros((6, 3, 64, 64), np.float32), y_batch=np.zeros(6, int),
-                  a_batch=maps.numpy(), s_batch=masks)
+    inputs = dict(
+        model=None,
+        x_batch=np.zeros((6, 3, 64, 64), np.float32),
+        y_batch=np.zeros(6, int),
+        a_batch=maps.numpy(),
+        s_batch=masks,
+    )
     theirs = quantus.PointingGame(disable_warnings=True)(**inputs)
     ours = ev.pointing_game(maps, shapes6.masks)
     assert ours.tolist() == [float(t) for t in theirs]
@@ -168,6 +175,7 @@ def test_curves_work_for_a_real_method_and_take_three_channel_maps(untrained, sh
 
 # --- Maps from any method -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("method", [xt.gradcam, xt.saliency, xt.guided_backprop, xt.guided_gradcam])
 def test_explain_gives_one_channel_maps_for_every_gradient_method(untrained, shapes6, method):
     maps = ev.explain(method, untrained, shapes6.images, target=1)
@@ -176,13 +184,20 @@ def test_explain_gives_one_channel_maps_for_every_gradient_method(untrained, sha
 
 def test_explain_runs_lime_per_picture_through_its_map(untrained, shapes6):
     maps = ev.explain(xt.lime, untrained, shapes6.images[:2], num_samples=30, seed=0, progress=False)
-    direct = xt.lime(untrained, shapes6.images[1], num_samples=30, seed=0, progress=False,
-                     target=int(ev.predicted_targets(untrained, ev.pictures_batch(untrained, shapes6.images[1:2]))[0]))
+    direct = xt.lime(
+        untrained,
+        shapes6.images[1],
+        num_samples=30,
+        seed=0,
+        progress=False,
+        target=int(ev.predicted_targets(untrained, ev.pictures_batch(untrained, shapes6.images[1:2]))[0]),
+    )
     assert maps.shape == (2, 1, 64, 64)
     assert torch.allclose(maps[1:], direct.map())
 
 
 # --- Cascading randomisation ----------------------------------------------------------------
+
 
 def test_randomisation_changes_every_layer_and_leaves_the_model_untouched(shapes6):
     # A model as training leaves it: no parameter at its initial value (batch norms included).
@@ -202,8 +217,17 @@ def test_randomisation_changes_every_layer_and_leaves_the_model_untouched(shapes
     assert torch.equal(torch.get_rng_state(), rng)  # seeded without touching the global generator
 
     layers = check.layers[1:]
-    assert layers == ["fc", "features.bn4", "features.conv4", "features.bn3", "features.conv3",
-                      "features.bn2", "features.conv2", "features.bn1", "features.conv1"]
+    assert layers == [
+        "fc",
+        "features.bn4",
+        "features.conv4",
+        "features.bn3",
+        "features.conv3",
+        "features.bn2",
+        "features.conv2",
+        "features.bn1",
+        "features.conv1",
+    ]
     assert check.maps.shape == (10, 6, 1, 64, 64) and check.spearman.shape == check.ssim.shape == (10, 6)
     assert torch.allclose(check.maps[0], ev.explain(xt.gradcam, untrained, shapes6.images))
     assert torch.allclose(check.ssim[0], torch.ones(6))
@@ -215,8 +239,9 @@ def test_randomisation_changes_every_layer_and_leaves_the_model_untouched(shapes
             torch.manual_seed(j)
             dict(broken.named_modules())[name].reset_parameters()
     for name in layers:
-        for p, q in zip(dict(model.named_modules())[name].parameters(),
-                        dict(broken.named_modules())[name].parameters()):
+        for p, q in zip(
+            dict(model.named_modules())[name].parameters(), dict(broken.named_modules())[name].parameters()
+        ):
             assert not torch.equal(p, q), f"{name} was not changed"
 
 
@@ -230,8 +255,9 @@ def test_randomisation_is_seeded_and_takes_a_layer_list(untrained, shapes6):
     with pytest.raises(ValueError, match="no layer named"):
         ev.cascading_randomization(xt.saliency, untrained, shapes6.images[:2], layers=["fc2"], progress=False)
     with pytest.raises(ValueError, match="no parameters to re-initialise"):
-        ev.cascading_randomization(xt.saliency, untrained, shapes6.images[:2], layers=["features.relu4"],
-                                   progress=False)
+        ev.cascading_randomization(
+            xt.saliency, untrained, shapes6.images[:2], layers=["features.relu4"], progress=False
+        )
     assert a.plot().axes and len(a.show().axes) == 3
 
 
@@ -239,8 +265,7 @@ def test_randomisation_reinitialises_a_whole_block(shapes6):
     torch.manual_seed(0)
     model = ShapesCNN()
     clf = Classifier(model, xt.data.shapes(1).classes, MEAN, STD, input_size=64, cam_layer=CAM_LAYER)
-    check = ev.cascading_randomization(xt.gradcam, clf, shapes6.images[:2], layers=["fc", "features"],
-                                       progress=False)
+    check = ev.cascading_randomization(xt.gradcam, clf, shapes6.images[:2], layers=["fc", "features"], progress=False)
     assert check.layers == ["original", "fc", "features"]
     # The same cascade by hand: fc under seed 0, then every layer of the block under seed 1.
     manual = copy.deepcopy(model)
@@ -281,9 +306,12 @@ def test_maps_with_nan_or_inf_are_refused_not_scored():
     mask = torch.zeros(1, 8, 8, dtype=torch.bool)
     mask[0, :4] = True
     clf = xt.models.wrap(nn.Sequential(nn.Flatten(), nn.Linear(3 * 8 * 8, 2)), mean=0.5, std=0.25)
-    for score in (lambda m: xt.evaluation.pointing_game(m, mask), lambda m: xt.evaluation.energy_share(m, mask),
-                  lambda m: xt.evaluation.deletion(clf, torch.rand(1, 3, 8, 8), m, steps=2, progress=False),
-                  lambda m: xt.evaluation.insertion(clf, torch.rand(1, 3, 8, 8), m, steps=2, progress=False)):
+    for score in (
+        lambda m: xt.evaluation.pointing_game(m, mask),
+        lambda m: xt.evaluation.energy_share(m, mask),
+        lambda m: xt.evaluation.deletion(clf, torch.rand(1, 3, 8, 8), m, steps=2, progress=False),
+        lambda m: xt.evaluation.insertion(clf, torch.rand(1, 3, 8, 8), m, steps=2, progress=False),
+    ):
         for bad in (nan_map, nan_map.nan_to_num(nan=float("inf"))):
             with pytest.raises(ValueError, match="maps hold NaN or infinite values"):
                 score(bad)

@@ -1,5 +1,6 @@
 """The shortcut lab as a test: on the same pictures, the explanations of the shortcut model put less
 of their mass on the object than those of the model that reads the shapes, for Grad-CAM and LIME."""
+
 import pytest
 
 import xaitutor as xt
@@ -17,14 +18,23 @@ def models():
     return {name: xt.models.load(name) for name in ("shapes_cnn", "shapes_cnn_shortcut")}
 
 
-@pytest.mark.parametrize("method, options", [
-    (xt.gradcam, {}),
-    # Hidden superpixels turn black: hidden by their mean colour (lime's default), the background
-    # would keep its hue, and LIME could not see the cue the shortcut model reads.
-    (xt.lime, dict(num_samples=100, hide=0.0, batch_size=100, seed=0, progress=False)),
-], ids=["gradcam", "lime"])
+@pytest.mark.parametrize(
+    "method, options",
+    [
+        (xt.gradcam, {}),
+        # Hidden superpixels turn black: hidden by their mean colour (lime's default), the background
+        # would keep its hue, and LIME could not see the cue the shortcut model reads.
+        (xt.lime, dict(num_samples=100, hide=0.0, batch_size=100, seed=0, progress=False)),
+    ],
+    ids=["gradcam", "lime"],
+)
 def test_the_shortcut_model_looks_less_at_the_object(models, pictures, method, options):
-    share = {name: ev.energy_share(ev.explain(method, clf, pictures.images, target=pictures.labels, **options),
-                                   pictures.masks).nanmean().item()
-             for name, clf in models.items()}
+    share = {
+        name: ev.energy_share(
+            ev.explain(method, clf, pictures.images, target=pictures.labels, **options), pictures.masks
+        )
+        .nanmean()
+        .item()
+        for name, clf in models.items()
+    }
     assert share["shapes_cnn_shortcut"] < share["shapes_cnn"] - 0.1, share

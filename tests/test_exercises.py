@@ -1,5 +1,6 @@
 """The exercise machinery, every chapter's solutions against their own checks, and the notebooks
 showing a solution only when asked."""
+
 import re
 from pathlib import Path
 
@@ -9,8 +10,8 @@ import pytest
 import torch
 
 from xaitutor import exercises
-from xaitutor.exercises.answers import is_text
 from xaitutor.exercises import Exercise, Result
+from xaitutor.exercises.answers import is_text
 
 
 def test_a_check_accepts_the_right_answer_and_explains_a_wrong_one():
@@ -66,8 +67,17 @@ def test_call_runs_the_students_function_on_copies():
     assert "placeholder" in exercises.call(lambda: ...)[1]
 
 
-@pytest.mark.parametrize("answer, number, integer", [
-    (3, 3.0, 3), ("2.5", None, None), (True, None, None), (np.float32(4.0), 4.0, 4), ("four", None, None), ([1], None, None)])
+@pytest.mark.parametrize(
+    "answer, number, integer",
+    [
+        (3, 3.0, 3),
+        ("2.5", None, None),
+        (True, None, None),
+        (np.float32(4.0), 4.0, 4),
+        ("four", None, None),
+        ([1], None, None),
+    ],
+)
 def test_numbers_in_answers(answer, number, integer):
     assert exercises.as_number(answer) == number
     assert exercises.as_integer(answer) == integer
@@ -101,8 +111,12 @@ def test_the_start_exercise_is_what_preprocess_gives(lite0):
 
     right = tuple(lite0.preprocess(Image.new("RGB", PORTRAIT)).shape)
     assert exercises.solution("start.preprocessed_shape", show=False) == right == (1, 3, 299, 224)
-    for wrong, hint in [((1, 3, 224, 299), "height comes before width"), ((1, 3, 224, 224), "whole picture"),
-                        ((3, 299, 224), "four dimensions"), ((1, 3, 298, 224), "and round")]:
+    for wrong, hint in [
+        ((1, 3, 224, 299), "height comes before width"),
+        ((1, 3, 224, 224), "whole picture"),
+        ((3, 299, 224), "four dimensions"),
+        ((1, 3, 298, 224), "and round"),
+    ]:
         assert hint in exercises.check("start.preprocessed_shape", wrong).message
 
 
@@ -114,8 +128,7 @@ def test_no_solution_is_shown_unless_the_student_asks(path):
     # a committed call prints the solution under its exercise (and in the decks) and overwrites the
     # student's function; the call belongs in a comment under the exercise, one edit away
     code = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
-    calls = [c.source for c in code for line in c.source.splitlines()
-             if "exercises.solution(" in line.split("#", 1)[0]]
+    calls = [c.source for c in code for line in c.source.splitlines() if "exercises.solution(" in line.split("#", 1)[0]]
     assert not calls, f"{path.name}: a cell calls the solution: {calls[0][:80]!r}"
     for cell in code:  # an exercise: a cell that ends by showing its check
         statements = [line for line in cell.source.splitlines() if line.strip() and not line.startswith("#")]
@@ -125,7 +138,7 @@ def test_no_solution_is_shown_unless_the_student_asks(path):
 
 
 def test_a_tensor_that_requires_grad_is_read_as_its_numbers():
-    answer = torch.tensor(126.0, requires_grad=True) * 1   # what model(x).sum() and friends give
+    answer = torch.tensor(126.0, requires_grad=True) * 1  # what model(x).sum() and friends give
     assert exercises.as_number(answer) == 126.0 and exercises.as_integer(answer) == 126
     assert exercises.as_numbers(torch.tensor([0.0, -1.5, 0.5], requires_grad=True), 3).tolist() == [0.0, -1.5, 0.5]
     assert exercises.as_numbers([torch.tensor(1.0, requires_grad=True), torch.tensor(2.0)], 2).tolist() == [1, 2]
@@ -137,10 +150,10 @@ def test_a_tensor_that_requires_grad_is_read_as_its_numbers():
 
 
 def test_a_huge_whole_number_is_a_wrong_number_not_an_error():
-    assert exercises.as_integer(10 ** 400) == 10 ** 400 and exercises.as_number(10 ** 400) == float("inf")
-    assert exercises.as_number(-10 ** 400) == -float("inf")
+    assert exercises.as_integer(10**400) == 10**400 and exercises.as_number(10**400) == float("inf")
+    assert exercises.as_number(-(10**400)) == -float("inf")
     for name in ("background.output_size", "evaluation.auc", "toolbox.shapley"):
-        message = str(exercises.check(name, 10 ** 400))
+        message = str(exercises.check(name, 10**400))
         assert "not yet" in message and "raised" not in message
 
 

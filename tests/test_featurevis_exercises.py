@@ -1,12 +1,13 @@
 """Chapter 4's exercises: each refuses the mistakes students make, saying what is wrong, and
 accepts a right answer written another way than the solution."""
+
 import numpy as np
 import pytest
 import torch
 
 import xaitutor as xt
 
-O = xt.objectives
+objectives = xt.objectives
 
 
 def numpy_scale(height, width):
@@ -25,32 +26,46 @@ def frequency_itself(height, width):
 
 def full_fft_grid(height, width):
     fy, fx = torch.fft.fftfreq(height)[:, None], torch.fft.fftfreq(width)[None]
-    return 1 / (fy ** 2 + fx ** 2).sqrt().clamp_min(1 / max(height, width))
+    return 1 / (fy**2 + fx**2).sqrt().clamp_min(1 / max(height, width))
 
 
 CASES = {
     "featurevis.normalize": dict(
-        wrong=[(lambda g: (g - g.mean()) / g.std(), "whole batch"),
-               (lambda g: (g - g.mean((1, 2, 3), keepdim=True)) / g.std((1, 2, 3), keepdim=True), "NaN"),
-               (lambda g: g / g.abs().amax((1, 2, 3), keepdim=True).clamp_min(1e-12), "differ"),
-               (lambda g: ..., "placeholder")],
-        right=lambda g: torch.nan_to_num((g - g.mean((1, 2, 3), keepdim=True)) / g.std((1, 2, 3), keepdim=True))),
+        wrong=[
+            (lambda g: (g - g.mean()) / g.std(), "whole batch"),
+            (lambda g: (g - g.mean((1, 2, 3), keepdim=True)) / g.std((1, 2, 3), keepdim=True), "NaN"),
+            (lambda g: g / g.abs().amax((1, 2, 3), keepdim=True).clamp_min(1e-12), "differ"),
+            (lambda g: ..., "placeholder"),
+        ],
+        right=lambda g: torch.nan_to_num((g - g.mean((1, 2, 3), keepdim=True)) / g.std((1, 2, 3), keepdim=True)),
+    ),
     "featurevis.pyramid": dict(
-        wrong=[([224, 160, 114, 82], "starts small"),
-               ([int(224 / 1.4 ** k) for k in (3, 2, 1, 0)], "round to whole pixels"),   # 81: truncated
-               ([224, 314, 439, 615], "last octave is the final image"),
-               ([114, 160, 224], "4 sizes")],
-        right=np.array([81.6, 114.3, 160.0, 224.0])),
+        wrong=[
+            ([224, 160, 114, 82], "starts small"),
+            ([int(224 / 1.4**k) for k in (3, 2, 1, 0)], "round to whole pixels"),  # 81: truncated
+            ([224, 314, 439, 615], "last octave is the final image"),
+            ([114, 160, 224], "4 sizes"),
+        ],
+        right=np.array([81.6, 114.3, 160.0, 224.0]),
+    ),
     "featurevis.spectrum": dict(
-        wrong=[(no_clamp, "zero frequency"), (frequency_itself, "large for low frequencies"),
-               (full_fft_grid, "rfftfreq"), (lambda h, w: numpy_scale(h, w) ** 2, "1 / f**2")],
-        right=numpy_scale),
+        wrong=[
+            (no_clamp, "zero frequency"),
+            (frequency_itself, "large for low frequencies"),
+            (full_fft_grid, "rfftfreq"),
+            (lambda h, w: numpy_scale(h, w) ** 2, "1 / f**2"),
+        ],
+        right=numpy_scale,
+    ),
     "featurevis.contrast": dict(
-        wrong=[(O.class_logit(963) + O.class_logit(962), "subtract"),
-               (O.class_logit(963) - O.class_logit(962), "+1 and -0.5"),
-               (0.5 * O.class_logit(963) - O.class_logit(962), "+1 and -0.5"),
-               (O.class_logit(962), "does not change with the pizza")],
-        right=-0.5 * O.class_logit(962) + O.class_logit(963)),
+        wrong=[
+            (objectives.class_logit(963) + objectives.class_logit(962), "subtract"),
+            (objectives.class_logit(963) - objectives.class_logit(962), "+1 and -0.5"),
+            (0.5 * objectives.class_logit(963) - objectives.class_logit(962), "+1 and -0.5"),
+            (objectives.class_logit(962), "does not change with the pizza"),
+        ],
+        right=-0.5 * objectives.class_logit(962) + objectives.class_logit(963),
+    ),
 }
 
 

@@ -1,11 +1,12 @@
 """Chapter 4's gallery: every entry has its PNG files, they ship as package data, and making an
 entry again gives a picture of the same top class, which both models recognise (the same pixels
 only on the same kind of CPU)."""
-import tomllib
+
 from pathlib import Path
 
 import numpy as np
 import pytest
+import tomllib
 import torch
 
 import xaitutor as xt
@@ -43,8 +44,10 @@ def test_making_an_entry_again_finds_the_same_top_class(lite0):
     again = gallery.make("fourier_254", lite0)
     stored = gallery.load("fourier_254")
     with torch.no_grad():
-        top = [int(lite0(lite0.preprocess(torch.from_numpy(p).permute(2, 0, 1))).argmax()) for p in (again.image, stored)]
-    assert top == [254, 254]   # not the same pixels: another CPU's rounding, carried by 128 steps, changes them
+        top = [
+            int(lite0(lite0.preprocess(torch.from_numpy(p).permute(2, 0, 1))).argmax()) for p in (again.image, stored)
+        ]
+    assert top == [254, 254]  # not the same pixels: another CPU's rounding, carried by 128 steps, changes them
     assert again.probabilities(lite0, 254)[0] >= 0.9
     lite1 = xt.models.load("efficientnet_lite1")
     with torch.no_grad():

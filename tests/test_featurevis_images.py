@@ -1,12 +1,12 @@
 """The two parameterisations of feature visualization: the essay's pixels and lucid's decorrelated
 Fourier spectrum, by hand and against lucent's implementation."""
+
 import numpy as np
 import pytest
 import torch
 
 from xaitutor.methods.featurevis import FourierImage, PixelImage, normalized_gradient
-from xaitutor.methods.featurevis.images import (COLOR_CORRELATION, correlate_colors, decorrelate_colors,
-                                                spectrum_scale)
+from xaitutor.methods.featurevis.images import COLOR_CORRELATION, correlate_colors, decorrelate_colors, spectrum_scale
 
 
 def pictures(n=2, h=12, w=9):
@@ -27,14 +27,14 @@ def test_colour_decorrelation_is_invertible_and_is_lucids_matrix():
 
 def test_the_spectrum_scale_is_one_over_the_frequency():
     scale = spectrum_scale(8, 6)
-    assert scale.shape == (8, 4)                                   # rfft2 keeps 6 // 2 + 1 columns
+    assert scale.shape == (8, 4)  # rfft2 keeps 6 // 2 + 1 columns
     assert scale[0, 1] == pytest.approx(6.0) and scale[1, 0] == pytest.approx(8.0)  # 1 / (1/6), 1 / (1/8)
-    assert scale[0, 0] == pytest.approx(8.0)                       # the zero frequency: as the lowest
-    assert scale[4, 3] == pytest.approx(1 / np.hypot(0.5, 0.5))    # the highest: (1/2, 1/2) cycles per pixel
-    assert torch.allclose(spectrum_scale(8, 6, decay_power=2.0), scale ** 2)
+    assert scale[0, 0] == pytest.approx(8.0)  # the zero frequency: as the lowest
+    assert scale[4, 3] == pytest.approx(1 / np.hypot(0.5, 0.5))  # the highest: (1/2, 1/2) cycles per pixel
+    assert torch.allclose(spectrum_scale(8, 6, decay_power=2.0), scale**2)
 
 
-@pytest.mark.parametrize("height, width", [(12, 9), (16, 16)])   # odd widths too
+@pytest.mark.parametrize("height, width", [(12, 9), (16, 16)])  # odd widths too
 def test_fourier_round_trip_picture_spectrum_picture(height, width):
     x = pictures(h=height, w=width).clamp(0.01, 0.99)
     image = FourierImage.from_pixels(x, lr=0.05)
@@ -45,7 +45,7 @@ def test_fourier_pictures_stay_in_0_1_even_for_huge_spectra():
     generators = [torch.Generator().manual_seed(s) for s in (0, 1)]
     image = FourierImage.random((10, 14), generators, lr=0.05)
     assert image.leaf.shape == (2, 3, 10, 8, 2)
-    assert (image.pixels() - 0.5).abs().max() < 0.05       # lucid's start: near grey
+    assert (image.pixels() - 0.5).abs().max() < 0.05  # lucid's start: near grey
     with torch.no_grad():
         image.leaf.mul_(1e4)
     values = image.pixels()

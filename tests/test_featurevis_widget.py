@@ -1,6 +1,7 @@
 """The chapter 4 explorer, driven from Python: Run shows progress and the picture as it forms,
 the picture and transformation controls reach visualize, every kind of objective and the photo
 start work, and a bad channel is a message, not a crash."""
+
 import numpy as np
 import pytest
 import torch
@@ -12,8 +13,15 @@ from xaitutor.methods.featurevis import RECIPES, transforms
 
 def explorer(size=32):
     torch.manual_seed(0)
-    model = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), nn.Conv2d(4, 6, 3, padding=1),
-                          nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(6, 1000))  # ImageNet's labels
+    model = nn.Sequential(
+        nn.Conv2d(3, 4, 3, padding=1),
+        nn.ReLU(),
+        nn.Conv2d(4, 6, 3, padding=1),
+        nn.ReLU(),
+        nn.AdaptiveAvgPool2d(1),
+        nn.Flatten(),
+        nn.Linear(6, 1000),
+    )  # ImageNet's labels
     return xt.widgets.featurevis_explorer(xt.models.wrap(model), size=size)
 
 
@@ -32,7 +40,7 @@ def test_run_shows_progress_and_the_picture_while_it_forms():
     ex.picture.observe(lambda change: pictures.append(change["new"]), names="value")
     ex.run()
     assert ex.progress.value == ex.progress.max == 40
-    assert len(pictures) == 20 and len(set(pictures)) > 10   # refreshed while optimising, and changing
+    assert len(pictures) == 20 and len(set(pictures)) > 10  # refreshed while optimising, and changing
     assert all(p[:4] == b"\x89PNG" for p in pictures)
     assert ex.result.image.shape == (32, 32, 3) and ex.result.history.shape == (40,)
     assert ex.result.names == ["class 254 (pug)"]
@@ -47,8 +55,10 @@ def test_the_picture_control_sets_its_recipe_and_reaches_visualize(monkeypatch):
     assert (ex.octaves.value, ex.steps.value, ex.lr.value) == (essay["octaves"], essay["steps"], essay["lr"])
     assert ex.blur.value and not ex.blur.disabled and ex.transforms() == []
     calls = []
-    monkeypatch.setattr("xaitutor.widgets.featurevis.visualize", lambda *a, **kw: calls.append(kw) or
-                        xt.visualize(*a, **{**kw, "steps": 1, "octaves": 1}))
+    monkeypatch.setattr(
+        "xaitutor.widgets.featurevis.visualize",
+        lambda *a, **kw: calls.append(kw) or xt.visualize(*a, **{**kw, "steps": 1, "octaves": 1}),
+    )
     ex.run()
     assert calls[-1]["param"] == "pixel" and calls[-1]["blur"] == 0.9 and calls[-1]["transforms"] == []
     ex.param.value = "Fourier (lucid)"

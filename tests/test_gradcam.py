@@ -1,16 +1,16 @@
 """Grad-CAM: exact values on a network small enough to do by hand, the contract of the call
 (batches, targets, errors, the model given back untouched), and the cat test on the real model."""
+
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from helpers.models import UnusedLayersNet, plus_minus_cnn
 from PIL import Image, ImageDraw
 from torch import nn
 
 import xaitutor as xt
-from helpers.models import UnusedLayersNet, plus_minus_cnn
 from xaitutor.hooks import hook_count
-
 
 X = torch.tensor([[1.0, 2.0], [-3.0, 4.0]])[None, None]  # mean 1: logits (1, -3), top class 0
 
@@ -39,8 +39,10 @@ def test_upsampling_and_normalisation():
     cam = xt.gradcam(pooled, x, layer="1")
     assert cam.shape == (1, 1, 4, 4) and cam.min() == 0 and cam.max() == 1
     raw = xt.gradcam(pooled, x, layer="1", upsample=None, normalize=False)
-    torch.testing.assert_close(xt.gradcam(pooled, x, layer="1", upsample="nearest", normalize=False),
-                               F.interpolate(raw, size=(4, 4), mode="nearest"))
+    torch.testing.assert_close(
+        xt.gradcam(pooled, x, layer="1", upsample="nearest", normalize=False),
+        F.interpolate(raw, size=(4, 4), mode="nearest"),
+    )
 
 
 def test_constant_map_gives_zeros_not_nan():
@@ -62,22 +64,31 @@ def test_batch_with_targets_equals_single_calls(resnet):
     targets = [3, 141, 999, 0]
     for kwargs in ({}, {"relu": False, "upsample": None, "normalize": False}):
         batch = xt.gradcam(resnet, x, target=targets, layer="layer4", **kwargs)
-        singles = [xt.gradcam(resnet, x[i:i + 1], target=t, layer="layer4", **kwargs) for i, t in enumerate(targets)]
+        singles = [xt.gradcam(resnet, x[i : i + 1], target=t, layer="layer4", **kwargs) for i, t in enumerate(targets)]
         torch.testing.assert_close(batch, torch.cat(singles), atol=1e-5, rtol=1e-4)
     assert batch.abs().flatten(1).amax(1).gt(0).all(), "every signed map should be non-trivial"
 
 
 def test_model_comes_back_as_it_went_in():
-    model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU(inplace=True), nn.Dropout(0.5),
-                          nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 3))
+    model = nn.Sequential(
+        nn.Conv2d(3, 4, 3),
+        nn.BatchNorm2d(4),
+        nn.ReLU(inplace=True),
+        nn.Dropout(0.5),
+        nn.AdaptiveAvgPool2d(1),
+        nn.Flatten(),
+        nn.Linear(4, 3),
+    )
     model.train()
     model[0].weight.requires_grad_(False)
     model[6].weight.grad = torch.ones_like(model[6].weight)
     before = {k: v.clone() for k, v in model.state_dict().items()}
-    for method in (lambda: xt.gradcam(model, torch.randn(2, 3, 8, 8), layer="0"),
-                   lambda: xt.guided_gradcam(model, torch.randn(2, 3, 8, 8), layer="0"),
-                   lambda: xt.guided_backprop(model, torch.randn(2, 3, 8, 8)),
-                   lambda: xt.saliency(model, torch.randn(2, 3, 8, 8))):
+    for method in (
+        lambda: xt.gradcam(model, torch.randn(2, 3, 8, 8), layer="0"),
+        lambda: xt.guided_gradcam(model, torch.randn(2, 3, 8, 8), layer="0"),
+        lambda: xt.guided_backprop(model, torch.randn(2, 3, 8, 8)),
+        lambda: xt.saliency(model, torch.randn(2, 3, 8, 8)),
+    ):
         method()
         assert all(m.training for m in model.modules())
         assert not model[0].weight.requires_grad and model[0].bias.requires_grad
@@ -123,8 +134,18 @@ def test_classifier_uses_its_cam_layer(lite0):
 # The cat's outline in chelsea (451 x 300 pixels), drawn by hand on the photo with a 20-pixel grid:
 # the head, the ears and the chest; outside it are the blurred background at the top left and on
 # the right behind the cheek and ear.
-CAT_OUTLINE = [(40, 0), (395, 0), (365, 95), (372, 160), (365, 220), (345, 265), (325, 300),
-               (0, 300), (0, 150), (30, 130)]
+CAT_OUTLINE = [
+    (40, 0),
+    (395, 0),
+    (365, 95),
+    (372, 160),
+    (365, 220),
+    (345, 265),
+    (325, 300),
+    (0, 300),
+    (0, 150),
+    (30, 130),
+]
 
 
 def test_cat_gets_most_of_the_mass(lite0):
@@ -168,16 +189,19 @@ def test_follows_the_model_to_cuda(method, resnet):
 
 # The exercises of the chapter are tested in test_exercise_checks.py.
 
+
 def test_degradation_series_equals_separate_calls(lite0):
     small = xt.imaging.resize(xt.imaging.to_tensor(xt.data.sample_image("chelsea")), (64, 96))
-    small_clf = xt.models.wrap(lite0.model, mean=lite0.mean, std=lite0.std, labels=lite0.labels,
-                               cam_layer=lite0.cam_layer, input_size=64)
+    small_clf = xt.models.wrap(
+        lite0.model, mean=lite0.mean, std=lite0.std, labels=lite0.labels, cam_layer=lite0.cam_layer, input_size=64
+    )
     series = xt.methods.degradation_series(small_clf, small, "brightness", strengths=[0.0, 0.5, 0.9])
     x = small_clf.preprocess(series.pictures)
     assert series.original == int(small_clf(small_clf.preprocess(small)).argmax())
     torch.testing.assert_close(series.top_cams, xt.gradcam(small_clf, x), atol=1e-5, rtol=1e-4)
-    torch.testing.assert_close(series.original_cams, xt.gradcam(small_clf, x, target=series.original),
-                               atol=1e-5, rtol=1e-4)
+    torch.testing.assert_close(
+        series.original_cams, xt.gradcam(small_clf, x, target=series.original), atol=1e-5, rtol=1e-4
+    )
     assert [p[0] for p in series.predictions] == small_clf(x).argmax(1).tolist()
     assert series.pictures[2].mean() > series.pictures[1].mean() > series.pictures[0].mean()
     with pytest.raises(ValueError, match="unknown degradation 'blur'"):

@@ -6,6 +6,7 @@ torchvision's resnet18 and vgg16 with random weights are enough for the arithmet
 ReLUs, and ResNet's BasicBlock calls one ReLU twice); efficientnet_lite0 has its real weights. Its
 activations are ReLU6, which captum does not guide, so its guided parity is in
 test_guided_backprop.py, against an independent reference."""
+
 import functools
 import warnings
 
@@ -22,7 +23,7 @@ import xaitutor as xt
 TARGETS = [1, 207, 285, 812]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def random_torchvision(name: str, size: int):
     """A torchvision model with random weights (built once) and a random batch."""
     torch.manual_seed(0)

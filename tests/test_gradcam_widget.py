@@ -1,5 +1,6 @@
 """The chapter 3 explorer, driven from Python: each control changes the figure, and only what
 depends on a control is recomputed."""
+
 import numpy as np
 import pytest
 import torch
@@ -10,8 +11,9 @@ import xaitutor as xt
 
 @pytest.fixture(scope="module")
 def explorer(lite0):
-    small = xt.models.wrap(lite0.model, mean=lite0.mean, std=lite0.std, labels=lite0.labels,
-                           cam_layer=lite0.cam_layer, input_size=96)  # a small picture keeps the test fast
+    small = xt.models.wrap(
+        lite0.model, mean=lite0.mean, std=lite0.std, labels=lite0.labels, cam_layer=lite0.cam_layer, input_size=96
+    )  # a small picture keeps the test fast
     return xt.widgets.gradcam_explorer(small, photo="chelsea")
 
 

@@ -1,16 +1,16 @@
 """Saliency, guided backpropagation and Guided Grad-CAM: values by hand, the guided rule at
 in-place and reused activations against an independent reference, and the guided rule kept out of
 the Grad-CAM weights."""
+
 import copy
 
 import pytest
 import torch
 import torch.nn.functional as F
+from helpers.models import ReusedInplaceReLU6Net, plus_minus_relu_net
 from torch import nn
 
 import xaitutor as xt
-from helpers.models import ReusedInplaceReLU6Net, plus_minus_relu_net
-
 
 X = torch.tensor([2.0, -1.0]).reshape(1, 1, 1, 2)  # h = (2, 0, 0, 1), logits (1, -4)
 
@@ -51,7 +51,7 @@ class _GuidedClamp(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, grad):
-        x, = ctx.saved_tensors
+        (x,) = ctx.saved_tensors
         return grad.clamp(min=0) * ((x > 0) & (x < ctx.high)), None
 
 
@@ -107,7 +107,7 @@ def test_batch_with_targets_equals_single_calls():
     targets = [3, 141, 999, 0]
     for method, kwargs in ((xt.saliency, {}), (xt.guided_backprop, {}), (xt.guided_gradcam, {"layer": "layer4"})):
         batch = method(model, x, target=targets, **kwargs)
-        singles = torch.cat([method(model, x[i:i + 1], target=t, **kwargs) for i, t in enumerate(targets)])
+        singles = torch.cat([method(model, x[i : i + 1], target=t, **kwargs) for i, t in enumerate(targets)])
         torch.testing.assert_close(batch, singles, atol=1e-6, rtol=1e-4)
     assert batch.shape == (4, 3, 64, 64)
 

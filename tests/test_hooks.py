@@ -1,10 +1,11 @@
 """capture records the true output of a layer and its gradient, and always removes its hooks."""
+
 import pytest
 import torch
+from helpers.models import ReusedInplaceReLUNet
 from torch import nn
 
 import xaitutor as xt
-from helpers.models import ReusedInplaceReLUNet
 from xaitutor.guard import evaluating
 from xaitutor.hooks import hook_count
 
@@ -18,7 +19,7 @@ def test_capture_keeps_the_pre_relu_output_and_its_gradient():
     model, x = net(), torch.randn(2, 1, 4, 4)
     with xt.hooks.capture(model, ["0"]) as rec:
         logits = model(x)
-        grad, = torch.autograd.grad(logits[:, 1].sum(), rec["0"])
+        (grad,) = torch.autograd.grad(logits[:, 1].sum(), rec["0"])
     expected = model[0](x)
     assert torch.allclose(rec.activations["0"], expected)
     assert (rec.activations["0"] < 0).any(), "the in-place ReLU must not overwrite the stored output"
@@ -103,9 +104,9 @@ def test_counting_counts_the_passes_and_the_pictures_of_a_block_and_leaves_no_ho
     with xt.hooks.counting(model) as count:
         model(torch.randn(3, 1, 4, 4))
         model(torch.randn(5, 1, 4, 4))
-    model(torch.randn(2, 1, 4, 4))          # after the block: not counted
+    model(torch.randn(2, 1, 4, 4))  # after the block: not counted
     assert (count.passes, count.pictures) == (2, 8)
-    with xt.hooks.counting(clf) as count:   # a Classifier counts its model's passes
+    with xt.hooks.counting(clf) as count:  # a Classifier counts its model's passes
         xt.gradcam(clf, torch.rand(4, 3, 64, 64))
     assert (count.passes, count.pictures) == (1, 4)
     assert hook_count(model) == 0 and hook_count(clf.model) == 0
@@ -132,7 +133,7 @@ def test_a_users_hook_that_removes_itself_is_no_leak_of_ours_and_a_users_hook_st
     staying = model[0].register_forward_hook(lambda *args: seen.append("stays"))
     xt.saliency(model, torch.rand(2, 1, 4, 4))
     assert seen == [(2, 3), "stays"] or seen == ["stays", (2, 3)]
-    assert hook_count(model) == 1     # the user's staying hook, untouched
+    assert hook_count(model) == 1  # the user's staying hook, untouched
     staying.remove()
 
 
@@ -143,5 +144,5 @@ def test_evaluating_still_finds_a_hook_the_package_leaves():
     leak = counting(model)
     with pytest.raises(AssertionError, match="left a hook"):
         with evaluating(model):
-            leak.__enter__()   # entered, not yet left: the package's hook is still there
+            leak.__enter__()  # entered, not yet left: the package's hook is still there
     leak.__exit__(None, None, None)

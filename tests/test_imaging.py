@@ -1,4 +1,5 @@
 """Maps, overlays, figures and the degradations of chapter 3."""
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -46,14 +47,16 @@ def test_show_returns_a_figure_with_one_axis_per_item():
     assert imaging.show(torch.rand(3, 8, 8), ax=ax) is fig2
 
 
-@pytest.mark.parametrize("shape, kernel_size, sigma", [((2, 3, 50, 70), 11, 5.0), ((3, 40, 33), 7, 0.9),
-                                                       ((1, 1, 30, 30), 29, 8.0)])
+@pytest.mark.parametrize(
+    "shape, kernel_size, sigma", [((2, 3, 50, 70), 11, 5.0), ((3, 40, 33), 7, 0.9), ((1, 1, 30, 30), 29, 8.0)]
+)
 def test_gaussian_blur_gives_torchvisions_numbers(shape, kernel_size, sigma):
     import torchvision.transforms.functional as TF
 
     x = torch.rand(shape)
-    assert torch.equal(xt.imaging.gaussian_blur(x, kernel_size, sigma),
-                       TF.gaussian_blur(x, [kernel_size] * 2, [sigma] * 2))
+    assert torch.equal(
+        xt.imaging.gaussian_blur(x, kernel_size, sigma), TF.gaussian_blur(x, [kernel_size] * 2, [sigma] * 2)
+    )
     flat = torch.full((3, 12, 12), 0.3)
     torch.testing.assert_close(xt.imaging.gaussian_blur(flat, 5, 2.0), flat)
     with pytest.raises(ValueError, match="odd kernel_size"):
@@ -78,8 +81,15 @@ def test_a_blur_wider_than_a_small_picture_repeats_its_border():
     assert (blurred.diff(dim=-1) >= 0).all() and blurred.min() >= 0 and blurred.max() <= 1
     # the methods whose blur is wider than a few pixels' picture
     model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(3 * 4 * 4, 2))
-    assert xt.integrated_gradients(model, torch.rand(1, 3, 4, 4), baseline="blur", steps=2,
-                                   progress=False).shape == (1, 3, 4, 4)
+    assert xt.integrated_gradients(model, torch.rand(1, 3, 4, 4), baseline="blur", steps=2, progress=False).shape == (
+        1,
+        3,
+        4,
+        4,
+    )
     clf = xt.models.wrap(model, mean=0.5, std=0.25)
-    assert xt.evaluation.insertion(clf, torch.rand(1, 3, 4, 4), torch.rand(1, 1, 4, 4), steps=2,
-                                   progress=False).probabilities.isfinite().all()
+    assert (
+        xt.evaluation.insertion(clf, torch.rand(1, 3, 4, 4), torch.rand(1, 1, 4, 4), steps=2, progress=False)
+        .probabilities.isfinite()
+        .all()
+    )

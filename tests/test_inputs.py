@@ -1,4 +1,5 @@
 """Pictures in every accepted form become the same tensor; everything else gets a clear error."""
+
 import numpy as np
 import pytest
 import torch
@@ -12,8 +13,7 @@ RGB = (np.arange(4 * 5 * 3).reshape(4, 5, 3) * 4).astype(np.uint8)
 
 def test_every_accepted_form_gives_the_same_tensor():
     expected = torch.from_numpy(RGB).permute(2, 0, 1).float() / 255
-    forms = [RGB, RGB / 255.0, Image.fromarray(RGB), expected, expected[None],
-             torch.from_numpy(RGB).permute(2, 0, 1)]
+    forms = [RGB, RGB / 255.0, Image.fromarray(RGB), expected, expected[None], torch.from_numpy(RGB).permute(2, 0, 1)]
     for form in forms:
         got = to_tensor(form)
         assert torch.allclose(got.reshape(expected.shape), expected, atol=1e-6), type(form)
@@ -33,16 +33,19 @@ def test_rgba_drops_alpha():
         assert torch.allclose(to_tensor(form), to_tensor(RGB))
 
 
-@pytest.mark.parametrize("bad, words", [
-    (np.zeros((2, 4, 5, 3), np.uint8), "H x W or H x W x C"),
-    (np.zeros((4, 5, 2), np.uint8), "1 (gray), 3 (RGB) or 4 (RGBA) channels"),
-    (torch.zeros(2, 4, 5), "1 (gray), 3 (RGB) or 4 (RGBA) channels"),
-    (torch.zeros(1, 2, 3, 4, 5), "3 x H x W or N x 3 x H x W"),
-    (np.full((4, 5, 3), np.nan), "NaN"),
-    (np.full((4, 5, 3), 2.0), "values in [0, 1]"),
-    (torch.full((3, 4, 5), -0.5), "values in [0, 1]"),
-    (np.zeros((4, 5, 3), np.int64), "uint8 (0 to 255) or float (0 to 1)"),
-])
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        (np.zeros((2, 4, 5, 3), np.uint8), "H x W or H x W x C"),
+        (np.zeros((4, 5, 2), np.uint8), "1 (gray), 3 (RGB) or 4 (RGBA) channels"),
+        (torch.zeros(2, 4, 5), "1 (gray), 3 (RGB) or 4 (RGBA) channels"),
+        (torch.zeros(1, 2, 3, 4, 5), "3 x H x W or N x 3 x H x W"),
+        (np.full((4, 5, 3), np.nan), "NaN"),
+        (np.full((4, 5, 3), 2.0), "values in [0, 1]"),
+        (torch.full((3, 4, 5), -0.5), "values in [0, 1]"),
+        (np.zeros((4, 5, 3), np.int64), "uint8 (0 to 255) or float (0 to 1)"),
+    ],
+)
 def test_bad_pictures_say_what_is_wrong(bad, words):
     with pytest.raises(ValueError, match=None) as error:
         to_tensor(bad)

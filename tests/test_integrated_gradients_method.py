@@ -1,5 +1,6 @@
 """Integrated gradients and input x gradient on hand-built models: exact values, completeness,
 baselines, batching, errors, the model given back unchanged."""
+
 import pytest
 import torch
 from torch import nn
@@ -43,8 +44,9 @@ def test_a_baseline_tensor_and_the_grey_of_a_classifier():
 def test_completeness_gap_shrinks_with_steps_on_a_cnn():
     torch.manual_seed(0)
     model, x = RandomTwoConvCNN().eval(), torch.rand(2, 3, 8, 8)
-    gaps = [xt.integrated_gradients(model, x, steps=s, progress=False, return_parts=True).gap.abs().max()
-            for s in (2, 64)]
+    gaps = [
+        xt.integrated_gradients(model, x, steps=s, progress=False, return_parts=True).gap.abs().max() for s in (2, 64)
+    ]
     assert gaps[1] <= gaps[0] + 1e-6 and gaps[1] < 1e-2
 
 
@@ -74,13 +76,16 @@ def test_input_x_gradient_of_a_linear_model():
     torch.testing.assert_close(out, x * torch.stack([w[1], w[0]]).view_as(x))
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(steps=1), "steps must be an int of at least 2"),
-    (dict(baseline="white"), "baseline must be None, one of"),
-    (dict(baseline=torch.zeros(2, 3)), "must broadcast"),
-    (dict(target=[0, 1, 2]), "got 3 targets for a batch of 2"),
-    (dict(batch_size=0), "batch_size must be a positive int"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(steps=1), "steps must be an int of at least 2"),
+        (dict(baseline="white"), "baseline must be None, one of"),
+        (dict(baseline=torch.zeros(2, 3)), "must broadcast"),
+        (dict(target=[0, 1, 2]), "got 3 targets for a batch of 2"),
+        (dict(batch_size=0), "batch_size must be a positive int"),
+    ],
+)
 def test_bad_arguments_are_explained(kwargs, message):
     with pytest.raises(ValueError, match=message):
         xt.integrated_gradients(linear_pixels_model(), _batch(), progress=False, **kwargs)

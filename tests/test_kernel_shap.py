@@ -1,6 +1,7 @@
 """Kernel SHAP (xaitutor.methods.shapley): the exact Shapley values from the definition on a
 small game, efficiency, sampled values on an additive game, determinism, errors, and one run on
 the real efficientnet_lite0."""
+
 import itertools
 from math import factorial
 
@@ -106,15 +107,17 @@ def test_coalitions_enumerate_the_heavy_sizes_and_weigh_by_the_kernel():
 
 
 def test_the_same_seed_gives_the_same_values(picture):
-    run = lambda seed: xt.kernel_shap(interacting, picture, num_samples=50, segmenter=blocks, seed=seed,
-                                      progress=False).values
+    run = lambda seed: (
+        xt.kernel_shap(interacting, picture, num_samples=50, segmenter=blocks, seed=seed, progress=False).values
+    )
     np.testing.assert_array_equal(run(0), run(0))
     assert not np.array_equal(run(0), run(1))
 
 
 def test_batches_give_the_same_values(picture):
-    run = lambda b: xt.kernel_shap(interacting, picture, num_samples=50, segmenter=blocks, batch_size=b,
-                                   progress=False).values
+    run = lambda b: (
+        xt.kernel_shap(interacting, picture, num_samples=50, segmenter=blocks, batch_size=b, progress=False).values
+    )
     np.testing.assert_allclose(run(7), run(None), atol=1e-9)
 
 
@@ -149,22 +152,26 @@ def test_ctrl_c_fits_the_coalitions_done(picture):
 def test_a_classifier_is_explained(lite0):
     cat = xt.data.sample_image("chelsea")
     small = xt.models.wrap(lite0.model, mean=lite0.mean, std=lite0.std, labels=lite0.labels, input_size=64)
-    exp = xt.kernel_shap(small, cat, num_samples=40, segmenter="slic", segmenter_params=dict(n_segments=6),
-                         progress=False)
+    exp = xt.kernel_shap(
+        small, cat, num_samples=40, segmenter="slic", segmenter_params=dict(n_segments=6), progress=False
+    )
     assert exp.label == small.labels[exp.target] and exp.map().shape[-2:] == small.preprocess(cat).shape[-2:]
     probability = small(small.preprocess(cat)).softmax(-1)[0, exp.target].item()
     assert exp.full_value == pytest.approx(probability, abs=1e-5)
     assert exp.values.sum() == pytest.approx(exp.full_value - exp.base_value, abs=1e-9)
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    (dict(num_samples=1), ValueError, "at least 2"),
-    (dict(num_samples=5), ValueError, "too few for 8 superpixels: .* at least 9"),
-    (dict(num_samples=2.5), ValueError, "num_samples"),
-    (dict(target=5), ValueError, "not a class index"),
-    (dict(target="cat"), TypeError, "class index"),
-    (dict(hide="black"), ValueError, "hide='black'"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(num_samples=1), ValueError, "at least 2"),
+        (dict(num_samples=5), ValueError, "too few for 8 superpixels: .* at least 9"),
+        (dict(num_samples=2.5), ValueError, "num_samples"),
+        (dict(target=5), ValueError, "not a class index"),
+        (dict(target="cat"), TypeError, "class index"),
+        (dict(hide="black"), ValueError, "hide='black'"),
+    ],
+)
 def test_errors_say_what_is_wrong(picture, kwargs, error, match):
     with pytest.raises(error, match=match):
         xt.kernel_shap(interacting, picture, **{"segmenter": blocks, "progress": False, **kwargs})

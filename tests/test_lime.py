@@ -1,12 +1,13 @@
 """LIME (xaitutor.methods.lime_image): behaviour on hand-built classifiers whose evidence we know,
 determinism, grayscale input, errors, and one run on the real efficientnet_lite0."""
+
 import numpy as np
 import pytest
 import torch
+from helpers.models import REGION, RegionStatisticModel
 from torch import nn
 
 import xaitutor as xt
-from helpers.models import REGION, RegionStatisticModel
 from xaitutor.methods.black_box import black_box
 from xaitutor.methods.lime_image import cosine_distance, draw_samples, hidden_picture, perturb, segment
 
@@ -20,7 +21,9 @@ def blocks(array, **_):
 
 
 def region_classifier(statistic="var", input_size=None):
-    return xt.Classifier(RegionStatisticModel(statistic), ["region", "other"], (0, 0, 0), (1, 1, 1), input_size=input_size)
+    return xt.Classifier(
+        RegionStatisticModel(statistic), ["region", "other"], (0, 0, 0), (1, 1, 1), input_size=input_size
+    )
 
 
 @pytest.fixture
@@ -47,8 +50,9 @@ def test_hiding_with_the_mean_colour_hides_nothing_from_a_model_that_sees_only_m
     # Its own mean colour leaves a superpixel's mean unchanged: the classifier cannot notice.
     blind = xt.lime(region_classifier("mean"), picture, target=0, num_samples=200, segmenter=blocks, progress=False)
     assert np.abs(blind.weights).max() < 1e-6
-    black = xt.lime(region_classifier("mean"), picture, target=0, num_samples=200, segmenter=blocks,
-                    hide=0.0, progress=False)
+    black = xt.lime(
+        region_classifier("mean"), picture, target=0, num_samples=200, segmenter=blocks, hide=0.0, progress=False
+    )
     assert set(black.top(2)) == {8, 9}
 
 
@@ -97,7 +101,7 @@ def test_the_result_holds_what_the_surrogate_was_fitted_on(picture):
     assert exp.samples.shape == (40, 24) and exp.predictions.shape == (40,)
     assert np.count_nonzero(exp.weights) == 4
     np.testing.assert_allclose(exp.distances, cosine_distance(exp.samples))
-    np.testing.assert_allclose(exp.sample_weights, np.sqrt(np.exp(-exp.distances ** 2 / 0.25 ** 2)))
+    np.testing.assert_allclose(exp.sample_weights, np.sqrt(np.exp(-(exp.distances**2) / 0.25**2)))
     assert exp.sample_weights[0] == 1
     assert exp.map().shape == (1, 1, 16, 24) == (1, 1, *exp.grid)
     assert exp.mask(2, positive_only=False).sum() == 2 * BLOCK * BLOCK
@@ -112,7 +116,9 @@ def test_map_paints_the_weights_on_their_superpixels(picture):
 def test_masks_pick_positive_negative_or_both(picture):
     exp = xt.lime(region_classifier("var"), picture, num_samples=60, segmenter=blocks, progress=False)
     w = exp.weights
-    assert all(w[i] > 0 for i in exp.top(30)) and all(w[i] < 0 for i in exp.top(30, positive_only=False, negative_only=True))
+    assert all(w[i] > 0 for i in exp.top(30)) and all(
+        w[i] < 0 for i in exp.top(30, positive_only=False, negative_only=True)
+    )
     both = exp.top(3, positive_only=False)
     assert list(np.abs(w[both])) == sorted(np.abs(w), reverse=True)[:3]
     with pytest.raises(ValueError, match="cannot both"):
@@ -160,23 +166,28 @@ def test_the_model_comes_back_as_it_went_in(picture):
     assert clf.model.training and clf.model.scale.requires_grad and clf.model.scale.grad is None
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    (dict(num_samples=1), ValueError, "at least 2"),
-    (dict(num_samples="many"), ValueError, "num_samples"),
-    (dict(segmenter="watershed"), ValueError, "unknown segmenter 'watershed'"),
-    (dict(segmenter=[1, 2, 3]), ValueError, r"unknown segmenter \[1, 2, 3\]"),
-    (dict(segmenter={"name": "slic"}), ValueError, "unknown segmenter {'name'"),
-    (dict(segmenter=lambda a: np.zeros(3, int)), ValueError, "H x W integer labels"),
-    (dict(hide="black"), ValueError, "hide='black'"),
-    (dict(hide=(0, 0, 2)), ValueError, "hide="),
-    (dict(kernel_width=0), ValueError, "kernel_width"),
-    (dict(num_features=0), ValueError, "num_features"),
-    (dict(batch_size=0), ValueError, "batch_size"),
-    (dict(target=5), ValueError, "not a class index"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(num_samples=1), ValueError, "at least 2"),
+        (dict(num_samples="many"), ValueError, "num_samples"),
+        (dict(segmenter="watershed"), ValueError, "unknown segmenter 'watershed'"),
+        (dict(segmenter=[1, 2, 3]), ValueError, r"unknown segmenter \[1, 2, 3\]"),
+        (dict(segmenter={"name": "slic"}), ValueError, "unknown segmenter {'name'"),
+        (dict(segmenter=lambda a: np.zeros(3, int)), ValueError, "H x W integer labels"),
+        (dict(hide="black"), ValueError, "hide='black'"),
+        (dict(hide=(0, 0, 2)), ValueError, "hide="),
+        (dict(kernel_width=0), ValueError, "kernel_width"),
+        (dict(num_features=0), ValueError, "num_features"),
+        (dict(batch_size=0), ValueError, "batch_size"),
+        (dict(target=5), ValueError, "not a class index"),
+    ],
+)
 def test_bad_arguments_get_clear_errors(picture, kwargs, error, match):
     with pytest.raises(error, match=match):
-        xt.lime(region_classifier("var"), picture, **{"num_samples": 4, "segmenter": blocks, "progress": False, **kwargs})
+        xt.lime(
+            region_classifier("var"), picture, **{"num_samples": 4, "segmenter": blocks, "progress": False, **kwargs}
+        )
 
 
 def test_bad_pictures_and_models_get_clear_errors(picture):

@@ -1,24 +1,25 @@
 """Parity with the ``lime`` package: the surrogate against ``lime_base.LimeBase`` given the same
 samples, distances and kernel, and a whole explanation against ``lime_image.LimeImageExplainer``
 with the same segmentation and the same random state."""
+
 from functools import partial
 
 import numpy as np
 import pytest
 import skimage.data
 import torch
+from helpers.models import RandomTwoConvCNN
 from lime import lime_base, lime_image
 from lime.wrappers.scikit_image import SegmentationAlgorithm
 from sklearn.metrics import pairwise_distances
 
 import xaitutor as xt
-from helpers.models import RandomTwoConvCNN
 from xaitutor.methods.lime_image import cosine_distance, draw_samples, fit_surrogate, kernel, segment
 
 
 def lime_kernel(d, kernel_width):
     """lime_image's default kernel, copied from LimeImageExplainer.__init__."""
-    return np.sqrt(np.exp(-(d ** 2) / kernel_width ** 2))
+    return np.sqrt(np.exp(-(d**2) / kernel_width**2))
 
 
 @pytest.fixture
@@ -45,7 +46,8 @@ def test_surrogate_equals_lime_base(neighbourhood, num_features):
     distances = pairwise_distances(rows, rows[:1], metric="cosine").ravel()
     base = lime_base.LimeBase(partial(lime_kernel, kernel_width=0.25), random_state=0)
     intercept, exp, score, local_pred = base.explain_instance_with_data(
-        rows, labels, distances, label=1, num_features=num_features or 100000, feature_selection="auto")
+        rows, labels, distances, label=1, num_features=num_features or 100000, feature_selection="auto"
+    )
     ours = fit_surrogate(rows, labels[:, 1], kernel(cosine_distance(rows), 0.25), num_features)
     theirs = np.zeros(30)
     for feature, weight in exp:
@@ -60,8 +62,9 @@ def test_surrogate_equals_lime_base(neighbourhood, num_features):
 @pytest.mark.parametrize("hide, hide_color", [("mean", None), (0.3, 0.3)])
 def test_whole_explanation_equals_lime_image(hide, hide_color):
     torch.manual_seed(0)
-    clf = xt.models.wrap(RandomTwoConvCNN(), mean=(0.5, 0.4, 0.3), std=(0.2, 0.25, 0.3), labels=["a", "b", "c"],
-                         input_size=40)
+    clf = xt.models.wrap(
+        RandomTwoConvCNN(), mean=(0.5, 0.4, 0.3), std=(0.2, 0.25, 0.3), labels=["a", "b", "c"], input_size=40
+    )
     photo = np.array(xt.data.sample_image("coffee").resize((90, 60)))
     picture = xt.imaging.to_tensor(photo)
     segments = segment(picture, "slic", n_segments=20)
@@ -71,13 +74,22 @@ def test_whole_explanation_equals_lime_image(hide, hide_color):
         with torch.no_grad():
             return clf(clf.preprocess(batch)).softmax(dim=-1).numpy()
 
-    ours = xt.lime(clf, photo, target=2, num_samples=300, segmenter=lambda _: segments.numpy(), hide=hide,
-                   seed=5, progress=False)
+    ours = xt.lime(
+        clf, photo, target=2, num_samples=300, segmenter=lambda _: segments.numpy(), hide=hide, seed=5, progress=False
+    )
     explainer = lime_image.LimeImageExplainer(kernel_width=0.25, random_state=5)
     # lime gets the same float picture: from uint8 it would truncate each superpixel's mean colour
-    theirs = explainer.explain_instance(picture.permute(1, 2, 0).double().numpy(), classifier_fn, labels=(2,),
-                                        hide_color=hide_color, top_labels=None, num_samples=300, batch_size=16,
-                                        segmentation_fn=lambda _: segments.numpy(), random_seed=0)
+    theirs = explainer.explain_instance(
+        picture.permute(1, 2, 0).double().numpy(),
+        classifier_fn,
+        labels=(2,),
+        hide_color=hide_color,
+        top_labels=None,
+        num_samples=300,
+        batch_size=16,
+        segmentation_fn=lambda _: segments.numpy(),
+        random_seed=0,
+    )
     weights = np.zeros(ours.num_superpixels)
     for feature, weight in theirs.local_exp[2]:
         weights[feature] = weight
@@ -102,8 +114,14 @@ def test_quickshift_segments_what_lime_segments_at_its_precision(dtype):
     params = dict(kernel_size=3, max_dist=6, ratio=0.5)
     theirs = SegmentationAlgorithm("quickshift", **params, random_seed=42)(photo)
     np.testing.assert_array_equal(segment(photo, "quickshift", **params).numpy(), theirs)
-    exp = xt.lime(lambda p: torch.full((len(p), 2), 0.5), photo, num_samples=2, segmenter="quickshift",
-                  segmenter_params=params, progress=False)
+    exp = xt.lime(
+        lambda p: torch.full((len(p), 2), 0.5),
+        photo,
+        num_samples=2,
+        segmenter="quickshift",
+        segmenter_params=params,
+        progress=False,
+    )
     np.testing.assert_array_equal(exp.segments.numpy(), theirs)
 
 
@@ -118,13 +136,19 @@ def test_a_function_is_explained_as_lime_image_explains_it():
         with torch.no_grad():
             return net(pictures).softmax(dim=-1).double().numpy()
 
-    ours = xt.lime(probabilities, photo, target=1, num_samples=200, segmenter=lambda _: segments, seed=3,
-                   progress=False)
+    ours = xt.lime(
+        probabilities, photo, target=1, num_samples=200, segmenter=lambda _: segments, seed=3, progress=False
+    )
     theirs = lime_image.LimeImageExplainer(kernel_width=0.25, random_state=3).explain_instance(
         picture.permute(1, 2, 0).double().numpy(),
         lambda images: probabilities(torch.from_numpy(images).permute(0, 3, 1, 2).float()),
-        labels=(1,), top_labels=None, num_samples=200, batch_size=16, segmentation_fn=lambda _: segments,
-        random_seed=0)
+        labels=(1,),
+        top_labels=None,
+        num_samples=200,
+        batch_size=16,
+        segmentation_fn=lambda _: segments,
+        random_seed=0,
+    )
     weights = np.zeros(ours.num_superpixels)
     for feature, weight in theirs.local_exp[1]:
         weights[feature] = weight

@@ -1,10 +1,11 @@
 """The chapter 2 explorer, driven from Python: settings that change the explanation wait for
 *Explain*, display settings only redraw, and segmentations and explanations are computed once."""
+
 import pytest
 import torch
+from helpers.models import RandomOneConvCNN
 
 import xaitutor as xt
-from helpers.models import RandomOneConvCNN
 import xaitutor.widgets.lime as explorer_module
 
 
@@ -17,6 +18,7 @@ def calls(monkeypatch):
         def wrapper(*args, **kwargs):
             counts[name] += 1
             return function(*args, **kwargs)
+
         return wrapper
 
     monkeypatch.setattr(explorer_module, "segment", counting("segment", explorer_module.segment))

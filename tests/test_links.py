@@ -1,6 +1,7 @@
 """One setting names the course's repository ([project.urls] Repository in pyproject.toml): the
 README's badges, the instructors' guide, the book's front page and every chapter's Colab cell
 follow it (`make links` rewrites them after the setting changes)."""
+
 import sys
 from pathlib import Path
 
@@ -29,10 +30,12 @@ def test_the_readme_badges_open_the_start_page():
 
 
 def test_the_link_pattern_rewrites_only_links_to_the_course():
-    text = ("[b](https://mybinder.org/v2/gh/someone/fork/main?urlpath=lab) "
-            "https://colab.research.google.com/github/someone/fork/blob/main/x.ipynb "
-            "repo=https://github.com/someone/fork&branch=main `git+https://github.com/someone/fork@main` "
-            "git clone https://github.com/someone/fork.git, and https://github.com/pytorch/captum")
+    text = (
+        "[b](https://mybinder.org/v2/gh/someone/fork/main?urlpath=lab) "
+        "https://colab.research.google.com/github/someone/fork/blob/main/x.ipynb "
+        "repo=https://github.com/someone/fork&branch=main `git+https://github.com/someone/fork@main` "
+        "git clone https://github.com/someone/fork.git, and https://github.com/pytorch/captum"
+    )
     rewritten = links.with_links(text)
     assert rewritten.count(links.repository()) == 5
     assert "someone/fork" not in rewritten and "github.com/pytorch/captum" in rewritten
@@ -46,8 +49,9 @@ def test_every_chapter_starts_with_the_colab_cell(path):
 
 
 def test_the_colab_cell_is_added_once_and_then_kept():
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A chapter"),
-                                               nbformat.v4.new_code_cell("import xaitutor as xt")])
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# A chapter"), nbformat.v4.new_code_cell("import xaitutor as xt")]
+    )
     twice = links.with_colab_cell(links.with_colab_cell(notebook))
     assert [c.source for c in twice.cells] == ["# A chapter", links.colab_cell(), "import xaitutor as xt"]
     nbformat.validate(twice)

@@ -1,6 +1,7 @@
 """Nothing outlives a call: no tensor of an earlier explanation stays alive, and the process does
 not grow when a student clicks an explorer again and again (pytorch-grad-cam #88, #132, #483: a
 hook that refers back to the tensor it sits on keeps every call's graph in memory)."""
+
 import json
 import subprocess
 import sys
@@ -10,10 +11,10 @@ from pathlib import Path
 
 import pytest
 import torch
+from helpers.memory import CALLS
 from torch.nn.modules.module import register_module_forward_hook
 
 import xaitutor as xt
-from helpers.memory import CALLS
 
 PROBE = Path(__file__).parent / "helpers" / "memory.py"
 MB_PER_CALL = 2.0  # a leaked graph costs tens of MB per call at the probe's size
@@ -60,8 +61,10 @@ def test_no_tensor_of_a_call_stays_alive(lite0, monkeypatch, name):
         result = call()
     assert refs, "the call ran no module: the test watches nothing"
     alive = [r() for r in refs if r() is not None]
-    assert not alive, (f"{name}: {len(alive)} of {len(refs)} tensors made by the call are still alive "
-                       f"after it returned, e.g. {[tuple(t.shape) for t in alive[:3]]}")
+    assert not alive, (
+        f"{name}: {len(alive)} of {len(refs)} tensors made by the call are still alive "
+        f"after it returned, e.g. {[tuple(t.shape) for t in alive[:3]]}"
+    )
     del result
 
 

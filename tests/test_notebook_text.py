@@ -6,6 +6,7 @@ equation, or cited as ``eq. N.M``, is one of the essay's, or a lettered part of 
 exercise asks for it. And the code a student reads holds no instruction meant for the tests: what
 nbval checks is said in a cell's tags (``nbval-check-output``), never in a comment that opens it.
 """
+
 import re
 import subprocess
 import sys
@@ -21,7 +22,7 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("0*.
 # The essay's numbered equations (../shared/seed): six in chapter 1, one (LIME's) in chapter 2,
 # two (Grad-CAM's) in chapter 3, three (feature visualization's) in chapter 4.
 ESSAY_EQUATIONS = {"1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "2.1", "3.1", "3.2", "4.1", "4.2", "4.3"}
-TAG = re.compile(r"\\q?quad\s*\((\d+\.\d+[a-z]?)\)")                   # written beside an equation
+TAG = re.compile(r"\\q?quad\s*\((\d+\.\d+[a-z]?)\)")  # written beside an equation
 CITATION = re.compile(r"\beq\.\s*(\d+\.\d+[a-z]?(?:\s*[–-]\s*\d+\.\d+[a-z]?)?)")  # eq. 2.1, eq. 1.3–1.6
 NUMBER = re.compile(r"(\d+\.\d+)([a-z]?)")
 
@@ -49,17 +50,22 @@ def test_every_equation_number_is_the_essays(path):
             base = NUMBER.fullmatch(number).group(1)
             assert base in ESSAY_EQUATIONS, (
                 f"{path.name} cell {index}: equation {number} is not the essay's; number the course's own "
-                f"parts of an essay equation with a letter (2.1a), as the start page says")
+                f"parts of an essay equation with a letter (2.1a), as the start page says"
+            )
 
 
 def test_no_text_names_the_shortcut_colour_before_the_exercise_asks_for_it():
     path = next(p for p in NOTEBOOKS if p.stem == "05_evaluation")
     cells = nbformat.read(path, as_version=4).cells
-    exercise = next(i for i, c in enumerate(cells)
-                    if c.cell_type == "code" and 'exercises.check("evaluation.shortcut"' in c.source)
+    exercise = next(
+        i for i, c in enumerate(cells) if c.cell_type == "code" and 'exercises.check("evaluation.shortcut"' in c.source
+    )
     colour = xt.exercises.solution("evaluation.shortcut", show=False)
-    before = [i for i, c in enumerate(cells[:exercise])
-              if c.cell_type == "markdown" and re.search(rf"\b{colour}\b", c.source, re.IGNORECASE)]
+    before = [
+        i
+        for i, c in enumerate(cells[:exercise])
+        if c.cell_type == "markdown" and re.search(rf"\b{colour}\b", c.source, re.IGNORECASE)
+    ]
     assert not before, f"markdown cells {before} name {colour!r}, the answer of the exercise in cell {exercise}"
 
 
@@ -70,26 +76,37 @@ NBVAL_COMMENT = re.compile(r"^\s*#\s*NBVAL_\w+", re.MULTILINE)
 def test_no_code_cell_holds_an_nbval_marker_comment(path):
     cells = nbformat.read(path, as_version=4).cells
     marked = [i for i, c in enumerate(cells) if c.cell_type == "code" and NBVAL_COMMENT.search(c.source)]
-    assert not marked, (f"{path.name} cells {marked} hold an # NBVAL_ comment: put it in the cell's tags "
-                        "instead (nbval-check-output, nbval-ignore-output, nbval-skip)")
+    assert not marked, (
+        f"{path.name} cells {marked} hold an # NBVAL_ comment: put it in the cell's tags "
+        "instead (nbval-check-output, nbval-ignore-output, nbval-skip)"
+    )
 
 
 def test_every_chapter_checks_some_output_by_tag():
-    tagged = {p.stem: sum(bool({"nbval-check-output", "check-numbers"} & set(c.metadata.get("tags", [])))
-                          for c in nbformat.read(p, as_version=4).cells)
-              for p in NOTEBOOKS}
+    tagged = {
+        p.stem: sum(
+            bool({"nbval-check-output", "check-numbers"} & set(c.metadata.get("tags", [])))
+            for c in nbformat.read(p, as_version=4).cells
+        )
+        for p in NOTEBOOKS
+    }
     assert all(tagged.values()), f"chapters without a checked output: {[k for k, v in tagged.items() if not v]}"
 
 
 def test_nbval_compares_a_cell_tagged_to_be_checked(tmp_path):
     """The tags do what the comments did, with the nbval installed: a tagged cell whose committed
     output differs from what it prints fails, an untagged one does not."""
-    cell = nbformat.v4.new_code_cell("print(6 * 7)", execution_count=1,
-                                     outputs=[nbformat.v4.new_output("stream", text="41\n")])
+    cell = nbformat.v4.new_code_cell(
+        "print(6 * 7)", execution_count=1, outputs=[nbformat.v4.new_output("stream", text="41\n")]
+    )
     for name, tags, fails in [("tagged", ["nbval-check-output"], True), ("untagged", [], False)]:
         cell.metadata["tags"] = tags
         nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / f"{name}.ipynb")
-        ran = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
-                              f"{name}.ipynb"], cwd=tmp_path, capture_output=True, text=True)
+        ran = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax", f"{name}.ipynb"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+        )
         assert (ran.returncode != 0) == fails, ran.stdout[-2000:]
         assert ("41" in ran.stdout and "42" in ran.stdout) == fails, ran.stdout[-2000:]  # the diff shown

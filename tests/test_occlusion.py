@@ -1,4 +1,5 @@
 """Occlusion on a model whose answer can be counted by hand; baselines, batching, errors."""
+
 import pytest
 import torch
 
@@ -41,13 +42,16 @@ def test_batching_gives_the_same_result_and_the_model_comes_back():
     assert all(m.training for m in model.modules())
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(window=5), "larger than the picture"),
-    (dict(window=2, stride=3), "stride=3 is larger than window=2"),
-    (dict(window=0), "window must be a positive int"),
-    (dict(window=2, stride=2, baseline="white"), "baseline must be None, one of"),
-    (dict(window=2, stride=2, target=[0, 1]), "got 2 targets for a batch of 1"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(window=5), "larger than the picture"),
+        (dict(window=2, stride=3), "stride=3 is larger than window=2"),
+        (dict(window=0), "window must be a positive int"),
+        (dict(window=2, stride=2, baseline="white"), "baseline must be None, one of"),
+        (dict(window=2, stride=2, target=[0, 1]), "got 2 targets for a batch of 1"),
+    ],
+)
 def test_bad_arguments_are_explained(kwargs, message):
     with pytest.raises(ValueError, match=message):
         xt.occlusion(PixelSumModel(), torch.ones(1, 1, 4, 4), progress=False, **kwargs)

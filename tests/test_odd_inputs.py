@@ -1,13 +1,14 @@
 """Odd inputs every method meets alike: a batch with NaN, an empty batch, a half, bfloat16 or float64
 model or input, inference mode, a model that writes into its input; each gives a right answer or
 the same clear error in every method, and the caller's batch comes back untouched."""
+
 import numpy as np
 import pytest
 import torch
+from helpers.models import RandomTwoConvCNN
 from torch import nn
 
 import xaitutor as xt
-from helpers.models import RandomTwoConvCNN
 
 LAYER = "features.2"
 # every method that takes a preprocessed batch, with settings that keep it quick
@@ -53,7 +54,7 @@ def test_inference_mode_gives_the_same_maps(method):
     expected = BATCH_METHODS[method](net, X)
     with torch.inference_mode():
         inside = BATCH_METHODS[method](net, X)
-        made_inside = X.clone()             # an inference tensor, used after the block too
+        made_inside = X.clone()  # an inference tensor, used after the block too
     torch.testing.assert_close(inside, expected)
     torch.testing.assert_close(BATCH_METHODS[method](net, made_inside), expected)
     assert not torch.is_inference_mode_enabled() and torch.is_grad_enabled()
@@ -92,8 +93,9 @@ def test_the_callers_batch_comes_back_untouched(method):
     x = X - 0.5
     kept = x.clone()
     wrapped = WritesIntoItsInput()
-    BATCH_METHODS[method](wrapped, x) if method != "scorecam" else xt.scorecam(wrapped, x, layer="inner." + LAYER,
-                                                                                 progress=False)
+    BATCH_METHODS[method](wrapped, x) if method != "scorecam" else xt.scorecam(
+        wrapped, x, layer="inner." + LAYER, progress=False
+    )
     assert torch.equal(x, kept)
 
 
@@ -124,21 +126,24 @@ def test_a_channels_last_batch_is_refused_with_the_permutation():
 
 
 PICTURE = torch.rand(3, 12, 12, generator=torch.Generator().manual_seed(4))
-NET = model()   # built once: building one draws from the global random state
+NET = model()  # built once: building one draws from the global random state
 CLF = xt.models.wrap(NET, input_size=None)
 # every function that takes a seed, called quickly, returning something that depends on the seed
 SEEDED = {
-    "lime": lambda seed: xt.lime(CLF, PICTURE, num_samples=8, seed=seed,
-                                 segmenter="slic", progress=False).samples,
-    "kernel_shap": lambda seed: xt.kernel_shap(CLF, PICTURE, num_samples=40,
-                                               seed=seed, segmenter="slic", progress=False).samples,
-    "rise": lambda seed: xt.rise(CLF, PICTURE, num_masks=4, seed=seed,
-                                 progress=False).saliency,
+    "lime": lambda seed: xt.lime(CLF, PICTURE, num_samples=8, seed=seed, segmenter="slic", progress=False).samples,
+    "kernel_shap": lambda seed: (
+        xt.kernel_shap(CLF, PICTURE, num_samples=40, seed=seed, segmenter="slic", progress=False).samples
+    ),
+    "rise": lambda seed: xt.rise(CLF, PICTURE, num_masks=4, seed=seed, progress=False).saliency,
     "smoothgrad": lambda seed: xt.smoothgrad(NET, X, samples=2, seed=seed, progress=False),
-    "integrated_gradients": lambda seed: xt.integrated_gradients(NET, X, baseline="noise", steps=2, seed=seed,
-                                                                 progress=False),
-    "visualize": lambda seed: xt.visualize(CLF, xt.objectives.class_logit(1),
-                                           size=12, steps=1, transforms=[], seed=seed, progress=False).tensor,
+    "integrated_gradients": lambda seed: xt.integrated_gradients(
+        NET, X, baseline="noise", steps=2, seed=seed, progress=False
+    ),
+    "visualize": lambda seed: (
+        xt.visualize(
+            CLF, xt.objectives.class_logit(1), size=12, steps=1, transforms=[], seed=seed, progress=False
+        ).tensor
+    ),
     "add_noise": lambda seed: xt.methods.degradation.add_noise(PICTURE, 0.1, seed=seed),
     "random_maps": lambda seed: xt.evaluation.random_maps(2, 4, seed=seed),
     "shapes": lambda seed: torch.from_numpy(xt.data.shapes(2, size=16, seed=seed).images),
@@ -158,11 +163,10 @@ def test_a_seed_is_an_int_from_0_to_2_32_in_every_method(method):
     torch_state, numpy_state = torch.get_rng_state(), np.random.get_state()[1].copy()
     assert torch.equal(torch.as_tensor(SEEDED[method](np.int64(7))), torch.as_tensor(SEEDED[method](7)))
     assert torch.equal(torch.get_rng_state(), torch_state) and np.array_equal(np.random.get_state()[1], numpy_state)
-    assert torch.as_tensor(SEEDED[method](2 ** 32 - 1)).numel()
-    for bad, error in [(1.5, TypeError), (True, TypeError), ("0", TypeError), (-1, ValueError), (2 ** 32, ValueError)]:
+    assert torch.as_tensor(SEEDED[method](2**32 - 1)).numel()
+    for bad, error in [(1.5, TypeError), (True, TypeError), ("0", TypeError), (-1, ValueError), (2**32, ValueError)]:
         with pytest.raises(error, match=r"seed must be an int from 0 to 2\*\*32 - 1, or None"):
             SEEDED[method](bad)
-
 
 
 @pytest.mark.parametrize("method", BATCH_METHODS)
@@ -178,16 +182,39 @@ LOOPS = {
     "integrated_gradients": (lambda m: xt.integrated_gradients(m, X, steps=6, batch_size=4, progress=False), 2),
     "smoothgrad": (lambda m: xt.smoothgrad(m, X, samples=6, batch_size=4, progress=False), 2),
     "occlusion": (lambda m: xt.occlusion(m, X, window=4, stride=4, batch_size=4, progress=False), 2),
-    "deletion": (lambda m: xt.evaluation.deletion(xt.models.wrap(m, input_size=None), X, torch.rand(2, 1, 12, 12),
-                                                  steps=4, batch_size=3, progress=False), 2),
-    "lime": (lambda m: xt.lime(xt.models.wrap(m, input_size=None), PICTURE, num_samples=12, batch_size=4,
-                               segmenter="slic", progress=False), 1),
-    "kernel_shap": (lambda m: xt.kernel_shap(xt.models.wrap(m, input_size=None), PICTURE, num_samples=40,
-                                             batch_size=4, segmenter="slic", progress=False), 1),
-    "rise": (lambda m: xt.rise(xt.models.wrap(m, input_size=None), PICTURE, num_masks=12, batch_size=4,
-                               progress=False), 2),
-    "visualize": (lambda m: xt.visualize(xt.models.wrap(m, input_size=None), xt.objectives.class_logit(1), size=12,
-                                         steps=3, transforms=[], progress=False), 2),   # after the fit check
+    "deletion": (
+        lambda m: xt.evaluation.deletion(
+            xt.models.wrap(m, input_size=None), X, torch.rand(2, 1, 12, 12), steps=4, batch_size=3, progress=False
+        ),
+        2,
+    ),
+    "lime": (
+        lambda m: xt.lime(
+            xt.models.wrap(m, input_size=None), PICTURE, num_samples=12, batch_size=4, segmenter="slic", progress=False
+        ),
+        1,
+    ),
+    "kernel_shap": (
+        lambda m: xt.kernel_shap(
+            xt.models.wrap(m, input_size=None), PICTURE, num_samples=40, batch_size=4, segmenter="slic", progress=False
+        ),
+        1,
+    ),
+    "rise": (
+        lambda m: xt.rise(xt.models.wrap(m, input_size=None), PICTURE, num_masks=12, batch_size=4, progress=False),
+        2,
+    ),
+    "visualize": (
+        lambda m: xt.visualize(
+            xt.models.wrap(m, input_size=None),
+            xt.objectives.class_logit(1),
+            size=12,
+            steps=3,
+            transforms=[],
+            progress=False,
+        ),
+        2,
+    ),  # after the fit check
 }
 
 
@@ -198,7 +225,7 @@ def test_ctrl_c_before_any_pass_of_the_loop_is_done_goes_on_in_every_method(meth
     call, first = LOOPS[method]
     with pytest.raises(KeyboardInterrupt):
         call(InterruptedAfter(model(), calls=first))
-    with pytest.warns(UserWarning, match="interrupted after [1-9]"):   # a later pass: what was done
+    with pytest.warns(UserWarning, match="interrupted after [1-9]"):  # a later pass: what was done
         call(InterruptedAfter(model(), calls=first + 1))
 
 
@@ -212,8 +239,10 @@ def test_a_baseline_of_nan_or_inf_is_refused_not_a_nan_map(method, baseline):
 @pytest.mark.parametrize("method", ["integrated_gradients", "occlusion"])
 def test_a_numpy_baseline_is_a_tensor_baseline(method):
     grey = np.full((3, 12, 12), 0.25, dtype=np.float32)
-    torch.testing.assert_close(BATCH_METHODS[method](model(), X, baseline=grey),
-                               BATCH_METHODS[method](model(), X, baseline=torch.from_numpy(grey)))
+    torch.testing.assert_close(
+        BATCH_METHODS[method](model(), X, baseline=grey),
+        BATCH_METHODS[method](model(), X, baseline=torch.from_numpy(grey)),
+    )
 
 
 @pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float64])
@@ -230,12 +259,19 @@ def test_deletion_and_insertion_of_a_half_bfloat16_or_float64_model(kind, dtype)
     torch.testing.assert_close(got, expected, atol=0.02, rtol=0)
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda value: xt.lime(CLF, PICTURE, num_samples=4, kernel_width=value, segmenter="slic", progress=False),
-     "kernel_width must be a positive number"),
-    (lambda value: xt.rise(CLF, PICTURE, num_masks=4, p=value, progress=False),
-     r"p, the probability of keeping a cell, must be a number in \(0, 1\]"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda value: xt.lime(CLF, PICTURE, num_samples=4, kernel_width=value, segmenter="slic", progress=False),
+            "kernel_width must be a positive number",
+        ),
+        (
+            lambda value: xt.rise(CLF, PICTURE, num_masks=4, p=value, progress=False),
+            r"p, the probability of keeping a cell, must be a number in \(0, 1\]",
+        ),
+    ],
+)
 @pytest.mark.parametrize("value", ["0.25", None, True, float("nan"), -1.0])
 def test_a_width_or_probability_that_is_no_number_gets_the_packages_error(call, message, value):
     with pytest.raises(ValueError, match=message):

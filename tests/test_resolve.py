@@ -1,4 +1,5 @@
 """Targets and layers are resolved, or refused with a message that helps."""
+
 import numpy as np
 import pytest
 import torch

@@ -1,5 +1,6 @@
 """RISE (xaitutor.methods.randomized_input_sampling): the masks, the map of a function that looks at
 one region only, eq. 6's normalisation, determinism, batching, Ctrl-C, errors, efficientnet_lite0."""
+
 import numpy as np
 import pytest
 import torch
@@ -56,8 +57,9 @@ def test_the_sum_is_divided_by_n_times_p(picture):
 
 
 def test_the_same_seed_gives_the_same_map_however_batched(picture):
-    run = lambda seed, batch: xt.rise(looks_at_the_region, picture, num_masks=50, seed=seed,
-                                      batch_size=batch, progress=False).saliency
+    run = lambda seed, batch: (
+        xt.rise(looks_at_the_region, picture, num_masks=50, seed=seed, batch_size=batch, progress=False).saliency
+    )
     torch.testing.assert_close(run(0, None), run(0, None), atol=0, rtol=0)
     torch.testing.assert_close(run(0, 7), run(0, 1), atol=1e-9, rtol=0)
     torch.testing.assert_close(run(0, 7), run(0, 50), atol=1e-9, rtol=0)
@@ -96,14 +98,17 @@ def test_a_classifier_is_explained_on_its_grid_and_evaluated(lite0):
     plt.close(fig)
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    (dict(num_masks=0), ValueError, "num_masks"),
-    (dict(cells=0), ValueError, "cells"),
-    (dict(p=0), ValueError, "probability of keeping"),
-    (dict(p=1.5), ValueError, "probability of keeping"),
-    (dict(target=5), ValueError, "not a class index"),
-    (dict(batch_size=0), ValueError, "batch_size"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(num_masks=0), ValueError, "num_masks"),
+        (dict(cells=0), ValueError, "cells"),
+        (dict(p=0), ValueError, "probability of keeping"),
+        (dict(p=1.5), ValueError, "probability of keeping"),
+        (dict(target=5), ValueError, "not a class index"),
+        (dict(batch_size=0), ValueError, "batch_size"),
+    ],
+)
 def test_errors_say_what_is_wrong(picture, kwargs, error, match):
     with pytest.raises(error, match=match):
         xt.rise(looks_at_the_region, picture, **{"progress": False, **kwargs})

@@ -1,6 +1,7 @@
 """What a classifier's outputs mean (xaitutor.scores): logits or probabilities, one output for a
 binary classifier, checked to be N x C; every method reads them alike, so a one-logit model or one
 that already outputs probabilities is explained as what it is, never softmaxed into nonsense."""
+
 import numpy as np
 import pytest
 import torch
@@ -11,7 +12,7 @@ from xaitutor.scores import class_probabilities, class_scores, run_model
 
 PICTURE = torch.rand(3, 8, 8, generator=torch.Generator().manual_seed(2))
 WEIGHTS, BIAS = torch.tensor([[2.0, -1.0, 0.5]]), -0.2
-PLAIN = dict(mean=(0, 0, 0), std=(1, 1, 1))   # the model sees the picture itself
+PLAIN = dict(mean=(0, 0, 0), std=(1, 1, 1))  # the model sees the picture itself
 
 
 def one_logit(outputs: int = 1, end: nn.Module | None = None) -> nn.Module:
@@ -71,15 +72,18 @@ def test_a_one_logit_models_gradients_are_those_of_its_logit_for_class_1_and_min
 def test_the_black_box_methods_explain_a_one_logit_models_probability_not_a_constant(method):
     clf = xt.models.wrap(one_logit(), **PLAIN)
     # hidden superpixels black: their mean colour would keep the model's average, and its answer
-    settings = dict(num_masks=20) if method == "rise" else dict(num_samples=20, segmenter="slic", hide=0.0,
-                                                                   segmenter_params=dict(n_segments=4))
+    settings = (
+        dict(num_masks=20)
+        if method == "rise"
+        else dict(num_samples=20, segmenter="slic", hide=0.0, segmenter_params=dict(n_segments=4))
+    )
     explanation = getattr(xt, method)(clf, PICTURE, target=1, progress=False, **settings)
     p = torch.sigmoid(torch.tensor(logit_of(PICTURE))).item()
     if method == "rise":
         assert explanation.probability == pytest.approx(p, abs=1e-6)
     else:
         assert explanation.predictions[0] == pytest.approx(p, abs=1e-6)
-        assert np.ptp(explanation.predictions) > 0.01    # the hidden parts change it
+        assert np.ptp(explanation.predictions) > 0.01  # the hidden parts change it
 
 
 def test_a_model_that_outputs_probabilities_is_read_as_such():
@@ -118,17 +122,26 @@ class Answers(nn.Module):
         return self.shape_of(self.conv(x))
 
 
-@pytest.mark.parametrize("answer, error, match", [
-    (lambda a: (a.mean(dim=(2, 3)), None), TypeError, r"returned a tuple, not a tensor of class scores.*model\(x\)\[0\]"),
-    (lambda a: {"logits": a.mean(dim=(2, 3))}, TypeError, "returned a dict"),
-    (lambda a: a.mean(dim=(2, 3), keepdim=True), ValueError, r"shape \(2, 2, 1, 1\).*nn.Flatten\(\)"),
-    (lambda a: a.flatten(), ValueError, r"N x C class scores.*for 2 pictures it returned .* shape \(256,\)"),
-])
+@pytest.mark.parametrize(
+    "answer, error, match",
+    [
+        (
+            lambda a: (a.mean(dim=(2, 3)), None),
+            TypeError,
+            r"returned a tuple, not a tensor of class scores.*model\(x\)\[0\]",
+        ),
+        (lambda a: {"logits": a.mean(dim=(2, 3))}, TypeError, "returned a dict"),
+        (lambda a: a.mean(dim=(2, 3), keepdim=True), ValueError, r"shape \(2, 2, 1, 1\).*nn.Flatten\(\)"),
+        (lambda a: a.flatten(), ValueError, r"N x C class scores.*for 2 pictures it returned .* shape \(256,\)"),
+    ],
+)
 def test_a_model_whose_output_is_not_n_by_c_scores_is_told_so(answer, error, match):
     model = Answers(answer)
-    for call in (lambda: xt.saliency(model, torch.rand(2, 3, 8, 8)),
-                 lambda: xt.occlusion(model, torch.rand(2, 3, 8, 8), window=4, stride=4, progress=False),
-                 lambda: xt.models.wrap(model, labels=["a", "b"]).predict([PICTURE, PICTURE])):
+    for call in (
+        lambda: xt.saliency(model, torch.rand(2, 3, 8, 8)),
+        lambda: xt.occlusion(model, torch.rand(2, 3, 8, 8), window=4, stride=4, progress=False),
+        lambda: xt.models.wrap(model, labels=["a", "b"]).predict([PICTURE, PICTURE]),
+    ):
         with pytest.raises(error, match=match):
             call()
 

@@ -1,5 +1,6 @@
 """The two shapes classifiers trained by ``python -m xaitutor.models.train``: they load, they are as
 accurate as promised on held-out pictures, and the shortcut model fails without its cue."""
+
 import pytest
 import torch
 

@@ -1,5 +1,6 @@
 """The chapter 6 explorer, driven from Python: every method of the course draws a map of the
 picture's grid and says its cost; the passes slider follows the method and changes the map."""
+
 import numpy as np
 import pytest
 import torch
@@ -11,8 +12,9 @@ from xaitutor.evaluation.contenders import CONTENDERS
 
 @pytest.fixture(scope="module")
 def explorer(lite0):
-    small = xt.models.wrap(lite0.model, mean=lite0.mean, std=lite0.std, labels=lite0.labels,
-                           cam_layer=lite0.cam_layer, input_size=48)  # a small picture keeps the test fast
+    small = xt.models.wrap(
+        lite0.model, mean=lite0.mean, std=lite0.std, labels=lite0.labels, cam_layer=lite0.cam_layer, input_size=48
+    )  # a small picture keeps the test fast
     return xt.widgets.toolbox_explorer(small, photo="cat_and_coffee", method="integrated gradients")
 
 
@@ -39,7 +41,7 @@ def test_the_passes_slider_follows_the_method_and_redraws(explorer):
 def test_every_method_draws_a_map_of_the_picture(explorer, name):
     explorer.method.value = name
     if name == "RISE":
-        explorer.passes.value = explorer.passes.min   # the fewest masks: quick
+        explorer.passes.value = explorer.passes.min  # the fewest masks: quick
     assert explorer.attribution.shape == (1, 1, 48, 96) and torch.isfinite(explorer.attribution).all()
     assert name in explorer.figure.axes[1].get_title() and name in explorer.status.value
 

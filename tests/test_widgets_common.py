@@ -1,4 +1,5 @@
 """The widget building blocks react to their controls."""
+
 import datetime
 import io
 
@@ -23,8 +24,15 @@ def test_photo_picker_follows_the_dropdown_and_uploads():
     assert picker.image.size == (600, 400) and len(seen) == 1
     buffer = io.BytesIO()
     Image.fromarray(np.zeros((20, 30, 4), np.uint8)).save(buffer, format="PNG")
-    picker.upload.value = ({"name": "x.png", "type": "image/png", "size": 1, "content": memoryview(buffer.getvalue()),
-                            "last_modified": datetime.datetime.now()},)
+    picker.upload.value = (
+        {
+            "name": "x.png",
+            "type": "image/png",
+            "size": 1,
+            "content": memoryview(buffer.getvalue()),
+            "last_modified": datetime.datetime.now(),
+        },
+    )
     assert picker.image.size == (30, 20) and picker.image.mode == "RGB" and picker.dropdown.value == "(uploaded)"
 
 
@@ -32,9 +40,16 @@ def test_an_uploaded_16_bit_png_is_read_by_its_range():
     picker = PhotoPicker("chelsea")
     buffer = io.BytesIO()
     Image.fromarray(np.full((4, 6), 32768, np.uint16)).save(buffer, format="PNG")
-    picker.upload.value = ({"name": "scan.png", "type": "image/png", "size": 1, "content": memoryview(buffer.getvalue()),
-                            "last_modified": datetime.datetime.now()},)
-    assert picker.image.mode == "RGB" and (np.asarray(picker.image) == 128).all()   # grey, not white
+    picker.upload.value = (
+        {
+            "name": "scan.png",
+            "type": "image/png",
+            "size": 1,
+            "content": memoryview(buffer.getvalue()),
+            "last_modified": datetime.datetime.now(),
+        },
+    )
+    assert picker.image.mode == "RGB" and (np.asarray(picker.image) == 128).all()  # grey, not white
 
 
 def test_class_picker_from_top_k_and_search(lite0):
@@ -64,6 +79,6 @@ def test_figure_output_replaces_its_figure():
 def test_the_explorers_cache_keeps_only_its_newest_entries():
     cache = Cache(size=2)
     cache["a"], cache["b"] = 1, 2
-    cache["a"] = 3          # storing again makes an entry the newest
+    cache["a"] = 3  # storing again makes an entry the newest
     cache["c"] = 4
     assert dict(cache) == {"a": 3, "c": 4}

@@ -5,23 +5,57 @@
 >>> img = xt.data.sample_image("chelsea")
 >>> clf.predict(img, k=5)
 """
+
 from . import background, data, evaluation, exercises, hooks, imaging, models
-from .models import Classifier
-from .methods import gradcam, guided_backprop, guided_gradcam, lime, saliency
-from .methods import gradcam_plusplus, layercam, scorecam
-from .methods import input_x_gradient, integrated_gradients, occlusion, smoothgrad
-from .methods import kernel_shap, rise
-from .methods import objectives
+from .methods import (
+    gradcam,
+    gradcam_plusplus,
+    guided_backprop,
+    guided_gradcam,
+    input_x_gradient,
+    integrated_gradients,
+    kernel_shap,
+    layercam,
+    lime,
+    objectives,
+    occlusion,
+    rise,
+    saliency,
+    scorecam,
+    smoothgrad,
+)
 from .methods.featurevis import visualize
+from .models import Classifier
 
 __version__ = "0.1.0"
 
-__all__ = ["background", "data", "evaluation", "exercises", "hooks", "imaging", "models", "Classifier",
-           "widgets",
-           "gradcam", "guided_backprop", "guided_gradcam", "lime", "saliency",
-           "gradcam_plusplus", "scorecam", "layercam",
-           "integrated_gradients", "smoothgrad", "input_x_gradient", "occlusion", "kernel_shap", "rise",
-           "objectives", "visualize"]
+__all__ = [
+    "background",
+    "data",
+    "evaluation",
+    "exercises",
+    "hooks",
+    "imaging",
+    "models",
+    "Classifier",
+    "widgets",
+    "gradcam",
+    "guided_backprop",
+    "guided_gradcam",
+    "lime",
+    "saliency",
+    "gradcam_plusplus",
+    "scorecam",
+    "layercam",
+    "integrated_gradients",
+    "smoothgrad",
+    "input_x_gradient",
+    "occlusion",
+    "kernel_shap",
+    "rise",
+    "objectives",
+    "visualize",
+]
 
 
 def __getattr__(name):

@@ -1,4 +1,5 @@
 """``python -m xaitutor download resnet18 vgg16``: fetch the essay's torchvision weights once."""
+
 import argparse
 
 from .models.torchvision_models import ESSAY_MODELS, download

@@ -1,5 +1,6 @@
 """Give the user's model back exactly as it came: the same ``training`` flags, ``requires_grad``
 and ``.grad`` of every parameter, and no hook left behind."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager

@@ -7,6 +7,7 @@ PyTorch lets you attach *hooks* to a module: functions it calls during the forwa
 pass. A hook that is never removed keeps firing and keeps memory alive, so here hooks live for
 one ``with`` block only and are removed in ``finally``, even when the block raises.
 """
+
 from __future__ import annotations
 
 import weakref
@@ -30,8 +31,12 @@ def package_hook_count(module: nn.Module) -> int:
     """How many of the hooks on ``module`` and its submodules are this package's: every one is a
     function of this file. The model's own hooks come and go as they please (a lazy layer removes
     its initialising hook at the first forward pass), so only these tell whether a call cleaned up."""
-    return sum(getattr(hook, "__module__", None) == __name__
-               for m in module.modules() for d in HOOK_DICTS for hook in getattr(m, d, {}).values())
+    return sum(
+        getattr(hook, "__module__", None) == __name__
+        for m in module.modules()
+        for d in HOOK_DICTS
+        for hook in getattr(m, d, {}).values()
+    )
 
 
 @dataclass
@@ -95,8 +100,10 @@ def _recorder(recording: Recording, name: str):
 
     def hook(module, inputs, output):
         if not isinstance(output, torch.Tensor):
-            raise TypeError(f"layer {name!r} returns {type(output).__name__}, not a tensor: "
-                            "choose a layer whose output is a single tensor")
+            raise TypeError(
+                f"layer {name!r} returns {type(output).__name__}, not a tensor: "
+                "choose a layer whose output is a single tensor"
+            )
         recorded = output.to(torch.promote_types(output.dtype, torch.float32))  # itself, unless half
         recording().activations[name] = recorded
         if recorded.requires_grad:

@@ -4,6 +4,7 @@ heatmap on a photo, showing a gradient as a picture, showing a row of pictures.
 Conventions: a picture is a float tensor ``3 x H x W`` (or a batch ``N x 3 x H x W``) with values
 in [0, 1] (pixel space); a *normalised* tensor is what a model eats, ``(x - mean) / std``.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -15,8 +16,10 @@ from PIL import Image
 
 CMAP = "viridis"  # perceptually uniform and readable with colour-blindness
 
-ACCEPTED = ("a PIL image, an H x W or H x W x 3 (or x 4) uint8, uint16 or float array, or a tensor "
-            "3 x H x W or N x 3 x H x W with values in [0, 1] (not normalised)")
+ACCEPTED = (
+    "a PIL image, an H x W or H x W x 3 (or x 4) uint8, uint16 or float array, or a tensor "
+    "3 x H x W or N x 3 x H x W with values in [0, 1] (not normalised)"
+)
 
 # PIL's modes of more than 8 bits per pixel, which convert("RGB") would clip at 255: almost white.
 DEEP_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I", "F")
@@ -48,8 +51,9 @@ def to_tensor(image, dtype: torch.dtype | None = torch.float32) -> torch.Tensor:
         if image.ndim == 2:
             image = image[..., None]
         if image.ndim != 3:
-            raise ValueError(f"an image array must be H x W or H x W x C, got shape {image.shape}; "
-                             f"accepted: {ACCEPTED}")
+            raise ValueError(
+                f"an image array must be H x W or H x W x C, got shape {image.shape}; accepted: {ACCEPTED}"
+            )
         if image.dtype == np.uint16:
             image = image / 65535  # float64: 16 bits do not fit in float32's 24 either way
         # a copy: the caller keeps theirs
@@ -62,8 +66,9 @@ def to_tensor(image, dtype: torch.dtype | None = torch.float32) -> torch.Tensor:
             return _from_channels(image, "tensor", dtype)
         if image.dim() == 4:
             return torch.stack([_from_channels(im, "tensor", dtype) for im in image])
-        raise ValueError(f"an image tensor must be 3 x H x W or N x 3 x H x W, got shape "
-                         f"{tuple(image.shape)}; accepted: {ACCEPTED}")
+        raise ValueError(
+            f"an image tensor must be 3 x H x W or N x 3 x H x W, got shape {tuple(image.shape)}; accepted: {ACCEPTED}"
+        )
     raise TypeError(f"cannot read an image from {type(image).__name__}; accepted: {ACCEPTED}")
 
 
@@ -77,13 +82,17 @@ def pil_pixels(image: Image.Image) -> np.ndarray:
     low, high = (values.min(), values.max()) if values.size else (0, 0)
     if image.mode == "F":
         if not (np.isfinite(values).all() and 0 <= low and high <= 1):
-            raise ValueError(f"a 32-bit float picture (PIL mode F) must hold values in [0, 1], got floats from "
-                             f"{low:.3g} to {high:.3g}: scale it to [0, 1] first "
-                             "(e.g. Image.fromarray(values / values.max()))")
+            raise ValueError(
+                f"a 32-bit float picture (PIL mode F) must hold values in [0, 1], got floats from "
+                f"{low:.3g} to {high:.3g}: scale it to [0, 1] first "
+                "(e.g. Image.fromarray(values / values.max()))"
+            )
         return values
     if not (0 <= low and high <= 65535):
-        raise ValueError(f"a 32-bit integer picture (PIL mode {image.mode}) is read as 16-bit, 0 to 65535, got "
-                         f"integers from {low} to {high}: scale it to floats in [0, 1] and pass the array")
+        raise ValueError(
+            f"a 32-bit integer picture (PIL mode {image.mode}) is read as 16-bit, 0 to 65535, got "
+            f"integers from {low} to {high}: scale it to floats in [0, 1] and pass the array"
+        )
     return values / 65535
 
 
@@ -101,11 +110,14 @@ def _from_channels(image: torch.Tensor, kind: str, dtype: torch.dtype | None) ->
     [0, 1] (``None``: of the picture's own type)."""
     channels = image.shape[0]
     if channels not in (1, 3, 4):
-        raise ValueError(f"an image {kind} needs 1 (gray), 3 (RGB) or 4 (RGBA) channels, got "
-                         f"{channels} (shape {tuple(image.shape)}); accepted: {ACCEPTED}")
+        raise ValueError(
+            f"an image {kind} needs 1 (gray), 3 (RGB) or 4 (RGBA) channels, got "
+            f"{channels} (shape {tuple(image.shape)}); accepted: {ACCEPTED}"
+        )
     if image.shape[1] == 0 or image.shape[2] == 0:
-        raise ValueError(f"the image {kind} has no pixels (shape {tuple(image.shape)}): give a picture at least "
-                         "1 x 1 pixel large")
+        raise ValueError(
+            f"the image {kind} has no pixels (shape {tuple(image.shape)}): give a picture at least 1 x 1 pixel large"
+        )
     if image.dtype == torch.uint8:
         image = image if dtype is None else image.to(dtype) / 255
     elif image.dtype.is_floating_point:
@@ -113,12 +125,16 @@ def _from_channels(image: torch.Tensor, kind: str, dtype: torch.dtype | None) ->
         if torch.isnan(image).any() or torch.isinf(image).any():
             raise ValueError(f"the image {kind} contains NaN or infinite values")
         if image.min() < 0 or image.max() > 1:
-            raise ValueError(f"a float image {kind} must hold values in [0, 1], got "
-                             f"[{image.min():.3g}, {image.max():.3g}]: divide uint8 pixels by 255; "
-                             "pass pictures, not already normalised tensors")
+            raise ValueError(
+                f"a float image {kind} must hold values in [0, 1], got "
+                f"[{image.min():.3g}, {image.max():.3g}]: divide uint8 pixels by 255; "
+                "pass pictures, not already normalised tensors"
+            )
     else:
-        raise ValueError(f"an image {kind} must be uint8 (0 to 255) or float (0 to 1), or a uint16 array "
-                         f"(0 to 65535), got {image.dtype}")
+        raise ValueError(
+            f"an image {kind} must be uint8 (0 to 255) or float (0 to 1), or a uint16 array "
+            f"(0 to 65535), got {image.dtype}"
+        )
     if channels == 1:
         image = image.expand(3, -1, -1)
     return image[:3].contiguous()
@@ -130,8 +146,9 @@ def resize(x: torch.Tensor, size) -> torch.Tensor:
     h, w = x.shape[-2:]
     pair = isinstance(size, (tuple, list)) and len(size) == 2 and all(_is_side(s) for s in size)
     if not (_is_side(size) or pair):
-        raise ValueError(f"size must be a positive int (the short side) or a (height, width) pair of positive ints, "
-                         f"got {size!r}")
+        raise ValueError(
+            f"size must be a positive int (the short side) or a (height, width) pair of positive ints, got {size!r}"
+        )
     if _is_side(size):
         scale = int(size) / min(h, w)
         size = (max(1, round(h * scale)), max(1, round(w * scale)))
@@ -154,7 +171,7 @@ def center_crop(x: torch.Tensor, side: int) -> torch.Tensor:
     and the right)."""
     h, w = x.shape[-2:]
     top, left = int(round((h - side) / 2)), int(round((w - side) / 2))
-    return x[..., top:top + side, left:left + side]
+    return x[..., top : top + side, left : left + side]
 
 
 def gaussian_blur(x: torch.Tensor, kernel_size: int, sigma: float) -> torch.Tensor:
@@ -224,8 +241,9 @@ def scale_01(maps: torch.Tensor) -> torch.Tensor:
     low, high = flat.min(1).values, flat.max(1).values
     span = (high - low).clamp_min(torch.finfo(maps.dtype).tiny)
     shape = (-1,) + (1,) * (maps.dim() - 1)
-    return torch.where((high > low).reshape(shape), (maps - low.reshape(shape)) / span.reshape(shape),
-                       torch.zeros_like(maps))
+    return torch.where(
+        (high > low).reshape(shape), (maps - low.reshape(shape)) / span.reshape(shape), torch.zeros_like(maps)
+    )
 
 
 def saliency_picture(gradient: torch.Tensor, percentile: float = 99.0) -> torch.Tensor:
@@ -277,8 +295,15 @@ def overlay(image, heatmap, alpha: float = 0.5, cmap: str = CMAP) -> Overlay:
     return blended
 
 
-def show(images, titles=None, ax=None, cols: int | None = None, cmap: str = CMAP, size: float = 3.0,
-         colorbar: bool | None = None):
+def show(
+    images,
+    titles=None,
+    ax=None,
+    cols: int | None = None,
+    cmap: str = CMAP,
+    size: float = 3.0,
+    colorbar: bool | None = None,
+):
     """Show one picture or map, or a list of them in a grid, and return the figure.
 
     Each item may be a picture or a map in any form :func:`to_image` reads; maps (one channel)
@@ -305,7 +330,7 @@ def show(images, titles=None, ax=None, cols: int | None = None, cmap: str = CMAP
         rows = -(-len(items) // cols)
         fig, grid = plt.subplots(rows, cols, figsize=(size * cols, size * rows), squeeze=False)
         axes = list(grid.flat)
-        for extra in axes[len(items):]:
+        for extra in axes[len(items) :]:
             extra.axis("off")
     bars = ax is None if colorbar is None else colorbar
     overlays = []

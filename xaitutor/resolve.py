@@ -1,6 +1,7 @@
 """Turn what a user passes (a model, a layer, a target) into what the methods need, or say clearly
 what is wrong with it. Every method of the package resolves its arguments here, so the checks and
 their messages are the same everywhere."""
+
 from __future__ import annotations
 
 import difflib
@@ -27,8 +28,10 @@ def resolve_classifier(model, method: str):
     from .models.classifier import Classifier  # here, not above: the models import this module
 
     if not isinstance(model, Classifier):
-        raise TypeError(f"{method} needs an xaitutor Classifier, which knows the model's preprocessing, got "
-                        f"{type(model).__name__}: wrap a bare module with xt.models.wrap(model, mean=..., std=...)")
+        raise TypeError(
+            f"{method} needs an xaitutor Classifier, which knows the model's preprocessing, got "
+            f"{type(model).__name__}: wrap a bare module with xt.models.wrap(model, mean=..., std=...)"
+        )
     return model
 
 
@@ -46,25 +49,30 @@ def resolve_input(module: nn.Module, x) -> torch.Tensor:
     a float64 model. (A half or bfloat16 model is fed its own type at its input, by
     :func:`xaitutor.scores.run_model`; its maps come back in float32.)"""
     if not isinstance(x, torch.Tensor):
-        raise TypeError(f"x must be a preprocessed batch tensor, got {type(x).__name__}: "
-                        "use x = clf.preprocess(image)")
+        raise TypeError(f"x must be a preprocessed batch tensor, got {type(x).__name__}: use x = clf.preprocess(image)")
     if x.dim() != 4 or not x.is_floating_point():
-        raise ValueError(f"x must be a float N x C x H x W batch, got a {x.dtype} tensor of shape "
-                         f"{tuple(x.shape)}: use x = clf.preprocess(image) (x[None] adds the batch dimension)")
+        raise ValueError(
+            f"x must be a float N x C x H x W batch, got a {x.dtype} tensor of shape "
+            f"{tuple(x.shape)}: use x = clf.preprocess(image) (x[None] adds the batch dimension)"
+        )
     if len(x) == 0:
         raise ValueError(f"x is an empty batch (shape {tuple(x.shape)}): give at least one picture")
     if x.shape[-1] == 3 and x.shape[1] > 4:  # H x W x 3 pictures stacked: no model has H colours
-        raise ValueError(f"x looks channels last, N x H x W x C (shape {tuple(x.shape)}): the methods take "
-                         "N x C x H x W; use x = clf.preprocess(image), or x.permute(0, 3, 1, 2)")
+        raise ValueError(
+            f"x looks channels last, N x H x W x C (shape {tuple(x.shape)}): the methods take "
+            "N x C x H x W; use x = clf.preprocess(image), or x.permute(0, 3, 1, 2)"
+        )
     device = next(module.parameters(), x).device
     dtype = torch.promote_types(resolve_dtype(module), torch.float32)
     # A tensor made under torch.inference_mode() can never join an autograd graph: copy it outside.
     with torch.inference_mode(False):
         x = x.detach().to(device=device, dtype=dtype, copy=True)
     if not torch.isfinite(x).all():
-        raise ValueError(f"x holds NaN or infinite values ({int((~torch.isfinite(x)).sum())} of them): a map of "
-                         "them would be all zeros or NaN. Find where they come from (a division by zero in "
-                         "your preprocessing?), or use x = clf.preprocess(image)")
+        raise ValueError(
+            f"x holds NaN or infinite values ({int((~torch.isfinite(x)).sum())} of them): a map of "
+            "them would be all zeros or NaN. Find where they come from (a division by zero in "
+            "your preprocessing?), or use x = clf.preprocess(image)"
+        )
     return x
 
 
@@ -72,27 +80,35 @@ def resolve_outputs(outputs, n: int) -> torch.Tensor:
     """A model's answer for ``n`` pictures checked to be an ``n x C`` float tensor of class scores;
     one number per picture (shape ``n``, a binary classifier's logit squeezed) becomes ``n x 1``."""
     if not isinstance(outputs, torch.Tensor):
-        raise TypeError(f"the model returned a {type(outputs).__name__}, not a tensor of class scores: give the "
-                        "methods a module whose forward returns the N x C logits alone (e.g. a small nn.Module "
-                        "whose forward returns model(x)[0] or model(x)['logits'])")
+        raise TypeError(
+            f"the model returned a {type(outputs).__name__}, not a tensor of class scores: give the "
+            "methods a module whose forward returns the N x C logits alone (e.g. a small nn.Module "
+            "whose forward returns model(x)[0] or model(x)['logits'])"
+        )
     if outputs.dim() == 1 and len(outputs) == n:
         outputs = outputs[:, None]
     if outputs.dim() != 2 or len(outputs) != n or outputs.shape[1] == 0 or not outputs.is_floating_point():
         hint = " (end the model with nn.Flatten())" if outputs.dim() > 2 else ""
-        raise ValueError(f"the model must return N x C class scores, one row of floats per picture: for {n} "
-                         f"pictures it returned a {outputs.dtype} tensor of shape {tuple(outputs.shape)}{hint}")
+        raise ValueError(
+            f"the model must return N x C class scores, one row of floats per picture: for {n} "
+            f"pictures it returned a {outputs.dtype} tensor of shape {tuple(outputs.shape)}{hint}"
+        )
     return outputs
 
 
 def resolve_labels(labels, classes: int | None = None) -> list[str]:
     """``labels`` checked to be a list of class names, one per class when ``classes`` is known."""
     if isinstance(labels, (str, bytes)) or not hasattr(labels, "__iter__"):
-        raise TypeError(f"labels must be a list of class names, got the {type(labels).__name__} {labels!r}: "
-                        "e.g. labels=['cat', 'dog']")
+        raise TypeError(
+            f"labels must be a list of class names, got the {type(labels).__name__} {labels!r}: "
+            "e.g. labels=['cat', 'dog']"
+        )
     labels = list(labels)
     if classes is not None and len(labels) != classes:
-        raise ValueError(f"got {len(labels)} labels for {classes} classes (the classifier gives {classes} "
-                         "probabilities per picture): give one label per class")
+        raise ValueError(
+            f"got {len(labels)} labels for {classes} classes (the classifier gives {classes} "
+            "probabilities per picture): give one label per class"
+        )
     return labels
 
 
@@ -114,8 +130,10 @@ def resolve_layer(module: nn.Module, layer) -> tuple[str, nn.Module]:
         return layer, names[layer]
     close = difflib.get_close_matches(layer, [n for n in names if n], n=5, cutoff=0.5)
     hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    raise ValueError(f"the model has no layer named {layer!r}.{hint} "
-                     "List the names with [name for name, _ in model.named_modules()].")
+    raise ValueError(
+        f"the model has no layer named {layer!r}.{hint} "
+        "List the names with [name for name, _ in model.named_modules()]."
+    )
 
 
 def resolve_cam_layer(model, layer) -> str:
@@ -124,13 +142,20 @@ def resolve_cam_layer(model, layer) -> str:
     convolutions (and so without a ``cam_layer``), needs ``layer``."""
     if layer is None:
         if not hasattr(model, "cam_layer"):
-            raise ValueError("no layer given: pass layer= (e.g. layer='layer4'), or use a Classifier "
-                             "with a cam_layer (xt.models.wrap(model, ..., cam_layer='layer4'))")
+            raise ValueError(
+                "no layer given: pass layer= (e.g. layer='layer4'), or use a Classifier "
+                "with a cam_layer (xt.models.wrap(model, ..., cam_layer='layer4'))"
+            )
         if model.cam_layer is None:
-            why = "it was built without a cam_layer" if model.conv_layers else \
-                "its model has no nn.Conv2d, so there is no default"
-            raise ValueError(f"{model.name!r} has no Grad-CAM layer: {why}. Pass layer= naming a layer with "
-                             "N x C x H x W activations, or wrap it with xt.models.wrap(model, ..., cam_layer=...)")
+            why = (
+                "it was built without a cam_layer"
+                if model.conv_layers
+                else "its model has no nn.Conv2d, so there is no default"
+            )
+            raise ValueError(
+                f"{model.name!r} has no Grad-CAM layer: {why}. Pass layer= naming a layer with "
+                "N x C x H x W activations, or wrap it with xt.models.wrap(model, ..., cam_layer=...)"
+            )
         layer = model.cam_layer
     return resolve_layer(resolve_model(model), layer)[0]
 
@@ -139,8 +164,10 @@ def resolve_feature_map(activation: torch.Tensor, name: str) -> torch.Tensor:
     """The output of layer ``name``, checked to be ``N x K x h x w`` feature maps (what Grad-CAM,
     channel objectives and every CAM method need)."""
     if activation.dim() != 4:
-        raise ValueError(f"the layer {name!r} outputs shape {tuple(activation.shape)}, not N x K x h x w "
-                         "feature maps: choose a convolutional layer (this method needs a spatial map)")
+        raise ValueError(
+            f"the layer {name!r} outputs shape {tuple(activation.shape)}, not N x K x h x w "
+            "feature maps: choose a convolutional layer (this method needs a spatial map)"
+        )
     return activation
 
 
@@ -159,8 +186,10 @@ def resolve_targets(logits: torch.Tensor, target) -> torch.Tensor:
     if isinstance(target, (list, tuple)):
         targets = [resolve_class_index(t, num_classes) for t in target]
         if len(targets) != n:
-            raise ValueError(f"got {len(targets)} targets for a batch of {n} images: give one target "
-                             "per image, a single int for all, or None for each image's top class")
+            raise ValueError(
+                f"got {len(targets)} targets for a batch of {n} images: give one target "
+                "per image, a single int for all, or None for each image's top class"
+            )
     else:
         targets = [resolve_class_index(target, num_classes)] * n
     return torch.tensor(targets, dtype=torch.long, device=logits.device)
@@ -195,8 +224,10 @@ def resolve_normalization(mean, std) -> tuple[tuple[float, ...], tuple[float, ..
     to be what pictures in [0, 1] are normalised by: a mean in [0, 1] and a positive std."""
     mean, std = _numbers(mean, "mean"), _numbers(std, "std")
     if not all(0 <= m <= 1 for m in mean):
-        raise ValueError(f"mean must lie in [0, 1], the range of the pictures it is taken over, got {mean}: values "
-                         "from 0 to 255? divide the mean and the std by 255")
+        raise ValueError(
+            f"mean must lie in [0, 1], the range of the pictures it is taken over, got {mean}: values "
+            "from 0 to 255? divide the mean and the std by 255"
+        )
     if not all(0 < s < math.inf for s in std):
         raise ValueError(f"std must be positive and finite, got {std}: the pictures are divided by it")
     return mean, std
@@ -213,7 +244,7 @@ def _numbers(values, name: str) -> tuple[float, ...]:
 
 
 # Seeds below this: numpy's RandomState (LIME draws as lime does) takes no larger ones.
-SEEDS = 2 ** 32
+SEEDS = 2**32
 
 
 def resolve_seed(seed) -> int:
@@ -223,11 +254,13 @@ def resolve_seed(seed) -> int:
     if seed is None:
         return secrets.randbelow(SEEDS)
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an int from 0 to 2**32 - 1, or None for fresh randomness at each call, "
-                        f"got {seed!r}")
+        raise TypeError(
+            f"seed must be an int from 0 to 2**32 - 1, or None for fresh randomness at each call, got {seed!r}"
+        )
     if not 0 <= seed < SEEDS:
-        raise ValueError(f"seed must be an int from 0 to 2**32 - 1, or None for fresh randomness at each call, "
-                         f"got {seed}")
+        raise ValueError(
+            f"seed must be an int from 0 to 2**32 - 1, or None for fresh randomness at each call, got {seed}"
+        )
     return int(seed)
 
 
@@ -251,9 +284,11 @@ def resolve_batch_size(batch_size, size, device, backward: bool = False) -> int:
 def resolve_coalitions(num_samples: int, num_superpixels: int) -> int:
     """Kernel SHAP's ``num_samples`` checked against its ``num_superpixels`` players: the full and
     empty coalitions plus one per unknown of the regression, ``M + 1`` (or all ``2^M``, if fewer)."""
-    needed = min(2 ** num_superpixels, num_superpixels + 1)
+    needed = min(2**num_superpixels, num_superpixels + 1)
     if num_samples < needed:
-        raise ValueError(f"num_samples={num_samples} is too few for {num_superpixels} superpixels: Kernel SHAP "
-                         f"needs at least {needed} (the picture, the all-hidden picture and one coalition per "
-                         "unknown value); give more samples, or fewer superpixels (segmenter_params)")
+        raise ValueError(
+            f"num_samples={num_samples} is too few for {num_superpixels} superpixels: Kernel SHAP "
+            f"needs at least {needed} (the picture, the all-hidden picture and one coalition per "
+            "unknown value); give more samples, or fewer superpixels (segmenter_params)"
+        )
     return num_samples

@@ -16,8 +16,10 @@ the same way would be nonsense that looks plausible:
 model's own float type (a half or bfloat16 model eats half or bfloat16 pictures), its answer
 checked to be ``N x C`` and read in at least float32.
 """
+
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -31,8 +33,9 @@ SUM_TOLERANCE = 1e-3
 def resolve_kind(outputs: str) -> str:
     """``outputs`` checked to be one of :data:`OUTPUTS`."""
     if outputs not in OUTPUTS:
-        raise ValueError(f"outputs must be 'logits' or 'probabilities' (what the model's last layer gives), "
-                         f"got {outputs!r}")
+        raise ValueError(
+            f"outputs must be 'logits' or 'probabilities' (what the model's last layer gives), got {outputs!r}"
+        )
     return outputs
 
 
@@ -74,16 +77,20 @@ def class_probabilities(outputs: torch.Tensor, kind: str = "logits") -> torch.Te
             p = torch.sigmoid(outputs)
             return torch.cat([1 - p, p], dim=1)
         if _are_probabilities(outputs):
-            raise ValueError("the model's outputs already look like probabilities (each row is non-negative and sums "
-                             "to 1: it ends with a softmax?), and a second softmax would flatten them: wrap it with "
-                             "xt.models.wrap(model, ..., outputs='probabilities')")
+            raise ValueError(
+                "the model's outputs already look like probabilities (each row is non-negative and sums "
+                "to 1: it ends with a softmax?), and a second softmax would flatten them: wrap it with "
+                "xt.models.wrap(model, ..., outputs='probabilities')"
+            )
         return outputs.softmax(dim=-1)
     probabilities = torch.cat([1 - outputs, outputs], dim=1) if outputs.shape[1] == 1 else outputs
     if not _are_probabilities(probabilities):
         low, high = float(outputs.min()), float(outputs.max())
-        raise ValueError(f"the model was wrapped with outputs='probabilities', but its outputs are not probabilities "
-                         f"(values from {low:.3g} to {high:.3g}, rows that do not sum to 1): for logits, wrap it with "
-                         "outputs='logits' (the default)")
+        raise ValueError(
+            f"the model was wrapped with outputs='probabilities', but its outputs are not probabilities "
+            f"(values from {low:.3g} to {high:.3g}, rows that do not sum to 1): for logits, wrap it with "
+            "outputs='logits' (the default)"
+        )
     return probabilities
 
 
@@ -91,3 +98,53 @@ def _are_probabilities(rows: torch.Tensor) -> bool:
     """Each row non-negative, at most 1, and summing to 1 (to :data:`SUM_TOLERANCE`)."""
     sums = rows.detach().double().sum(dim=1)
     return bool((rows >= 0).all() and (rows <= 1).all() and ((sums - 1).abs() <= SUM_TOLERANCE).all())
+
+
+def function_probabilities(answer, n: int) -> torch.Tensor:
+    """The answer of a black-box function (pictures to probabilities) for ``n`` pictures, as an ``n x C``
+    float tensor of probabilities, or a clear error saying what it returned instead."""
+    if isinstance(answer, torch.Tensor):
+        answer = answer.detach().cpu()
+    else:
+        try:
+            answer = torch.as_tensor(np.asarray(answer))
+        except (TypeError, ValueError, RuntimeError):
+            raise TypeError(
+                f"the function must return N x C probabilities (a tensor or an array), got {type(answer).__name__}"
+            ) from None
+    if not answer.is_floating_point():
+        raise TypeError(
+            f"the function returned {answer.dtype} values, not probabilities: class indices? "
+            "return every class's probability (predict_proba, not predict)"
+        )
+    if answer.dim() != 2 or len(answer) != n:
+        hint = (
+            " (one number per picture? return both columns [1 - p, p] of a binary classifier)"
+            if answer.dim() == 1
+            else ""
+        )
+        raise ValueError(
+            f"the function must return N x C probabilities, one row per picture: for {n} "
+            f"pictures it returned shape {tuple(answer.shape)}{hint}"
+        )
+    if answer.shape[1] < 2:
+        what = "no column" if answer.shape[1] == 0 else "one column, and one class's probability is always 1"
+        raise ValueError(
+            f"the function returned {what}: return every class's probability, both columns "
+            "[1 - p, p] of a binary classifier"
+        )
+    if not torch.isfinite(answer).all():
+        raise ValueError("the function returned NaN or infinite values: it must return probabilities")
+    sums = answer.double().sum(dim=1)
+    if answer.min() < 0 or answer.max() > 1:
+        raise ValueError(
+            f"the function returned values in [{answer.min():.3g}, {answer.max():.3g}], not "
+            "probabilities in [0, 1]: logits? apply softmax (torch.softmax(logits, dim=1))"
+        )
+    if (sums - 1).abs().max() > SUM_TOLERANCE:
+        raise ValueError(
+            f"each row of probabilities must sum to 1, got row sums from {sums.min():.3g} to "
+            f"{sums.max():.3g}: scores of independent classes? give each class's probability "
+            "(softmax over the classes)"
+        )
+    return answer

@@ -5,6 +5,7 @@ Every wait is for a state of the page (a kernel that is idle, a cell that finish
 changed), never for a fixed time, so that a busy machine only makes the tests slower: PATIENCE_S
 bounds how long one step (a cell, a redraw, a page load) may go without progress.
 """
+
 import json
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,8 +18,14 @@ from playwright.sync_api import sync_playwright
 # On a quiet machine the slowest step takes about 6 s (a LIME cell); a hundred times that is the
 # longest any one step may go without progress, however busy the machine.
 PATIENCE_S = 600
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"]
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 # The status bar's "Python 3 (ipykernel) | Idle" appears only once a kernel is connected and idle
 # (the toolbar's execution indicator reads data-status='idle' before any kernel has started).
 KERNEL_IDLE = "#jp-main-statusbar .jp-StatusBar-TextItem[title^='Change kernel']:has-text('| Idle')"
@@ -64,8 +71,11 @@ def cells_report(page) -> str:
     running = [c for c in cells if c["prompt"] == "[*]:"][:1]
     done = [c for c in cells if finished(c["prompt"])]
     lines = [f"{len(done)} of {len(cells)} code cells finished"]
-    lines += [f"{what}: code cell {c['number']} {c['prompt']} {c['source']!r}"
-              for what, some in [("running", running), ("last finished", done[-1:])] for c in some]
+    lines += [
+        f"{what}: code cell {c['number']} {c['prompt']} {c['source']!r}"
+        for what, some in [("running", running), ("last finished", done[-1:])]
+        for c in some
+    ]
     lines += [f"stderr of code cell {c['number']}: {c['stderr']}" for c in cells if c["stderr"]]
     lines += [f"a dialog is open: {text!r}" for text in page.locator(".jp-Dialog").all_inner_texts()]
     return "\n".join(lines)
@@ -89,7 +99,9 @@ def wait_all_ran(page, name: str, prompts: str) -> None:
         try:  # until a prompt changes ([ ] -> [*] -> [n]) or a dialog opens
             prompts = page.wait_for_function(
                 f"before => ({PROMPTS} !== before || document.querySelector('.jp-Dialog')) && {PROMPTS}",
-                arg=prompts, polling=500).json_value()
+                arg=prompts,
+                polling=500,
+            ).json_value()
         except PlaywrightTimeout:
             pytest.fail(f"{name}: no cell finished in {PATIENCE_S} s\n{cells_report(page)}")
     page.wait_for_selector(KERNEL_IDLE)
@@ -122,8 +134,11 @@ def move_slider(page, slider, key: str = "ArrowRight", presses: int = 3) -> None
         for _ in range(presses):
             page.keyboard.press(key)
         try:
-            page.wait_for_function("([el, start]) => el.textContent.trim() !== start.trim()",
-                                   arg=[readout.element_handle(), start], timeout=wait_ms)
+            page.wait_for_function(
+                "([el, start]) => el.textContent.trim() !== start.trim()",
+                arg=[readout.element_handle(), start],
+                timeout=wait_ms,
+            )
             return
         except PlaywrightTimeout:
             waited_ms, wait_ms = waited_ms + wait_ms, 2 * wait_ms

@@ -16,6 +16,7 @@ differently; then
 
 Times go to build/e2e/another_machine.txt.
 """
+
 import difflib
 import os
 import re
@@ -34,7 +35,7 @@ EXACT, NUMBERS = "nbval-check-output", "check-numbers"
 
 # Run in every kernel before the chapter: each batch a method sends through the network is about
 # half the size it would be (the default budget and a batch_size given explicitly alike).
-SPLIT_BATCHES = '''
+SPLIT_BATCHES = """
 import sys
 import xaitutor.resolve
 
@@ -46,7 +47,7 @@ def _split(*args, **kwargs):
 for _module in [m for name, m in sys.modules.items() if name.startswith("xaitutor")]:
     if getattr(_module, "resolve_batch_size", None) is _resolve_batch_size:
         _module.resolve_batch_size = _split
-'''
+"""
 
 # PyTorch's own kernels, MKL's and oneDNN's: the setting one tier below each capability.
 TORCH_BELOW = {"AVX512": ("avx2", "AVX2", "AVX2"), "AVX2": ("default", "SSE4_2", "SSE41")}
@@ -96,11 +97,13 @@ def _value(number: re.Match) -> float:
 
 
 def test_numbers_agree_within_one_unit_of_their_last_digit():
-    assert numbers_agree("R² = 0.79, 12 superpixels, 47%, |x| = 2.5e-05", "R² = 0.78, 12 superpixels, 48%, |x| = 2.6e-05")
+    assert numbers_agree(
+        "R² = 0.79, 12 superpixels, 47%, |x| = 2.5e-05", "R² = 0.78, 12 superpixels, 48%, |x| = 2.6e-05"
+    )
     assert not numbers_agree("R² = 0.79", "R² = 0.70")
-    assert not numbers_agree("12 superpixels", "13 superpixels")   # a count is exact
+    assert not numbers_agree("12 superpixels", "13 superpixels")  # a count is exact
     assert not numbers_agree("P = 0.9 -> 1", "P = 0.9 -> 0")
-    assert not numbers_agree("tabby 14%", "tiger cat 14%")          # the text around them too
+    assert not numbers_agree("tabby 14%", "tiger cat 14%")  # the text around them too
     assert numbers_agree("4,652,008 numbers", "4,652,008 numbers") and not numbers_agree("4,652,008", "4,652,009")
 
 
@@ -109,8 +112,9 @@ def differences(path: Path, env: dict) -> tuple[list[str], float]:
     committed = nbformat.read(path, as_version=4)
     run = nbformat.read(path, as_version=4)
     started = time.monotonic()
-    NotebookClient(run, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-                   ).execute(env=env)
+    NotebookClient(run, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute(
+        env=env
+    )
     found = []
     for index, (old, new) in enumerate(zip(committed.cells, run.cells)):
         tags = old.metadata.get("tags", [])
@@ -136,5 +140,4 @@ def test_checked_outputs_hold_on_another_machine(tmp_path):
     (ROOT / "build" / "e2e").mkdir(parents=True, exist_ok=True)
     (ROOT / "build" / "e2e" / "another_machine.txt").write_text("\n".join(lines) + "\n")
     found = [diff for diffs, _ in results for diff in diffs]
-    assert not found, (f"{len(found)} checked outputs differ on another machine ({lines[0]}):\n\n"
-                       + "\n\n".join(found))
+    assert not found, f"{len(found)} checked outputs differ on another machine ({lines[0]}):\n\n" + "\n\n".join(found)

@@ -5,6 +5,7 @@ widgets render, every chapter has its Binder and Colab links, and search finds "
 Needs Chromium and npm (`.ci/run` installs both); skipped, saying so, without them, except under
 CI. Screenshots go to build/e2e/book_*.png.
 """
+
 import functools
 import subprocess
 import sys
@@ -39,7 +40,8 @@ STATE = """() => ({
     typeset: document.querySelectorAll('.math .MathJax_CHTML').length,
     mathErrors: document.querySelectorAll('.mjx-merror').length,
     views: document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length,
-    rendered: [...document.querySelectorAll('.jupyter-widgets')].filter(e => !e.parentElement.closest('.jupyter-widgets')).length,
+    rendered: [...document.querySelectorAll('.jupyter-widgets')]
+        .filter(e => !e.parentElement.closest('.jupyter-widgets')).length,
     widgetErrors: document.body.innerText.includes('Error displaying widget'),
 })"""
 READY = f"""() => {{ const s = ({STATE})(); return s.broken.length === 0 && s.typeset === s.math &&
@@ -67,8 +69,14 @@ def open_offline(browser, url: str, base: str):
     what it asked the web for and the script errors it raised."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     elsewhere, errors = [], []
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
-               else (elsewhere.append(route.request.url), route.abort()))
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(base)
+            else (elsewhere.append(route.request.url), route.abort())
+        ),
+    )
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url)
     return page, elsewhere, errors
@@ -115,8 +123,10 @@ def test_search_finds_grad_cam(book, browser):
         page.wait_for_selector("#search-results ul.search li", timeout=60_000)
         # Sphinx adds the hits one by one, best first, and the API reference ranks its modules named
         # for Grad-CAM above the chapter: wait for the search to finish before reading them.
-        page.wait_for_function("() => /found/i.test(document.querySelector('#search-results .search-summary')"
-                               "?.innerText || '')", timeout=60_000)
+        page.wait_for_function(
+            "() => /found/i.test(document.querySelector('#search-results .search-summary')?.innerText || '')",
+            timeout=60_000,
+        )
         hits = page.locator("#search-results ul.search li a").evaluate_all("links => links.map(a => a.href)")
         assert any("notebooks/03_gradcam.html" in hit for hit in hits), f"Grad-CAM's chapter not found: {hits[:5]}"
         assert not elsewhere and not errors

@@ -9,6 +9,7 @@ Needs Debian's Chromium (/usr/bin/chromium; `.ci/run` installs it); skipped, say
 except under CI.
 Screenshots and JupyterLab's log go to build/e2e/.
 """
+
 import json
 import os
 import socket
@@ -23,8 +24,15 @@ from helpers.needs import need_chromium
 
 need_chromium()
 
-from lab_driver import (PATIENCE_S, browser, figure_changes, move_slider, new_page,  # noqa: E402,F401 (browser: the fixture)
-                        press_button, start_all, wait_all_ran)
+from lab_driver import (  # noqa: E402 (after the skip: it imports playwright)
+    PATIENCE_S,
+    figure_changes,
+    move_slider,
+    new_page,  # noqa: E402,F401 (browser: the fixture)
+    press_button,
+    start_all,
+    wait_all_ran,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "build" / "e2e"
@@ -65,13 +73,22 @@ def lab(tmp_path_factory):
     (settings / "@jupyterlab" / "docmanager-extension" / "plugin.jupyterlab-settings").write_text('{"autosave": false}')
     port = free_port()
     args = f"--no-browser --port {port} --IdentityProvider.token={TOKEN}"
-    env = {**os.environ, "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("workspaces")),
-           "JUPYTERLAB_SETTINGS_DIR": str(settings)}
+    env = {
+        **os.environ,
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("workspaces")),
+        "JUPYTERLAB_SETTINGS_DIR": str(settings),
+    }
     SHOTS.mkdir(parents=True, exist_ok=True)
     log = SHOTS / "jupyterlab.log"
     with open(log, "w") as out:
-        server = subprocess.Popen(["make", "-s", "lab", f"NOTEBOOKS={folder}", f"ARGS={args}"], cwd=ROOT, env=env,
-                                  start_new_session=True, stdout=out, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            ["make", "-s", "lab", f"NOTEBOOKS={folder}", f"ARGS={args}"],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + PATIENCE_S
@@ -105,8 +122,11 @@ def started(lab, browser, request):
             pages[name] = page, start_all(page)
         return pages[name]
 
-    start.upcoming = [item.callspec.params["name"] for item in request.session.items
-                      if item.originalname == "test_chapter_runs_in_jupyterlab"]
+    start.upcoming = [
+        item.callspec.params["name"]
+        for item in request.session.items
+        if item.originalname == "test_chapter_runs_in_jupyterlab"
+    ]
     yield start
     for page, _ in pages.values():
         if not page.is_closed():
@@ -118,8 +138,9 @@ def shut_down_kernel(url: str, name: str) -> None:
     so that no more than two chapters share the CPU."""
     for session in json.load(urllib.request.urlopen(f"{url}/api/sessions?token={TOKEN}")):
         if session["path"] == name:
-            urllib.request.urlopen(urllib.request.Request(f"{url}/api/sessions/{session['id']}?token={TOKEN}",
-                                                          method="DELETE"))
+            urllib.request.urlopen(
+                urllib.request.Request(f"{url}/api/sessions/{session['id']}?token={TOKEN}", method="DELETE")
+            )
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
@@ -127,11 +148,13 @@ def test_chapter_runs_in_jupyterlab(lab, started, name):
     url, folder = lab
     page, prompts = started(name)
     try:
-        later = started.upcoming[started.upcoming.index(name) + 1:]
+        later = started.upcoming[started.upcoming.index(name) + 1 :]
         if later:
             started(later[0])
         wait_all_ran(page, name, prompts)
-        page.wait_for_function("() => !document.querySelector('.jp-Notebook').textContent.includes('Loading widget...')")
+        page.wait_for_function(
+            "() => !document.querySelector('.jp-Notebook').textContent.includes('Loading widget...')"
+        )
         assert "Error displaying widget" not in page.locator(".jp-Notebook").text_content()
 
         first, label, key, after = CONTROLS.get(name, (None, None, "ArrowRight", None))
@@ -164,12 +187,20 @@ def test_a_lecture_deck_works_offline(browser):
     deck = ROOT / "build" / "slides" / f"{name}.slides.html"
     page = new_page(browser)
     requested = []
-    page.route("**/*", lambda route: (requested.append(route.request.url), route.abort())
-               if route.request.url.startswith("http") else route.continue_())
+    page.route(
+        "**/*",
+        lambda route: (
+            (requested.append(route.request.url), route.abort())
+            if route.request.url.startswith("http")
+            else route.continue_()
+        ),
+    )
     page.goto(deck.as_uri())
     page.wait_for_selector(".reveal.ready")  # reveal.js initialised
     assert not requested, f"the deck asked the web for {requested[:3]}"
-    assert page.evaluate("getComputedStyle(document.querySelector('.reveal')).position") == "relative", "reveal.css not applied"
+    assert page.evaluate("getComputedStyle(document.querySelector('.reveal')).position") == "relative", (
+        "reveal.css not applied"
+    )
     if with_math:  # MathJax typeset the equations
         page.wait_for_selector(".MathJax_Display, .MathJax", state="attached")
     # MathJax typesets the whole deck first (for seconds), then again each slide it comes to
@@ -181,6 +212,9 @@ def test_a_lecture_deck_works_offline(browser):
         if i:  # the next slide (reveal.js, history: true, writes its index into the address), its maths shown
             before = page.evaluate("window.rendered = [], location.hash")
             page.keyboard.press("ArrowRight")
-            page.wait_for_function("""hash => location.hash !== hash &&
-                window.rendered.includes([...document.querySelectorAll('.reveal section.present')].pop())""", arg=before)
+            page.wait_for_function(
+                """hash => location.hash !== hash &&
+                window.rendered.includes([...document.querySelectorAll('.reveal section.present')].pop())""",
+                arg=before,
+            )
         page.screenshot(path=str(SHOTS / f"slides_{name}_{i}.png"), animations="disabled")  # the slide-in ended

@@ -10,6 +10,7 @@ accident. This is the notebooks' test of `make test` (lax mode: the outputs of c
 tagged `nbval-check-output` must match the committed ones), so each chapter runs once for both.
 Times and peaks go to build/e2e/colab.txt.
 """
+
 import json
 import os
 import shutil
@@ -83,8 +84,14 @@ def colab(tmp_path_factory):
     started = time.monotonic()
     subprocess.run([sys._base_executable, "-m", "venv", "--without-pip", venv], check=True)  # pip is linked in
     dists = shipped(COLAB_SHIPS)
-    site = Path(subprocess.run([venv / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                               capture_output=True, text=True, check=True).stdout.strip())
+    site = Path(
+        subprocess.run(
+            [venv / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
     place(dists, site)
     seconds = time.monotonic() - started
     (base / "google" / "colab").mkdir(parents=True)  # a namespace package, as Colab's is
@@ -92,11 +99,23 @@ def colab(tmp_path_factory):
     (base / "google" / "colab" / "__init__.py").write_text("from . import output\n")
     spec = base / "jupyter" / "kernels" / "colab"
     spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [str(venv / "bin" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                 "--IPKernelApp.exec_lines=['import google.colab']"],  # Colab's kernels start with it imported
-        "display_name": "Colab stand-in", "language": "python",
-        "env": {"PYTHONPATH": str(base), "PYTHONNOUSERSITE": "1"}}))
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [
+                    str(venv / "bin" / "python"),
+                    "-m",
+                    "ipykernel_launcher",
+                    "-f",
+                    "{connection_file}",
+                    "--IPKernelApp.exec_lines=['import google.colab']",
+                ],  # Colab's kernels start with it imported
+                "display_name": "Colab stand-in",
+                "language": "python",
+                "env": {"PYTHONPATH": str(base), "PYTHONNOUSERSITE": "1"},
+            }
+        )
+    )
     return base, venv, seconds
 
 
@@ -107,8 +126,12 @@ def clone(tmp_path_factory) -> str:
     clone = tmp_path_factory.mktemp("remote") / "xaitutor"
     subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(clone)], check=True)
     git = ["git", "-C", str(clone), "-c", "user.name=test", "-c", "user.email=test@localhost"]
-    listed = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            capture_output=True, text=True, check=True).stdout.split("\0")
+    listed = subprocess.run(
+        ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\0")
     for name in filter(None, listed):
         source, target = ROOT / name, clone / name
         if source.is_file():
@@ -139,8 +162,21 @@ def test_every_chapter_runs_on_the_colab_route(colab, clone, tmp_path):
         nbformat.write(notebook, folder / path.name)
 
     env = {**os.environ, "JUPYTER_PATH": str(base / "jupyter")}
-    nbval = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(folder),
-             "--nbval-lax", "--nbval-kernel-name", "colab", "--nbval-cell-timeout", "900"]
+    nbval = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--rootdir",
+        str(folder),
+        "--nbval-lax",
+        "--nbval-kernel-name",
+        "colab",
+        "--nbval-cell-timeout",
+        "900",
+    ]
     start, *rest = [folder / path.name for path in CHAPTERS]
     # The first chapter installs the package, as a student's first notebook would; then the others
     # run two at a time (each still in a kernel of its own).
@@ -148,16 +184,28 @@ def test_every_chapter_runs_on_the_colab_route(colab, clone, tmp_path):
         ran = subprocess.run([*nbval, *map(str, run)], cwd=folder, env=env, capture_output=True, text=True)
         assert ran.returncode == 0, f"a chapter failed on the Colab route:\n{ran.stdout[-6000:]}"
 
-    where = subprocess.run([venv / "bin" / "python", "-c", "import xaitutor, importlib.util; print(xaitutor.__file__);"
-                            "print(importlib.util.find_spec('captum'))"],
-                           cwd=tmp_path, capture_output=True, text=True, check=True).stdout.split()
+    where = subprocess.run(
+        [
+            venv / "bin" / "python",
+            "-c",
+            "import xaitutor, importlib.util; print(xaitutor.__file__);print(importlib.util.find_spec('captum'))",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     assert Path(where[0]).is_relative_to(venv), f"xaitutor came from {where[0]}, not from the pip install"
     assert where[1] == "None", "a dev extra (captum) was installed"
     rows = sorted(line.split() for line in report.read_text().splitlines())
     assert [row[0] for row in rows] == [path.stem for path in CHAPTERS], "a chapter did not reach its end"
-    lines = [f"fresh environment with {' '.join(COLAB_SHIPS)} linked in: {install_seconds:.0f} s",
-             "notebook                     Colab cell s  notebook s  kernel peak MB"]
-    lines += [f"{name:28s} {float(cell):12.1f} {float(total):11.1f} {float(peak):15.0f}" for name, cell, total, peak in rows]
+    lines = [
+        f"fresh environment with {' '.join(COLAB_SHIPS)} linked in: {install_seconds:.0f} s",
+        "notebook                     Colab cell s  notebook s  kernel peak MB",
+    ]
+    lines += [
+        f"{name:28s} {float(cell):12.1f} {float(total):11.1f} {float(peak):15.0f}" for name, cell, total, peak in rows
+    ]
     (ROOT / "build" / "e2e").mkdir(parents=True, exist_ok=True)
     (ROOT / "build" / "e2e" / "colab.txt").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -11,6 +11,7 @@ it) must stay within the 1.5 GB a chapter may use. The hub is stopped at the end
 Needs Chromium and npm (`.ci/run` installs both); skipped, saying so, without them, except under
 CI. The measured memory and CPU per student go to build/e2e/hub.txt; screenshots to build/e2e/.
 """
+
 import os
 import signal
 import socket
@@ -128,16 +129,27 @@ def course(tmp_path_factory) -> Path:
 def hub(tmp_path_factory):
     """A running JupyterHub: its URL and its state folder (homes under home/)."""
     if not PROXY.exists():  # the proxy comes from the project's lock file
-        subprocess.run(["npm", "ci", "--prefix", str(HUB_NPM), "--no-audit", "--no-fund", "--loglevel=error"], check=True)
+        subprocess.run(
+            ["npm", "ci", "--prefix", str(HUB_NPM), "--no-audit", "--no-fund", "--loglevel=error"], check=True
+        )
     state = tmp_path_factory.mktemp("hub")
     port = free_port()
     args = ["--allow-root"] if os.geteuid() == 0 else []
-    (state / "jupyterhub_config.py").write_text(CONFIG.format(
-        port=port, hub_port=free_port(), api_port=free_port(), proxy=PROXY, state=state, bin=BIN, args=args))
+    (state / "jupyterhub_config.py").write_text(
+        CONFIG.format(
+            port=port, hub_port=free_port(), api_port=free_port(), proxy=PROXY, state=state, bin=BIN, args=args
+        )
+    )
     log = open(state / "hub.log", "w")
     env = {**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}"}
-    server = subprocess.Popen([BIN / "jupyterhub", "-f", state / "jupyterhub_config.py"], cwd=state, env=env,
-                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        [BIN / "jupyterhub", "-f", state / "jupyterhub_config.py"],
+        cwd=state,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until(lambda: answers(f"{url}/hub/api/") or server.poll() is not None, "the hub did not answer", 180)
@@ -159,8 +171,10 @@ def hub(tmp_path_factory):
 
 def pull_link(hub_url: str, course: Path) -> str:
     """The nbgitpuller link an instructor hands out (docs/instructors.md), to the local clone."""
-    return (f"{hub_url}/hub/user-redirect/git-pull?repo={quote(course.as_uri(), safe='')}&branch=main"
-            f"&urlpath={quote('lab/tree/xaitutor/notebooks/00_start_here.ipynb', safe='')}")
+    return (
+        f"{hub_url}/hub/user-redirect/git-pull?repo={quote(course.as_uri(), safe='')}&branch=main"
+        f"&urlpath={quote('lab/tree/xaitutor/notebooks/00_start_here.ipynb', safe='')}"
+    )
 
 
 def log_in_and_pull(context, hub_url: str, course: Path, student: str):
@@ -179,10 +193,13 @@ def log_in_and_pull(context, hub_url: str, course: Path, student: str):
 def kernels(page, student: str) -> dict[str, int]:
     """The student's running kernels: notebook path -> kernel process id (from the server's
     sessions API, asked from the student's page with its own cookie and XSRF token)."""
-    sessions = page.evaluate("""async base => {
+    sessions = page.evaluate(
+        """async base => {
         const xsrf = decodeURIComponent((document.cookie.match(/_xsrf=([^;]+)/) || ['', ''])[1]);
         return (await fetch(base + 'api/sessions', {headers: {'X-XSRFToken': xsrf}})).json();
-    }""", f"/user/{student}/")
+    }""",
+        f"/user/{student}/",
+    )
     assert isinstance(sessions, list), f"{student}: the sessions API answered {sessions}"
     found = {}
     for session in sessions:
@@ -244,12 +261,16 @@ def test_a_class_on_jupyterhub(hub, course):
             browser.close()
 
     steps = ", ".join(f"{step} {s:.0f} s" for step, s in timings.items())
-    report = [f"{len(STUDENTS)} students at once on {os.cpu_count()} CPUs (load {os.getloadavg()[0]:.1f}): {steps}; "
-              f"budget {BUDGET_MB} MB per kernel",
-              f"student  {CHAPTER} kernel: peak MB  now MB  CPU s | server: peak MB  now MB  CPU s "
-              "| kernels  student's total now MB"]
-    report += [f"{s:8s} {kp:22.0f} {kn:7.0f} {kc:6.1f} | {sp:15.0f} {sn:7.0f} {sc:6.1f} | {k:7d} {t:20.0f}"
-               for s, kp, kn, kc, sp, sn, sc, k, t in rows]
+    report = [
+        f"{len(STUDENTS)} students at once on {os.cpu_count()} CPUs (load {os.getloadavg()[0]:.1f}): {steps}; "
+        f"budget {BUDGET_MB} MB per kernel",
+        f"student  {CHAPTER} kernel: peak MB  now MB  CPU s | server: peak MB  now MB  CPU s "
+        "| kernels  student's total now MB",
+    ]
+    report += [
+        f"{s:8s} {kp:22.0f} {kn:7.0f} {kc:6.1f} | {sp:15.0f} {sn:7.0f} {sc:6.1f} | {k:7d} {t:20.0f}"
+        for s, kp, kn, kc, sp, sn, sc, k, t in rows
+    ]
     (SHOTS / "hub.txt").write_text("\n".join(report) + "\n")
     print("\n".join(report))
     assert not over, f"kernels over {BUDGET_MB} MB: {over}"

@@ -8,6 +8,7 @@ megabytes per call at this size.
 Run as a script, it measures the growth of this process's RSS per call for the named calls and
 prints one JSON line: ``python tests/helpers/memory.py gradcam saliency``.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -31,6 +32,7 @@ def _method(function, **kwargs):
     def setup(clf):
         x, classes = _batch(clf), itertools.cycle([None, 281, 285])
         return lambda: function(clf, x, target=next(classes), **kwargs)
+
     return setup
 
 
@@ -48,16 +50,30 @@ def _scorecam(clf):
 def _lime(clf):
     small, cat = _small(clf, 64), xt.data.sample_image("chelsea")
     seeds = itertools.count()
-    return lambda: xt.lime(small, cat, num_samples=24, segmenter="slic", seed=next(seeds), progress=False,
-                           segmenter_params=dict(n_segments=12))
+    return lambda: xt.lime(
+        small,
+        cat,
+        num_samples=24,
+        segmenter="slic",
+        seed=next(seeds),
+        progress=False,
+        segmenter_params=dict(n_segments=12),
+    )
 
 
 # Chapter 6, model-agnostic: Kernel SHAP and RISE (issue #15), small pictures and few samples.
 def _kernel_shap(clf):
     small, cat = _small(clf, 64), xt.data.sample_image("chelsea")
     seeds = itertools.count()
-    return lambda: xt.kernel_shap(small, cat, num_samples=24, segmenter="slic", seed=next(seeds), progress=False,
-                                  segmenter_params=dict(n_segments=12))
+    return lambda: xt.kernel_shap(
+        small,
+        cat,
+        num_samples=24,
+        segmenter="slic",
+        seed=next(seeds),
+        progress=False,
+        segmenter_params=dict(n_segments=12),
+    )
 
 
 def _rise(clf):
@@ -68,14 +84,24 @@ def _rise(clf):
 
 def _visualize(clf):
     classes = itertools.cycle([1, 254, 963])
-    return lambda: xt.visualize(clf, xt.objectives.class_logit(next(classes)), size=48, octaves=2, steps=2,
-                                progress=False)
+    return lambda: xt.visualize(
+        clf, xt.objectives.class_logit(next(classes)), size=48, octaves=2, steps=2, progress=False
+    )
 
 
 def _deepdream(clf):
     photo, layers = xt.data.sample_image("chelsea"), itertools.cycle(["_blocks.5", "_blocks.9"])
-    return lambda: xt.visualize(clf, xt.objectives.layer(next(layers)), init=photo, param="pixel", size=48,
-                                octaves=2, steps=2, transforms=[], progress=False)
+    return lambda: xt.visualize(
+        clf,
+        xt.objectives.layer(next(layers)),
+        init=photo,
+        param="pixel",
+        size=48,
+        octaves=2,
+        steps=2,
+        transforms=[],
+        progress=False,
+    )
 
 
 def _diversity(clf):
@@ -84,8 +110,15 @@ def _diversity(clf):
 
 
 def _small(clf, size):
-    return xt.models.wrap(clf.model, mean=clf.mean, std=clf.std, labels=clf.labels, cam_layer=clf.cam_layer,
-                          input_size=size, name=clf.name)
+    return xt.models.wrap(
+        clf.model,
+        mean=clf.mean,
+        std=clf.std,
+        labels=clf.labels,
+        cam_layer=clf.cam_layer,
+        input_size=size,
+        name=clf.name,
+    )
 
 
 def _gradcam_explorer(clf):
@@ -96,6 +129,7 @@ def _gradcam_explorer(clf):
     def click():  # a new class for each method: every click computes a map
         explorer.method.value = next(methods)
         explorer.classes.search.value = next(classes)
+
     return click
 
 
@@ -112,6 +146,7 @@ def _lime_explorer(clf):
     def click():
         explorer.segmenter.value, explorer.parameter.value = next(settings)
         explorer.explain()
+
     return click
 
 
@@ -176,7 +211,7 @@ def rss_growth(names, warmup: int = 8, calls: int = 8) -> dict[str, float]:
         before = rss()
         for _ in range(calls):
             call()
-        growth[name] = (rss() - before) / calls / 2 ** 20
+        growth[name] = (rss() - before) / calls / 2**20
     return growth
 
 

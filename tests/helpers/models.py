@@ -1,6 +1,7 @@
 """The small models the tests share, each named for what it is, with the numbers that make its
 results easy to write down by hand where that is the point (captum keeps its own in
 ``tests/helpers/basic_models.py``)."""
+
 import torch
 from torch import nn
 

@@ -1,5 +1,6 @@
 """What an end-to-end test needs from the machine. Where a need is missing the test is skipped
 with a message saying what to install; under CI (CI=true) it fails instead: CI never skips them."""
+
 import os
 import shutil
 

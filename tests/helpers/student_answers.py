@@ -1,5 +1,6 @@
 """Answers a student might write, for tests/test_exercise_checks.py: functions whose code must be
 read (loops, with ast) or that take more than a line. Some are right, some are the usual slips."""
+
 import numpy as np
 import torch
 
@@ -29,7 +30,7 @@ def perturb_lerp(picture, hidden, segments, row):  # no loop: read from its sour
 
 def weights_torch(rows, kernel_width=0.25):  # exp(-d^2 / (2 w^2)) is sqrt(exp(-d^2 / w^2))
     on = torch.as_tensor(rows).float()
-    return torch.exp(-(1 - on.sum(1) / (on.sum(1).sqrt() * on.shape[1] ** 0.5)) ** 2 / (2 * kernel_width ** 2))
+    return torch.exp(-((1 - on.sum(1) / (on.sum(1).sqrt() * on.shape[1] ** 0.5)) ** 2) / (2 * kernel_width**2))
 
 
 def d(rows):  # the cosine distance to the all-on row

@@ -1,5 +1,6 @@
 """1.3.3 Backpropagation, by hand, on a 2-2-1 network with sigmoid activations, and then by
 autograd on a small MLP."""
+
 from __future__ import annotations
 
 import torch
@@ -46,9 +47,9 @@ def backward_pass(params: dict[str, torch.Tensor], memory: dict[str, torch.Tenso
 
     Returns the gradients ``{"W1", "b1", "w2", "b2"}`` of the loss, shaped like the parameters."""
     y_hat, h, x = memory["y_hat"], memory["h"], memory["x"]
-    d_y_hat = y_hat - memory["y"]               # dL/dy_hat of (y_hat - y)^2 / 2
-    d_z2 = d_y_hat * y_hat * (1 - y_hat)        # sigmoid' = sigmoid (1 - sigmoid)
-    d_h = d_z2 * params["w2"]                   # the error sent back to the hidden layer
+    d_y_hat = y_hat - memory["y"]  # dL/dy_hat of (y_hat - y)^2 / 2
+    d_z2 = d_y_hat * y_hat * (1 - y_hat)  # sigmoid' = sigmoid (1 - sigmoid)
+    d_h = d_z2 * params["w2"]  # the error sent back to the hidden layer
     d_z1 = d_h * h * (1 - h)
     return {"W1": torch.outer(d_z1, x), "b1": d_z1, "w2": d_z2 * h, "b2": d_z2}
 

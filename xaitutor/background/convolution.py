@@ -1,4 +1,5 @@
 """1.4.1 Convolution, cross-correlation, padding and stride, written out as the essay defines them."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -13,7 +14,12 @@ def output_size(n: int, kernel_size: int, padding: int = 0, stride: int = 1) -> 
     Without padding the output is ``n - k + 1``, i.e. ``2 floor(k / 2)`` shorter for an odd window
     (section 1.4.2: 128 -> 126 -> 124 with 3x3 windows); padding ``k // 2`` keeps it at ``n``;
     stride ``s`` divides it by about ``s``."""
-    for name, value, low in (("n", n, 1), ("kernel_size", kernel_size, 1), ("padding", padding, 0), ("stride", stride, 1)):
+    for name, value, low in (
+        ("n", n, 1),
+        ("kernel_size", kernel_size, 1),
+        ("padding", padding, 0),
+        ("stride", stride, 1),
+    ):
         if int(value) != value or value < low:
             raise ValueError(f"{name} must be an integer >= {low}, got {value}")
     if n + 2 * padding < kernel_size:
@@ -54,10 +60,14 @@ def windows(x: torch.Tensor, shape: tuple[int, ...], stride: int = 1) -> torch.T
     offset: ``out[k]`` holds, for every output position, the input value under the window's k-th
     cell (row-major). A sum of ``out`` weighted by the kernel is a cross-correlation; its max or
     mean over ``k`` is a pooling."""
-    sizes = [output_size(n, k, stride=stride) for n, k in zip(x.shape[-len(shape):], shape)]
+    sizes = [output_size(n, k, stride=stride) for n, k in zip(x.shape[-len(shape) :], shape)]
     cells = np.ndindex(*shape)  # (a,) in 1-D, (a, b) in 2-D
-    return torch.stack([x[(...,) + tuple(slice(o, o + stride * (m - 1) + 1, stride) for o, m in zip(offset, sizes))]
-                        for offset in cells])
+    return torch.stack(
+        [
+            x[(...,) + tuple(slice(o, o + stride * (m - 1) + 1, stride) for o, m in zip(offset, sizes))]
+            for offset in cells
+        ]
+    )
 
 
 def cross_correlate(x: torch.Tensor, kernel: torch.Tensor, padding: str | None = None, stride: int = 1) -> torch.Tensor:
@@ -80,8 +90,10 @@ def cross_correlate(x: torch.Tensor, kernel: torch.Tensor, padding: str | None =
     dtype = torch.promote_types(torch.promote_types(x.dtype, kernel.dtype), torch.float32)  # ints -> float
     x, kernel = x.to(dtype), kernel.to(dtype)
     if kernel.dim() not in (1, 2) or x.dim() < kernel.dim():
-        raise ValueError(f"need a 1-D or 2-D kernel and a signal with at least as many axes, got "
-                         f"kernel {tuple(kernel.shape)} and signal {tuple(x.shape)}")
+        raise ValueError(
+            f"need a 1-D or 2-D kernel and a signal with at least as many axes, got "
+            f"kernel {tuple(kernel.shape)} and signal {tuple(x.shape)}"
+        )
     padded = pad(x, tuple(k // 2 for k in kernel.shape), padding)
     cells = windows(padded, tuple(kernel.shape), stride)
     weights = kernel.reshape((-1,) + (1,) * (cells.dim() - 1))

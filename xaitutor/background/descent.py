@@ -1,8 +1,9 @@
 """1.2 Gradient descent: two functions to minimise, the descent itself (eq. 1.2) and what it did,
 in words."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import torch
@@ -14,7 +15,7 @@ def parabola(x: torch.Tensor) -> torch.Tensor:
     """``f(x) = x^2`` (summed over the coordinates): one minimum, at 0. For gradient descent,
     ``x_{t+1} = (1 - 2 eta) x_t``: it creeps for ``eta < 0.5``, oscillates and still converges for
     ``0.5 < eta < 1`` and diverges for ``eta > 1``."""
-    return (x ** 2).sum()
+    return (x**2).sum()
 
 
 def valley(x: torch.Tensor) -> torch.Tensor:
@@ -24,8 +25,9 @@ def valley(x: torch.Tensor) -> torch.Tensor:
     return x[0] ** 2 + 10 * x[1] ** 2
 
 
-def gradient_descent(f: Callable[[torch.Tensor], torch.Tensor], x0, lr: float, steps: int = 20,
-                     blow_up: float = 1e6) -> torch.Tensor:
+def gradient_descent(
+    f: Callable[[torch.Tensor], torch.Tensor], x0, lr: float, steps: int = 20, blow_up: float = 1e6
+) -> torch.Tensor:
     """Minimise ``f`` by gradient descent, ``x_{t+1} = x_t - eta * df/dx(x_t)`` (eq. 1.2, solving
     eq. 1.1), the gradient coming from autograd.
 

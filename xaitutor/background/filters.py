@@ -1,4 +1,5 @@
 """The convolution playground's kernels, applied to a photo (section 1.4.1, fig. 1.4)."""
+
 from __future__ import annotations
 
 import torch

@@ -1,4 +1,5 @@
 """1.4.2 Counting parameters: a dense layer against a convolution."""
+
 from __future__ import annotations
 
 

@@ -1,5 +1,6 @@
 """1.3.1 The perceptron: the step function (eq. 1.3), the unit (eq. 1.4) and its learning rule (eq.
 1.5, 1.6)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,8 +26,9 @@ def perceptron(weights, x) -> torch.Tensor:
     w = torch.as_tensor(weights, dtype=torch.float64)
     x = torch.as_tensor(x, dtype=torch.float64)
     if x.shape[-1] != len(w) - 1:
-        raise ValueError(f"{len(w)} weights (bias first) need inputs of {len(w) - 1} values, got "
-                         f"inputs of shape {tuple(x.shape)}")
+        raise ValueError(
+            f"{len(w)} weights (bias first) need inputs of {len(w) - 1} values, got inputs of shape {tuple(x.shape)}"
+        )
     return step(w[0] + x @ w[1:])
 
 
@@ -79,7 +81,11 @@ def train_perceptron(X, y, lr: float = 1.0, epochs: int = 20, weights=None) -> P
         raise ValueError(f"X must be N x n and y hold N labels, got X {tuple(X.shape)} and y {tuple(y.shape)}")
     if not ((y == 0) | (y == 1)).all():
         raise ValueError(f"the labels must be 0 or 1, got {y.tolist()}")
-    w = torch.zeros(X.shape[1] + 1, dtype=torch.float64) if weights is None else torch.as_tensor(weights, dtype=torch.float64)
+    w = (
+        torch.zeros(X.shape[1] + 1, dtype=torch.float64)
+        if weights is None
+        else torch.as_tensor(weights, dtype=torch.float64)
+    )
     run = PerceptronRun(weights=w, history=[w])
     for epoch in range(1, epochs + 1):
         mistakes = 0

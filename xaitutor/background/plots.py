@@ -1,8 +1,9 @@
 """The figures of chapter 1: a descent path, a decision boundary, a receptive field. Matplotlib is
 imported when a figure is drawn, not before."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import torch
@@ -11,8 +12,7 @@ from .perceptron_learning import perceptron
 from .receptive_fields import ReceptiveField
 
 
-def plot_descent(f: Callable[[torch.Tensor], torch.Tensor], path: torch.Tensor, ax=None,
-                 title: str | None = None):
+def plot_descent(f: Callable[[torch.Tensor], torch.Tensor], path: torch.Tensor, ax=None, title: str | None = None):
     """Draw a gradient-descent path on ``f``: the curve with the iterates for a 1-D function, the
     contour lines with the zig-zag for a 2-D one. Returns the figure."""
     fig, ax = _figure(ax, (5, 3.4))
@@ -42,8 +42,7 @@ def plot_descent(f: Callable[[torch.Tensor], torch.Tensor], path: torch.Tensor, 
     return fig
 
 
-def plot_decision(predict: Callable[[torch.Tensor], torch.Tensor], X, y, lines=(), ax=None,
-                  title: str | None = None):
+def plot_decision(predict: Callable[[torch.Tensor], torch.Tensor], X, y, lines=(), ax=None, title: str | None = None):
     """Draw binary samples (filled: label 1, hollow: label 0), shade where ``predict`` says 1 and
     draw the line ``w_0 + w_1 x_1 + w_2 x_2 = 0`` of each perceptron in ``lines``.
 
@@ -78,8 +77,14 @@ def plot_perceptron(weights, X, y, ax=None, title: str | None = None):
     """:func:`plot_decision` for one perceptron: its positive side shaded, its line drawn, the
     weights in the title. Returns the figure."""
     w = torch.as_tensor(weights, dtype=torch.float64)
-    return plot_decision(lambda points: perceptron(w, points), X, y, lines=[w], ax=ax,
-                         title=title or "w = " + np.array2string(w.numpy(), precision=2))
+    return plot_decision(
+        lambda points: perceptron(w, points),
+        X,
+        y,
+        lines=[w],
+        ax=ax,
+        title=title or "w = " + np.array2string(w.numpy(), precision=2),
+    )
 
 
 def plot_receptive_field(field: ReceptiveField, ax=None, title: str | None = None):

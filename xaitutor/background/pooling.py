@@ -1,4 +1,5 @@
 """1.4.3 Pooling: the maximum or the mean of each window."""
+
 from __future__ import annotations
 
 import torch

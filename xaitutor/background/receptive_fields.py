@@ -1,4 +1,5 @@
 """1.4.4 The receptive field, measured with a gradient, and what stacking small windows adds."""
+
 from __future__ import annotations
 
 from typing import NamedTuple

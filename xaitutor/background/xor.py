@@ -1,5 +1,6 @@
 """1.3.2 XOR: the truth tables, the essay's hand-set perceptrons and the two-layer network that
 computes XOR (table 1.1)."""
+
 from __future__ import annotations
 
 import torch
@@ -13,9 +14,9 @@ OR = torch.tensor([0.0, 1.0, 1.0, 1.0], dtype=torch.float64)
 XOR = torch.tensor([0.0, 1.0, 1.0, 0.0], dtype=torch.float64)
 
 # The essay's hand-set perceptrons (section 1.3.2), weights as (w_0, w_1, w_2):
-F1 = (1.5, -1.0, -1.0)   # f1(x) = sigma(-x1 - x2 + 1.5): the upper line, "not both"
-F2 = (-0.5, 1.0, 1.0)    # f2(x) = sigma(x1 + x2 - 0.5): the lower line, "at least one"
-G = (-1.5, 1.0, 1.0)     # g(a, b) = sigma(a + b - 1.5): AND of the two
+F1 = (1.5, -1.0, -1.0)  # f1(x) = sigma(-x1 - x2 + 1.5): the upper line, "not both"
+F2 = (-0.5, 1.0, 1.0)  # f2(x) = sigma(x1 + x2 - 0.5): the lower line, "at least one"
+G = (-1.5, 1.0, 1.0)  # g(a, b) = sigma(a + b - 1.5): AND of the two
 
 
 def xor_mlp(x) -> torch.Tensor:
@@ -28,5 +29,6 @@ def xor_mlp(x) -> torch.Tensor:
 def xor_table() -> list[tuple[int, int, int, int, int]]:
     """Table 1.1, computed: rows ``(x1, x2, f1(x), f2(x), g(f1(x), f2(x)))`` for the four binary
     inputs."""
-    return [(int(x[0]), int(x[1]), int(perceptron(F1, x)), int(perceptron(F2, x)), int(xor_mlp(x)))
-            for x in BINARY_INPUTS]
+    return [
+        (int(x[0]), int(x[1]), int(perceptron(F1, x)), int(perceptron(F2, x)), int(xor_mlp(x))) for x in BINARY_INPUTS
+    ]

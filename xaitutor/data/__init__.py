@@ -1,5 +1,6 @@
 """Pictures to explain: sample photos bundled with scikit-image, and the synthetic shapes data
 set whose ground-truth masks let us score explanations."""
+
 from __future__ import annotations
 
 import os
@@ -11,12 +12,12 @@ from .shapes import ShapesDataset, shapes
 
 # name -> how to get it from skimage.data (all bundled with scikit-image, no network)
 _SAMPLES = {
-    "chelsea": lambda d: d.chelsea(),                  # a tabby cat
-    "coffee": lambda d: d.coffee(),                    # a cup of coffee on a saucer
-    "rocket": lambda d: d.rocket(),                    # a rocket on its launch pad
-    "astronaut": lambda d: d.astronaut(),              # Eileen Collins in her space suit
+    "chelsea": lambda d: d.chelsea(),  # a tabby cat
+    "coffee": lambda d: d.coffee(),  # a cup of coffee on a saucer
+    "rocket": lambda d: d.rocket(),  # a rocket on its launch pad
+    "astronaut": lambda d: d.astronaut(),  # Eileen Collins in her space suit
     "motorcycle": lambda d: d.stereo_motorcycle()[0],  # the left image of a stereo pair
-    "camera": lambda d: d.camera(),                    # the cameraman, a grayscale photo
+    "camera": lambda d: d.camera(),  # the cameraman, a grayscale photo
     "cat_and_coffee": lambda d: _side_by_side(d.chelsea(), d.coffee()),  # two objects, 224 x 448
 }
 SIDE = 224  # each half of a side-by-side photo, as a classifier at 224 px sees one picture

@@ -67,6 +67,7 @@ CUE_NAMES = ["red", "yellow", "green", "cyan", "blue", "magenta"]
 # centred, rotated and scaled so that the shape fits in the unit circle.
 # It returns True for the pixels inside the shape.
 
+
 def _fold(angle, period):
     """Angle to the nearest multiple of ``period`` (in [0, period / 2])."""
     return np.abs((angle + period / 2) % period - period / 2)
@@ -119,6 +120,7 @@ _SHAPES = [_circle, _square, _triangle, _cross, _star, _ring]
 
 
 # --- The data set ------------------------------------------------------------
+
 
 class ShapesDataset(Dataset):
     """The images and their annotations, as made by :func:`shapes`.
@@ -246,7 +248,6 @@ def _draw_backgrounds(cues, size, rng):
     dots = (dist <= col(1.2, 2.8)).astype(np.float32)
 
     # The mix: each texture with a random strength (dots brighter or darker).
-    light = (1 + col(0.1, 0.3) * smooth_noise(1, 4)[..., 0]
-             + col(0, 0.35) * stripes + col(-0.5, 0.5) * dots)
+    light = 1 + col(0.1, 0.3) * smooth_noise(1, 4)[..., 0] + col(0, 0.35) * stripes + col(-0.5, 0.5) * dots
     background = base * light[..., None] + 0.05 * smooth_noise(3, 6)
     return np.clip(background, 0, 0.65)

@@ -18,11 +18,23 @@ input grid; :func:`random_maps` and :func:`centre_maps` are the baselines every 
 compared with. One file per family: ``maps.py`` (explain, the baselines), ``localisation.py``,
 ``faithfulness.py``, ``sanity.py``.
 """
+
 from .faithfulness import Curves, deletion, insertion
 from .localisation import energy_share, pointing_game
 from .maps import centre_maps, explain, pictures_batch, predicted_targets, random_maps
 from .sanity import SanityCheck, cascading_randomization
 
-__all__ = ["explain", "pictures_batch", "predicted_targets", "random_maps", "centre_maps",
-           "pointing_game", "energy_share", "Curves", "deletion", "insertion", "SanityCheck",
-           "cascading_randomization"]
+__all__ = [
+    "explain",
+    "pictures_batch",
+    "predicted_targets",
+    "random_maps",
+    "centre_maps",
+    "pointing_game",
+    "energy_share",
+    "Curves",
+    "deletion",
+    "insertion",
+    "SanityCheck",
+    "cascading_randomization",
+]

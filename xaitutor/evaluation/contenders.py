@@ -3,12 +3,13 @@ table: on the 64 x 64 shapes (``shapes``) and on a 224 x 224 photo for efficient
 (``photo``). The black-box methods hide a superpixel or a window by turning it black on the shapes
 (chapter 5's shortcut lab shows why: the shortcut model reads the background's colour, which the
 mean colour would keep)."""
+
 from __future__ import annotations
 
 import functools
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .. import methods
 
@@ -44,8 +45,14 @@ class Contender:
 
 BLACK = dict(hide=0.0)
 CONTENDERS = [
-    Contender("LIME", 2, methods.lime, dict(num_samples=200, batch_size=200, seed=0, **BLACK),
-              dict(num_samples=500, segmenter="slic", seed=0), "num_samples"),
+    Contender(
+        "LIME",
+        2,
+        methods.lime,
+        dict(num_samples=200, batch_size=200, seed=0, **BLACK),
+        dict(num_samples=500, segmenter="slic", seed=0),
+        "num_samples",
+    ),
     Contender("Grad-CAM", 3, methods.gradcam),
     Contender("saliency", 3, methods.saliency),
     Contender("guided backprop", 3, methods.guided_backprop),
@@ -57,10 +64,17 @@ CONTENDERS = [
     Contender("Grad-CAM++", 6, methods.gradcam_plusplus),
     Contender("Score-CAM", 6, methods.scorecam),
     Contender("LayerCAM", 6, methods.layercam),
-    Contender("Kernel SHAP", 6, methods.kernel_shap, dict(num_samples=200, batch_size=200, seed=0, **BLACK),
-              dict(num_samples=500, segmenter="slic", seed=0), "num_samples"),
-    Contender("RISE", 6, methods.rise, dict(num_masks=500, batch_size=250, seed=0),
-              dict(num_masks=1000, seed=0), "num_masks"),
+    Contender(
+        "Kernel SHAP",
+        6,
+        methods.kernel_shap,
+        dict(num_samples=200, batch_size=200, seed=0, **BLACK),
+        dict(num_samples=500, segmenter="slic", seed=0),
+        "num_samples",
+    ),
+    Contender(
+        "RISE", 6, methods.rise, dict(num_masks=500, batch_size=250, seed=0), dict(num_masks=1000, seed=0), "num_masks"
+    ),
 ]
 
 

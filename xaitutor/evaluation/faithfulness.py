@@ -1,6 +1,7 @@
 """Faithfulness: does the map name what the model uses? Delete the pixels the map ranks first and
 watch the class probability fall, or reveal them onto a blurred copy and watch it rise (Petsiuk
 et al. 2018, RISE, https://arxiv.org/abs/1806.07421)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,7 +10,8 @@ import torch
 
 from .. import imaging
 from ..guard import evaluating
-from ..methods.driver import progress as progress_bar, target_scores
+from ..methods.driver import progress as progress_bar
+from ..methods.driver import target_scores
 from ..resolve import resolve_batch_size, resolve_count
 from .maps import one_channel, pictures_batch, predicted_targets
 
@@ -44,17 +46,24 @@ class Curves:
         if ax is None:
             _, ax = plt.subplots(figsize=(4, 3))
         mean = self.probabilities.nanmean(dim=0)
-        ax.plot(self.fractions.numpy(), mean.numpy(),
-                label=f"{label or self.kind} (AUC {self.auc.nanmean():.3f})", **style)
+        ax.plot(
+            self.fractions.numpy(), mean.numpy(), label=f"{label or self.kind} (AUC {self.auc.nanmean():.3f})", **style
+        )
         verb = "deleted" if self.kind == "deletion" else "revealed"
-        ax.set(xlabel=f"share of pixels {verb}", ylabel="probability of the class", ylim=(0, 1.02),
-               title=self.kind)
+        ax.set(xlabel=f"share of pixels {verb}", ylabel="probability of the class", ylim=(0, 1.02), title=self.kind)
         ax.legend(fontsize=8)
         return ax.figure
 
 
-def deletion(classifier, pictures, maps: torch.Tensor, target=None, steps: int = 32,
-             batch_size: int | None = None, progress: bool = True) -> Curves:
+def deletion(
+    classifier,
+    pictures,
+    maps: torch.Tensor,
+    target=None,
+    steps: int = 32,
+    batch_size: int | None = None,
+    progress: bool = True,
+) -> Curves:
     """Delete pixels in the order of ``maps``, most important first, and track the probability
     of the class (Petsiuk et al. 2018, RISE, https://arxiv.org/abs/1806.07421, sec. 4.1).
 
@@ -76,8 +85,15 @@ def deletion(classifier, pictures, maps: torch.Tensor, target=None, steps: int =
     return _curves("deletion", classifier, pictures, maps, target, steps, batch_size, progress)
 
 
-def insertion(classifier, pictures, maps: torch.Tensor, target=None, steps: int = 32,
-              batch_size: int | None = None, progress: bool = True) -> Curves:
+def insertion(
+    classifier,
+    pictures,
+    maps: torch.Tensor,
+    target=None,
+    steps: int = 32,
+    batch_size: int | None = None,
+    progress: bool = True,
+) -> Curves:
     """Reveal pixels in the order of ``maps`` onto a blurred copy of the picture and track the
     probability of the class (Petsiuk et al. 2018, RISE, https://arxiv.org/abs/1806.07421).
 
@@ -108,8 +124,11 @@ def _curves(kind, classifier, pictures, maps, target, steps, batch_size, progres
     # Every (picture, step) pair is one perturbed picture to classify; batch them all.
     pairs = torch.cartesian_prod(torch.arange(n), torch.arange(steps + 1)).to(pixels.device)
     probabilities = torch.full((n, steps + 1), float("nan"), device=pixels.device)
-    with progress_bar(len(pairs), kind, progress, partial="the curves stop there (NaN beyond)") as bar, \
-            evaluating(classifier.model), torch.no_grad():
+    with (
+        progress_bar(len(pairs), kind, progress, partial="the curves stop there (NaN beyond)") as bar,
+        evaluating(classifier.model),
+        torch.no_grad(),
+    ):
         for i, k in (chunk.unbind(dim=1) for chunk in pairs.split(batch_size)):
             changed = (rank[i] < counts[k, None]).view(-1, 1, h, w)
             batch = torch.where(changed, end[i], start[i])

@@ -1,5 +1,6 @@
 """Localisation: does the map point at the object? Scores against a ground-truth mask (the shapes
 data set draws its objects, so it knows where they are)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -64,8 +65,10 @@ def _maps_and_masks(maps: torch.Tensor, masks) -> tuple[torch.Tensor, torch.Tens
         raise ValueError(f"masks must be N x H x W, got shape {tuple(masks.shape)}")
     # A soft mask cast to bool would count a pixel of 0.1 as fully on the object: refuse it.
     if ((masks != 0) & (masks != 1)).any():
-        raise ValueError(f"masks must hold only 0 and 1 (or booleans), got values from {masks.min().item():.3g} "
-                         f"to {masks.max().item():.3g}: binarise a soft mask first, e.g. mask > 0.5")
+        raise ValueError(
+            f"masks must hold only 0 and 1 (or booleans), got values from {masks.min().item():.3g} "
+            f"to {masks.max().item():.3g}: binarise a soft mask first, e.g. mask > 0.5"
+        )
     maps = one_channel(maps, len(masks), masks.shape[-2:])
     return maps, masks.to(device=maps.device, dtype=torch.bool)
 
@@ -77,5 +80,5 @@ def _dilate(masks: torch.Tensor, radius: int) -> torch.Tensor:
     if radius == 0:
         return masks
     r = torch.arange(-radius, radius + 1, device=masks.device, dtype=torch.float32)
-    disc = ((r[:, None] ** 2 + r[None, :] ** 2) <= radius ** 2).float()[None, None]
+    disc = ((r[:, None] ** 2 + r[None, :] ** 2) <= radius**2).float()[None, None]
     return F.conv2d(masks[:, None].float(), disc, padding=radius)[:, 0] > 0

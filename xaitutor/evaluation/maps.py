@@ -1,5 +1,6 @@
 """Maps from any method of the package, on the classifier's input grid, and the baselines every
 score should be compared with."""
+
 from __future__ import annotations
 
 import inspect
@@ -53,8 +54,9 @@ def explain(method, classifier, pictures, target=None, **kwargs) -> torch.Tensor
     pixels = pictures_batch(classifier, pictures)
     targets = predicted_targets(classifier, pixels, target)
     if starts_from_picture(method):
-        maps = torch.cat([method(classifier, p, target=int(t), **kwargs).map().to(pixels.device)
-                          for p, t in zip(pixels, targets)])
+        maps = torch.cat(
+            [method(classifier, p, target=int(t), **kwargs).map().to(pixels.device) for p, t in zip(pixels, targets)]
+        )
     else:
         x = imaging.normalize(pixels, classifier.mean, classifier.std)
         maps = method(classifier, x, target=targets, **kwargs)
@@ -81,7 +83,7 @@ def centre_maps(n: int, size, sigma: float = 0.25) -> torch.Tensor:
     h, w = (size, size) if isinstance(size, int) else size
     y = (torch.arange(h) + 0.5) / h - 0.5
     x = (torch.arange(w) + 0.5) / w - 0.5
-    bump = torch.exp(-(y[:, None] ** 2 + x[None, :] ** 2) / (2 * sigma ** 2))
+    bump = torch.exp(-(y[:, None] ** 2 + x[None, :] ** 2) / (2 * sigma**2))
     return bump.expand(n, 1, h, w).clone()
 
 
@@ -91,8 +93,10 @@ def one_channel(maps: torch.Tensor, n: int, size) -> torch.Tensor:
         raise TypeError(f"maps must be a tensor N x 1 x H x W, got {type(maps).__name__}")
     maps = imaging.to_map(maps.detach().float())
     if not torch.isfinite(maps).all():
-        raise ValueError("the maps hold NaN or infinite values: a score of them would rank their pixels at "
-                         "random. Find where they come from (a division by zero?)")
+        raise ValueError(
+            "the maps hold NaN or infinite values: a score of them would rank their pixels at "
+            "random. Find where they come from (a division by zero?)"
+        )
     if len(maps) != n:
         raise ValueError(f"got {len(maps)} maps for {n} masks or pictures: give one map for each")
     if maps.shape[-2:] != tuple(size):

@@ -1,5 +1,6 @@
 """Sanity: does the map depend on the model at all? Randomise the weights layer by layer from the
 top, and a map that still looks the same was never explaining the model (Adebayo et al. 2018)."""
+
 from __future__ import annotations
 
 import copy
@@ -44,8 +45,7 @@ class SanityCheck:
         ax.plot(steps, self.spearman.nanmean(dim=1).numpy(), "o-", label=f"{name}Spearman", **style)
         ax.plot(steps, self.ssim.nanmean(dim=1).numpy(), "s--", label=f"{name}SSIM", **style)
         ax.set_xticks(list(steps), self.layers, rotation=60, ha="right", fontsize=8)
-        ax.set(ylabel="similarity to the original map", ylim=(-0.3, 1.05),
-               xlabel="randomised down to (cumulative)")
+        ax.set(ylabel="similarity to the original map", ylim=(-0.3, 1.05), xlabel="randomised down to (cumulative)")
         ax.axhline(0, color="grey", lw=0.5)
         ax.legend(fontsize=8)
         return ax.figure
@@ -56,8 +56,9 @@ class SanityCheck:
         return imaging.show(maps, titles=self.layers, cols=len(maps), size=size)
 
 
-def cascading_randomization(method, classifier, pictures, target=None, layers=None, seed: int = 0,
-                            progress: bool = True, **kwargs) -> SanityCheck:
+def cascading_randomization(
+    method, classifier, pictures, target=None, layers=None, seed: int = 0, progress: bool = True, **kwargs
+) -> SanityCheck:
     """The model-parameter randomisation test of Adebayo et al. 2018, "Sanity checks for saliency
     maps", https://arxiv.org/abs/1810.03292, sec. 3.1: re-initialise the layers one after the other
     from the top (the logits) down, keeping the earlier ones random, and compare each map with the
@@ -87,8 +88,9 @@ def cascading_randomization(method, classifier, pictures, target=None, layers=No
     done, maps = ["original"], [original]
     device = classifier.device
     devices = [device.index or 0] if device.type == "cuda" else []  # the RNGs fork_rng protects
-    with progress_bar(len(names), "randomisation", progress, unit="layer",
-                      partial="the check stops at the layers done") as bar:
+    with progress_bar(
+        len(names), "randomisation", progress, unit="layer", partial="the check stops at the layers done"
+    ) as bar:
         for j, name in enumerate(names):
             with torch.random.fork_rng(devices=devices):
                 torch.manual_seed(seed + j)
@@ -96,7 +98,7 @@ def cascading_randomization(method, classifier, pictures, target=None, layers=No
             maps.append(explain(method, broken, pixels, targets, **kwargs))
             done.append(name)
             bar.update()
-    maps = torch.stack(maps[:len(done)]).cpu()
+    maps = torch.stack(maps[: len(done)]).cpu()
     spearman, ssim = zip(*[_similarities(original.cpu(), m) for m in maps])
     return SanityCheck(done, maps, torch.stack(spearman), torch.stack(ssim))
 

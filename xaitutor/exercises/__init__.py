@@ -10,6 +10,7 @@ the right answer, so every solution can be tested against its own check. The hel
 :mod:`.answers` (:func:`as_number`, :func:`within`, :func:`call`, :func:`loops_in`, ...) turn an
 answer into what a checker compares, or say why it cannot be.
 """
+
 from __future__ import annotations
 
 import html
@@ -17,12 +18,13 @@ import importlib
 import inspect
 import pkgutil
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .answers import as_integer, as_number, as_numbers, call, judge, loops_in, not_a_number, within
 
-_REGISTRY: dict[str, "Exercise"] = {}
+_REGISTRY: dict[str, Exercise] = {}
 
 
 def _is_placeholder(value) -> bool:
@@ -110,5 +112,20 @@ def _load_chapters() -> None:
         importlib.import_module(f"{__name__}.{module.name}")
 
 
-__all__ = ["Exercise", "Result", "register", "get", "names", "check", "solution",
-           "as_number", "as_integer", "as_numbers", "call", "judge", "loops_in", "not_a_number", "within"]
+__all__ = [
+    "Exercise",
+    "Result",
+    "register",
+    "get",
+    "names",
+    "check",
+    "solution",
+    "as_number",
+    "as_integer",
+    "as_numbers",
+    "call",
+    "judge",
+    "loops_in",
+    "not_a_number",
+    "within",
+]

@@ -1,6 +1,7 @@
 """How a checker reads an answer: numbers (never text: ``"126"`` is a string, not a number),
 numbers to the precision a task asks for, the student's function run on copies of the checker's
 example, and the loops in the student's code, read with :mod:`ast` (never timed)."""
+
 from __future__ import annotations
 
 import ast
@@ -79,7 +80,7 @@ def not_a_number(answer, what: str) -> str:
 
 def within(value: float, right: float, decimals: int) -> bool:
     """True when ``value`` is ``right`` to ``decimals`` decimals: rounded there, or more precise."""
-    return abs(value - right) <= 0.5 * 10.0 ** -decimals + 1e-9
+    return abs(value - right) <= 0.5 * 10.0**-decimals + 1e-9
 
 
 def call(answer, *args, usage: str = "def ..."):
@@ -98,9 +99,14 @@ def call(answer, *args, usage: str = "def ..."):
     return plain(result), None
 
 
-_LOOPS = {ast.For: "a for loop", ast.While: "a while loop", ast.ListComp: "a list comprehension",
-          ast.SetComp: "a set comprehension", ast.DictComp: "a dict comprehension",
-          ast.GeneratorExp: "a generator expression"}
+_LOOPS = {
+    ast.For: "a for loop",
+    ast.While: "a while loop",
+    ast.ListComp: "a list comprehension",
+    ast.SetComp: "a set comprehension",
+    ast.DictComp: "a dict comprehension",
+    ast.GeneratorExp: "a generator expression",
+}
 _HIDDEN_LOOPS = {"map", "vectorize", "apply_along_axis", "fromiter"}  # loops in a function call
 
 
@@ -152,5 +158,8 @@ def judge(value, right, decimals: int, hints=(), otherwise: str = "not yet.") ->
         if matches(wrong):
             return hint
     if np.abs(value - right).max() < 10.0 ** (1 - decimals):
-        return f"close, but the task asks for {decimals} decimals: round (not cut off) to {decimals} decimals, or give more."
+        return (
+            f"close, but the task asks for {decimals} decimals: round (not cut off) to {decimals} decimals, "
+            "or give more."
+        )
     return otherwise

@@ -1,13 +1,14 @@
 """Exercises of chapter 1 (the background) on sizes: the output side of a convolution, with and
 without padding and stride, a layer's parameter count and a receptive field. Each answer is a
 whole number; text ("126") is refused, and each hint names the usual slip it sees."""
+
 from __future__ import annotations
 
 from . import Exercise, as_number, register
 from .answers import judge_whole
 
-
 # --- the output size (section 1.4.2) ----------------------------------------------------------
+
 
 def _output_size_solver():
     from xaitutor.background import output_size
@@ -23,15 +24,26 @@ def _output_size_checker(answer):
         42: "that is a stride of 3 (128 // 3): with stride 1 the window moves one pixel at a time.",
         126 * 126: "that counts every pixel of the output; the task asks for its side, in pixels.",
     }
-    return judge_whole(answer, _output_size_solver(), "the side of the output in pixels", hints,
-                       "count the positions a 3-wide window can take along 128 pixels: n - k + 1.")
+    return judge_whole(
+        answer,
+        _output_size_solver(),
+        "the side of the output in pixels",
+        hints,
+        "count the positions a 3-wide window can take along 128 pixels: n - k + 1.",
+    )
 
 
-register(Exercise(
-    name="background.output_size",
-    task=("A 128 x 128 image goes through a 3 x 3 convolution with no padding and stride 1. How many "
-          "pixels wide is the output?"),
-    checker=_output_size_checker, solver=_output_size_solver))
+register(
+    Exercise(
+        name="background.output_size",
+        task=(
+            "A 128 x 128 image goes through a 3 x 3 convolution with no padding and stride 1. How many "
+            "pixels wide is the output?"
+        ),
+        checker=_output_size_checker,
+        solver=_output_size_solver,
+    )
+)
 
 
 def _strided_solver():
@@ -43,8 +55,10 @@ def _strided_solver():
 def _strided_checker(answer):
     number = as_number(answer)
     if number is not None and not number.is_integer():
-        return ("a side counts whole pixels: floor((n + 2p - k) / s) rounds the division down "
-                "before the + 1, since a window cannot stick out.")
+        return (
+            "a side counts whole pixels: floor((n + 2p - k) / s) rounds the division down "
+            "before the + 1, since a window cannot stick out."
+        )
     hints = {
         224: "the padding of 3 keeps the size, but the stride of 2 skips every other position.",
         109: "you forgot the padding: it adds 3 pixels on each side, 224 + 2 * 3 in all.",
@@ -54,18 +68,30 @@ def _strided_checker(answer):
         56: "56 is after ResNet's max-pool too; the task asks for the convolution's output alone.",
         115: "the kernel takes room too: subtract k = 7 before dividing by the stride.",
     }
-    return judge_whole(answer, _strided_solver(), "the side of the output in pixels", hints,
-                       "use floor((n + 2p - k) / s) + 1 with n = 224, k = 7, p = 3, s = 2.")
+    return judge_whole(
+        answer,
+        _strided_solver(),
+        "the side of the output in pixels",
+        hints,
+        "use floor((n + 2p - k) / s) + 1 with n = 224, k = 7, p = 3, s = 2.",
+    )
 
 
-register(Exercise(
-    name="background.strided_output_size",
-    task=("ResNet's first layer is a 7 x 7 convolution with padding 3 and stride 2 on a 224 x 224 "
-          "image. How many pixels wide is its output?"),
-    checker=_strided_checker, solver=_strided_solver))
+register(
+    Exercise(
+        name="background.strided_output_size",
+        task=(
+            "ResNet's first layer is a 7 x 7 convolution with padding 3 and stride 2 on a 224 x 224 "
+            "image. How many pixels wide is its output?"
+        ),
+        checker=_strided_checker,
+        solver=_strided_solver,
+    )
+)
 
 
 # --- a parameter count (section 1.4.2) --------------------------------------------------------
+
 
 def _parameters_solver():
     from xaitutor.background import conv_parameters
@@ -75,24 +101,35 @@ def _parameters_solver():
 
 def _parameters_checker(answer):
     weights = 128 * 64 * 9
-    slips = {(weights,): "those are the weights; nn.Conv2d also has one bias per output channel.",
-             (weights + 64, weights + 1): "one bias per output channel: 128 of them, one for each 3 x 3 x 64 window.",
-             (128 * 9 + 128, 128 * 9): "each window covers all 64 input channels: it is 3 x 3 x 64, not 3 x 3.",
-             (64 * 9 + 64, 64 * 9 + 128): "there is one 3 x 3 x 64 window per output channel: 128 of them.",
-             (128 * 64 * 3 + 128, 128 * 64 * 3): "kernel_size=3 means a 3 x 3 window: 9 weights per input channel, not 3."}
+    slips = {
+        (weights,): "those are the weights; nn.Conv2d also has one bias per output channel.",
+        (weights + 64, weights + 1): "one bias per output channel: 128 of them, one for each 3 x 3 x 64 window.",
+        (128 * 9 + 128, 128 * 9): "each window covers all 64 input channels: it is 3 x 3 x 64, not 3 x 3.",
+        (64 * 9 + 64, 64 * 9 + 128): "there is one 3 x 3 x 64 window per output channel: 128 of them.",
+        (128 * 64 * 3 + 128, 128 * 64 * 3): "kernel_size=3 means a 3 x 3 window: 9 weights per input channel, not 3.",
+    }
     hints = {value: hint for values, hint in slips.items() for value in values}
-    return judge_whole(answer, _parameters_solver(), "the number of parameters", hints,
-                       "count one 3 x 3 x 64 window per output channel, plus one bias per output channel.")
+    return judge_whole(
+        answer,
+        _parameters_solver(),
+        "the number of parameters",
+        hints,
+        "count one 3 x 3 x 64 window per output channel, plus one bias per output channel.",
+    )
 
 
-register(Exercise(
-    name="background.conv_parameters",
-    task=("How many parameters does nn.Conv2d(64, 128, kernel_size=3) have (bias included, as by "
-          "default)?"),
-    checker=_parameters_checker, solver=_parameters_solver))
+register(
+    Exercise(
+        name="background.conv_parameters",
+        task=("How many parameters does nn.Conv2d(64, 128, kernel_size=3) have (bias included, as by default)?"),
+        checker=_parameters_checker,
+        solver=_parameters_solver,
+    )
+)
 
 
 # --- the receptive field (section 1.4.4) ------------------------------------------------------
+
 
 def _field_solver():
     from xaitutor.background import receptive_field, stacked_convs
@@ -109,12 +146,23 @@ def _field_checker(answer):
         27: "the fields do not multiply: each layer adds kernel_size - 1 = 2 pixels.",
         49: "that counts every pixel of the field; the task asks for its side.",
     }
-    return judge_whole(answer, _field_solver(), "the side of the receptive field in pixels", hints,
-                       "start from one output pixel and go back one layer at a time: each adds a 1-pixel border.")
+    return judge_whole(
+        answer,
+        _field_solver(),
+        "the side of the receptive field in pixels",
+        hints,
+        "start from one output pixel and go back one layer at a time: each adds a 1-pixel border.",
+    )
 
 
-register(Exercise(
-    name="background.receptive_field",
-    task=("Three 3 x 3 convolutions are stacked (stride 1, no padding). How many input pixels wide is "
-          "the receptive field of one output pixel?"),
-    checker=_field_checker, solver=_field_solver))
+register(
+    Exercise(
+        name="background.receptive_field",
+        task=(
+            "Three 3 x 3 convolutions are stacked (stride 1, no padding). How many input pixels wide is "
+            "the receptive field of one output pixel?"
+        ),
+        checker=_field_checker,
+        solver=_field_solver,
+    )
+)

@@ -2,6 +2,7 @@
 its NaN trap, the image sizes of the multiscale pyramid (program 4.5), the 1/f scale of the
 Fourier picture, and an objective built with the objectives' algebra. Each checker says what
 differs from the right answer."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,8 +13,8 @@ from ..methods.featurevis.images import spectrum_scale
 from . import Exercise, call, not_a_number, register
 from .answers import is_text, plain
 
-
 # --- the normalised gradient (program 4.4) ---------------------------------------------------
+
 
 def _normalize_solver():
     def normalize(grad):
@@ -39,33 +40,40 @@ def _normalize_checker(answer):
     if not torch.allclose(result, right, atol=1e-4):
         whole = (varied - varied.mean()) / varied.std()
         if torch.allclose(result, whole, atol=1e-4):
-            return ("you normalised the whole batch at once: each image needs its own mean and std, "
-                    "or the image with the larger gradient takes all the step (flatten(1), then mean(1)).")
+            return (
+                "you normalised the whole batch at once: each image needs its own mean and std, "
+                "or the image with the larger gradient takes all the step (flatten(1), then mean(1))."
+            )
         return "the values differ from (grad - mean) / std with the mean and std of each image."
     constant = torch.cat([torch.full((1, 3, 4, 4), 0.25), torch.zeros(1, 3, 4, 4)])
     flat = answer(constant.clone())
     if not torch.isfinite(flat).all():
-        return ("right for a varied gradient, but a constant (or zero) gradient gives NaN: its std is 0. "
-                "Divide by std.clamp_min(1e-12): grad - mean is 0 there, so the step is 0.")
+        return (
+            "right for a varied gradient, but a constant (or zero) gradient gives NaN: its std is 0. "
+            "Divide by std.clamp_min(1e-12): grad - mean is 0 there, so the step is 0."
+        )
     if not torch.allclose(flat, torch.zeros_like(flat)):
         return "a constant gradient has nothing to normalise: grad - mean is 0, so return zeros there."
     return None
 
 
-register(Exercise(
-    name="featurevis.normalize",
-    task="Write normalize(grad): the gradient of an N x 3 x H x W batch scaled to zero mean and unit "
-         "standard deviation per image (program 4.4), with no NaN when an image's gradient is constant.",
-    checker=_normalize_checker,
-    solver=_normalize_solver,
-))
+register(
+    Exercise(
+        name="featurevis.normalize",
+        task="Write normalize(grad): the gradient of an N x 3 x H x W batch scaled to zero mean and unit "
+        "standard deviation per image (program 4.4), with no NaN when an image's gradient is constant.",
+        checker=_normalize_checker,
+        solver=_normalize_solver,
+    )
+)
 
 
 # --- the sizes of the pyramid (program 4.5) --------------------------------------------------
 
+
 def _pyramid_solver():
     # the last octave is the full size, each earlier one octave_scale times smaller, rounded
-    return [round(224 / 1.4 ** k) for k in (3, 2, 1, 0)]
+    return [round(224 / 1.4**k) for k in (3, 2, 1, 0)]
 
 
 def _pyramid_checker(answer):
@@ -84,20 +92,25 @@ def _pyramid_checker(answer):
         return "the pyramid starts small and grows: list the sizes from the smallest to 224."
     if sides[-1] != 224:
         return "the last octave is the final image, 224 pixels; the earlier ones are smaller."
-    return ("each octave is 1.4 times smaller than the next: divide 224 by 1.4 once, twice, three times "
-            "and round to whole pixels.")
+    return (
+        "each octave is 1.4 times smaller than the next: divide 224 by 1.4 once, twice, three times "
+        "and round to whole pixels."
+    )
 
 
-register(Exercise(
-    name="featurevis.pyramid",
-    task="visualize(..., size=224, octaves=4, octave_scale=1.4): list the image side of each octave, "
-         "from the first (smallest) to the last, rounded to whole pixels.",
-    checker=_pyramid_checker,
-    solver=_pyramid_solver,
-))
+register(
+    Exercise(
+        name="featurevis.pyramid",
+        task="visualize(..., size=224, octaves=4, octave_scale=1.4): list the image side of each octave, "
+        "from the first (smallest) to the last, rounded to whole pixels.",
+        checker=_pyramid_checker,
+        solver=_pyramid_solver,
+    )
+)
 
 
 # --- the 1/f scale of the Fourier picture ------------------------------------------------------
+
 
 def _spectrum_solver():
     def scale(height, width):
@@ -105,8 +118,8 @@ def _spectrum_solver():
         # rows, rfftfreq (only the non-negative half) along the columns
         fy = torch.fft.fftfreq(height)[:, None]
         fx = torch.fft.rfftfreq(width)[None, :]
-        f = (fy ** 2 + fx ** 2).sqrt()
-        return 1 / f.clamp_min(1 / max(height, width))   # no 1 / 0 at the zero frequency
+        f = (fy**2 + fx**2).sqrt()
+        return 1 / f.clamp_min(1 / max(height, width))  # no 1 / 0 at the zero frequency
 
     return scale
 
@@ -122,11 +135,13 @@ def _spectrum_checker(answer):
         except (TypeError, ValueError):
             return "return a tensor (or array) of numbers."
         if values.shape != right.shape:
-            return (f"rfft2 of a {height} x {width} picture has {right.shape[0]} x {right.shape[1]} "
-                    f"frequencies (width // 2 + 1 columns: use rfftfreq for the columns); got shape {values.shape}.")
+            return (
+                f"rfft2 of a {height} x {width} picture has {right.shape[0]} x {right.shape[1]} "
+                f"frequencies (width // 2 + 1 columns: use rfftfreq for the columns); got shape {values.shape}."
+            )
         if not np.isfinite(values).all():
             return "the zero frequency gives 1 / 0: clamp the frequency to at least 1 / max(height, width) first."
-        if np.allclose(values, right ** 2, rtol=1e-4):
+        if np.allclose(values, right**2, rtol=1e-4):
             return "that is 1 / f**2: the task asks for 1 / f (natural photos' spectrum falls as 1 / f)."
         if values[0, 1] < values[-1, -1]:
             return "your values grow with the frequency: the scale is 1 / f, large for low frequencies."
@@ -135,17 +150,20 @@ def _spectrum_checker(answer):
     return None
 
 
-register(Exercise(
-    name="featurevis.spectrum",
-    task="Write scale(height, width): for each frequency of torch.fft.rfft2 on a height x width picture "
-         "(a height x (width // 2 + 1) grid), 1 / f, with f = sqrt(fy**2 + fx**2) in cycles per pixel "
-         "and f taken as at least 1 / max(height, width), so the zero frequency gets max(height, width).",
-    checker=_spectrum_checker,
-    solver=_spectrum_solver,
-))
+register(
+    Exercise(
+        name="featurevis.spectrum",
+        task="Write scale(height, width): for each frequency of torch.fft.rfft2 on a height x width picture "
+        "(a height x (width // 2 + 1) grid), 1 / f, with f = sqrt(fy**2 + fx**2) in cycles per pixel "
+        "and f taken as at least 1 / max(height, width), so the zero frequency gets max(height, width).",
+        checker=_spectrum_checker,
+        solver=_spectrum_solver,
+    )
+)
 
 
 # --- an objective with the algebra -----------------------------------------------------------
+
 
 def _contrast_solver():
     from ..methods import objectives
@@ -160,8 +178,8 @@ def _contrast_checker(answer):
     if not isinstance(answer, Objective):
         return "give an objective built from xt.objectives.class_logit(...) with + - and *."
     logits = torch.zeros(3, 1000)
-    logits[1, 963] = 1.0   # one more pizza
-    logits[2, 962] = 1.0   # one more meat loaf
+    logits[1, 963] = 1.0  # one more pizza
+    logits[2, 962] = 1.0  # one more meat loaf
     values = answer({}, logits)
     gain_pizza, gain_loaf = float(values[1] - values[0]), float(values[2] - values[0])
     if abs(gain_pizza - 1.0) < 1e-6 and abs(gain_loaf + 0.5) < 1e-6:
@@ -170,14 +188,18 @@ def _contrast_checker(answer):
         return "your objective does not change with the pizza logit (class 963): it must rise with it."
     if gain_loaf > 0:
         return "your objective rises with the meat loaf logit (class 962): subtract it to push it down."
-    return (f"one more unit of pizza logit adds {gain_pizza:g} and of meat loaf {gain_loaf:g}; "
-            "the task asks for +1 and -0.5.")
+    return (
+        f"one more unit of pizza logit adds {gain_pizza:g} and of meat loaf {gain_loaf:g}; "
+        "the task asks for +1 and -0.5."
+    )
 
 
-register(Exercise(
-    name="featurevis.contrast",
-    task="Build an objective that raises the pizza logit (class 963) and lowers the meat loaf logit "
-         "(class 962) with half the weight.",
-    checker=_contrast_checker,
-    solver=_contrast_solver,
-))
+register(
+    Exercise(
+        name="featurevis.contrast",
+        task="Build an objective that raises the pizza logit (class 963) and lowers the meat loaf logit "
+        "(class 962) with half the weight.",
+        checker=_contrast_checker,
+        solver=_contrast_solver,
+    )
+)

@@ -1,6 +1,7 @@
 """Exercise of chapter 2 (LIME): perturbing a picture without a Python loop. The answer runs on
 two pictures (squares, and superpixels of any shape) and is compared with
 :func:`xaitutor.methods.lime_image.perturb`; "without a loop" is read from its code with ast."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -9,8 +10,8 @@ import torch
 from ..methods.lime_image import perturb
 from . import Exercise, call, loops_in, register
 
-
 # --- perturbing a picture without a loop -----------------------------------------------------
+
 
 def _perturb_solver():
     def perturb_one(picture, hidden, segments, row):
@@ -34,11 +35,14 @@ def _perturb_examples():
 
 def _perturb_checker(answer):
     if callable(answer) and loops_in(answer):
-        return (f"the task asks for no Python loop, and your code has {' and '.join(loops_in(answer))}: "
-                "index row with segments to get every pixel's bit at once, then torch.where.")
+        return (
+            f"the task asks for no Python loop, and your code has {' and '.join(loops_in(answer))}: "
+            "index row with segments to get every pixel's bit at once, then torch.where."
+        )
     for picture, hidden, segments, row in _perturb_examples():
-        result, problem = call(answer, picture, hidden, segments, row,
-                               usage="def perturb_one(picture, hidden, segments, row): ...")
+        result, problem = call(
+            answer, picture, hidden, segments, row, usage="def perturb_one(picture, hidden, segments, row): ..."
+        )
         if problem:
             return problem
         if not isinstance(result, torch.Tensor):
@@ -50,18 +54,25 @@ def _perturb_checker(answer):
         if torch.equal(result, right):
             continue
         if torch.equal(result, perturb(picture, hidden, segments, ~row[None])[0]):
-            return ("swapped: a superpixel that is on (True) shows the picture, one that is off shows the "
-                    "hidden picture.")
+            return (
+                "swapped: a superpixel that is on (True) shows the picture, one that is off shows the hidden picture."
+            )
         if torch.equal(result, perturb(picture, torch.zeros_like(hidden), segments, row[None])[0]):
             return "you hid with black (0): take the switched-off pixels from hidden, whatever colour it holds."
         return "not these pixels: each pixel comes from picture if row[segments[pixel]] is True, else from hidden."
     return None
 
 
-register(Exercise(
-    name="lime.perturb",
-    task=("Write perturb_one(picture, hidden, segments, row) without a Python loop: picture and "
-          "hidden are 3 x H x W tensors, segments an H x W tensor of superpixel indices, row a boolean "
-          "array with one entry per superpixel. Return the picture with the switched-off superpixels "
-          "taken from hidden."),
-    checker=_perturb_checker, solver=_perturb_solver))
+register(
+    Exercise(
+        name="lime.perturb",
+        task=(
+            "Write perturb_one(picture, hidden, segments, row) without a Python loop: picture and "
+            "hidden are 3 x H x W tensors, segments an H x W tensor of superpixel indices, row a boolean "
+            "array with one entry per superpixel. Return the picture with the switched-off superpixels "
+            "taken from hidden."
+        ),
+        checker=_perturb_checker,
+        solver=_perturb_solver,
+    )
+)

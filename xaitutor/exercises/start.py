@@ -1,4 +1,5 @@
 """Exercises of the start page (00_start_here)."""
+
 from . import Exercise, as_numbers, register
 from .answers import is_text
 
@@ -42,7 +43,11 @@ def _check_preprocessed_shape(answer) -> str | None:
     return None
 
 
-register(Exercise("start.preprocessed_shape",
-                  f"What shape does clf.preprocess give for a portrait photo {PORTRAIT[0]} pixels wide "
-                  f"and {PORTRAIT[1]} high?",
-                  _check_preprocessed_shape, _preprocessed_shape))
+register(
+    Exercise(
+        "start.preprocessed_shape",
+        f"What shape does clf.preprocess give for a portrait photo {PORTRAIT[0]} pixels wide and {PORTRAIT[1]} high?",
+        _check_preprocessed_shape,
+        _preprocessed_shape,
+    )
+)

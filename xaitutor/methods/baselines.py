@@ -5,6 +5,7 @@ A baseline is a picture that should carry no evidence: black, grey, a blurred co
 normalised black ``(0 - mean) / std``; for a bare ``nn.Module`` it is made in the model's own input
 space (black = 0).
 """
+
 from __future__ import annotations
 
 import numbers
@@ -35,14 +36,18 @@ def resolve_baseline(model, x: torch.Tensor, baseline, seed: int = 0) -> torch.T
     if isinstance(baseline, np.ndarray):
         baseline = torch.from_numpy(baseline)
     if isinstance(baseline, (torch.Tensor, numbers.Real)) and not torch.isfinite(torch.as_tensor(baseline)).all():
-        raise ValueError("the baseline holds NaN or infinite values: every attribution would be NaN; give a "
-                         "picture, a pixel value or one of " + ", ".join(BASELINES))
+        raise ValueError(
+            "the baseline holds NaN or infinite values: every attribution would be NaN; give a "
+            "picture, a pixel value or one of " + ", ".join(BASELINES)
+        )
     if isinstance(baseline, torch.Tensor):
         try:
             return torch.broadcast_to(baseline.to(x.device, x.dtype), x.shape).clone()
         except RuntimeError:
-            raise ValueError(f"a baseline tensor must broadcast to the batch's shape {tuple(x.shape)}, "
-                             f"got shape {tuple(baseline.shape)}") from None
+            raise ValueError(
+                f"a baseline tensor must broadcast to the batch's shape {tuple(x.shape)}, "
+                f"got shape {tuple(baseline.shape)}"
+            ) from None
     mean, std = getattr(model, "mean", None), getattr(model, "std", None)
     pixels = x if mean is None else imaging.denormalize(x, mean, std)
     if baseline is None or baseline == "black":

@@ -12,12 +12,12 @@ each row summing to 1): a network behind its own preprocessing, a scikit-learn m
 ``predict_proba`` behind a reshaping, a web service. :func:`black_box` turns either into one
 :class:`BlackBox`, which these methods call on their mixed pictures.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
-from typing import Callable
 
-import numpy as np
 import torch
 from torch import nn
 
@@ -25,7 +25,7 @@ from .. import imaging
 from ..guard import evaluating
 from ..models.classifier import Classifier
 from ..resolve import resolve_labels
-from ..scores import SUM_TOLERANCE
+from ..scores import function_probabilities
 
 
 class BlackBox:
@@ -47,10 +47,17 @@ class BlackBox:
         device: where the samples are sent (a function gets CPU tensors).
     """
 
-    def __init__(self, forward: Callable, prepare: Callable, grid, labels, module: nn.Module | None = None,
-                 device=torch.device("cpu")):
+    def __init__(
+        self,
+        forward: Callable,
+        prepare: Callable,
+        grid,
+        labels,
+        module: nn.Module | None = None,
+        device=None,
+    ):
         self._forward, self.prepare, self.grid = forward, prepare, tuple(grid)
-        self.labels, self.module, self.device = labels, module, device
+        self.labels, self.module, self.device = labels, module, torch.device("cpu") if device is None else device
 
     def __call__(self, mixed: torch.Tensor) -> torch.Tensor:
         """The ``N x C`` probabilities of a batch of mixed (prepared) pictures."""
@@ -64,7 +71,7 @@ class BlackBox:
     @contextmanager
     def running(self):
         """Classify without autograd, a network in eval mode, given back as it came."""
-        with (evaluating(self.module) if self.module is not None else nullcontext()), torch.no_grad():
+        with evaluating(self.module) if self.module is not None else nullcontext(), torch.no_grad():
             yield self
 
 
@@ -85,18 +92,26 @@ def black_box(model, picture: torch.Tensor, labels=None) -> BlackBox:
     """
     if isinstance(model, Classifier):
         if labels is not None:
-            raise ValueError("labels= names a function's classes; a Classifier has its own: "
-                             "xt.models.wrap(model, ..., labels=[...])")
+            raise ValueError(
+                "labels= names a function's classes; a Classifier has its own: xt.models.wrap(model, ..., labels=[...])"
+            )
         return _classifier_box(model, picture)
     if isinstance(model, nn.Module):
-        raise TypeError(f"got a bare nn.Module ({type(model).__name__}), which eats normalised pictures and "
-                        "gives logits: wrap it with xt.models.wrap(model, mean=..., std=...) so its preprocessing "
-                        "is known, or pass a function from pictures to probabilities")
+        raise TypeError(
+            f"got a bare nn.Module ({type(model).__name__}), which eats normalised pictures and "
+            "gives logits: wrap it with xt.models.wrap(model, mean=..., std=...) so its preprocessing "
+            "is known, or pass a function from pictures to probabilities"
+        )
     if not callable(model):
-        raise TypeError(f"expected an xaitutor Classifier or a function from pictures to probabilities, "
-                        f"got {type(model).__name__}")
-    return BlackBox(lambda pictures: _probabilities(model(pictures), len(pictures)), lambda source: source,
-                    picture.shape[-2:], None if labels is None else list(labels))
+        raise TypeError(
+            f"expected an xaitutor Classifier or a function from pictures to probabilities, got {type(model).__name__}"
+        )
+    return BlackBox(
+        lambda pictures: function_probabilities(model(pictures), len(pictures)),
+        lambda source: source,
+        picture.shape[-2:],
+        None if labels is None else list(labels),
+    )
 
 
 def _classifier_box(classifier: Classifier, picture: torch.Tensor) -> BlackBox:
@@ -105,46 +120,16 @@ def _classifier_box(classifier: Classifier, picture: torch.Tensor) -> BlackBox:
     if grid == tuple(picture.shape[-2:]):
         # Nothing to resize: normalising is the whole preprocessing and is affine per pixel, so
         # the sources are normalised once and each batch needs one pass instead of three.
-        return BlackBox(lambda mixed: classifier.probabilities(mixed.to(device)),
-                        lambda source: imaging.normalize(source, mean, std), grid, classifier.labels,
-                        classifier.model, device)
+        return BlackBox(
+            lambda mixed: classifier.probabilities(mixed.to(device)),
+            lambda source: imaging.normalize(source, mean, std),
+            grid,
+            classifier.labels,
+            classifier.model,
+            device,
+        )
 
     def forward(mixed: torch.Tensor) -> torch.Tensor:
         return classifier.probabilities(imaging.normalize(imaging.resize(mixed, grid), mean, std).to(device))
 
     return BlackBox(forward, lambda source: source, grid, classifier.labels, classifier.model, device)
-
-
-def _probabilities(answer, n: int) -> torch.Tensor:
-    """A function's answer for ``n`` pictures as an ``n x C`` float tensor, or a clear error."""
-    if isinstance(answer, torch.Tensor):
-        answer = answer.detach().cpu()
-    else:
-        try:
-            answer = torch.as_tensor(np.asarray(answer))
-        except (TypeError, ValueError, RuntimeError):
-            raise TypeError(f"the function must return N x C probabilities (a tensor or an array), "
-                            f"got {type(answer).__name__}") from None
-    if not answer.is_floating_point():
-        raise TypeError(f"the function returned {answer.dtype} values, not probabilities: class indices? "
-                        "return every class's probability (predict_proba, not predict)")
-    if answer.dim() != 2 or len(answer) != n:
-        hint = " (one number per picture? return both columns [1 - p, p] of a binary classifier)" \
-            if answer.dim() == 1 else ""
-        raise ValueError(f"the function must return N x C probabilities, one row per picture: for {n} "
-                         f"pictures it returned shape {tuple(answer.shape)}{hint}")
-    if answer.shape[1] < 2:
-        what = "no column" if answer.shape[1] == 0 else "one column, and one class's probability is always 1"
-        raise ValueError(f"the function returned {what}: return every class's probability, both columns "
-                         "[1 - p, p] of a binary classifier")
-    if not torch.isfinite(answer).all():
-        raise ValueError("the function returned NaN or infinite values: it must return probabilities")
-    sums = answer.double().sum(dim=1)
-    if answer.min() < 0 or answer.max() > 1:
-        raise ValueError(f"the function returned values in [{answer.min():.3g}, {answer.max():.3g}], not "
-                         "probabilities in [0, 1]: logits? apply softmax (torch.softmax(logits, dim=1))")
-    if (sums - 1).abs().max() > SUM_TOLERANCE:
-        raise ValueError(f"each row of probabilities must sum to 1, got row sums from {sums.min():.3g} to "
-                         f"{sums.max():.3g}: scores of independent classes? give each class's probability "
-                         "(softmax over the classes)")
-    return answer

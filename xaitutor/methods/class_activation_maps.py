@@ -10,6 +10,7 @@ with one weight per channel (Grad-CAM, Grad-CAM++, Score-CAM: ``N x K``) or one 
 for the methods whose weights come from the gradient ``d y^c / d A``, and hands them to the
 method's ``weigh(activations, gradients)``; :func:`weighted_maps` does the rest.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -77,8 +78,9 @@ def weighted_maps(activations, weights, size, relu=True, upsample="bilinear", no
     return raw, cam
 
 
-def gradient_cam(weigh, model, x, target=None, layer=None, relu=True, upsample="bilinear", normalize=True,
-                 return_parts=False):
+def gradient_cam(
+    weigh, model, x, target=None, layer=None, relu=True, upsample="bilinear", normalize=True, return_parts=False
+):
     """A CAM whose weights ``weigh(A, d y^c / d A)`` come from one forward and one backward pass
     from the score down to the layer only; the other arguments are :func:`~xaitutor.methods.gradcam`'s."""
     check_upsample(upsample)
@@ -91,5 +93,12 @@ def gradient_cam(weigh, model, x, target=None, layer=None, relu=True, upsample="
     raw, cam = weighted_maps(activations, weights, x.shape[-2:], relu, upsample, normalize)
     if not return_parts:
         return cam
-    return GradCamParts(cam=cam, raw=raw, activations=activations, weights=weights,
-                        logits=run.logits.detach(), targets=run.targets, layer=name)
+    return GradCamParts(
+        cam=cam,
+        raw=raw,
+        activations=activations,
+        weights=weights,
+        logits=run.logits.detach(),
+        targets=run.targets,
+        layer=name,
+    )

@@ -1,21 +1,18 @@
-"""The degradation experiments of the essay's section 3.5: the degradations (noise, brightness,
-contrast), and a photo degraded step by step with, at each step, the prediction and Grad-CAM for
-the class now on top and for the class of the clean photo."""
+"""The degradations of the essay's section 3.5: noise, brightness and contrast, each a function of a
+picture in [0, 1] and a strength (:mod:`~xaitutor.methods.robustness` degrades a photo step by step
+and explains the model's answers)."""
+
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
 
 import torch
 
-from ..imaging import add_colorbar, overlay, show, to_tensor
-from ..resolve import resolve_cam_layer, resolve_classifier, resolve_count, resolve_seed
-from ..scores import class_probabilities
-from .driver import forward, target_scores
-from .grad_cam import combine
-
+from ..imaging import to_tensor
+from ..resolve import resolve_seed
 
 # Each degradation takes a picture in [0, 1] and a strength.
+
 
 def add_noise(image, strength: float, seed: int = 0) -> torch.Tensor:
     """Add Gaussian noise with standard deviation ``strength`` (in [0, 1] pixel units), clamped;
@@ -50,101 +47,3 @@ def _check_strength(strength: float, low: float, high: float) -> None:
         raise TypeError(f"strength must be a number in [{low}, {high}], got {strength!r}")
     if not low <= strength <= high:
         raise ValueError(f"strength must lie in [{low}, {high}], got {strength}")
-
-
-@dataclass
-class DegradationSeries:
-    """One photo degraded at increasing strengths, with what the model saw.
-
-    Attributes:
-        kind: ``"noise"``, ``"brightness"`` or ``"contrast"``.
-        strengths: the strengths, in order.
-        pictures: the degraded pictures, ``S x 3 x H x W`` in [0, 1].
-        predictions: for each picture, ``(class index, label, probability)`` of the top class.
-        original: the class index the model gives the clean photo.
-        top_cams, original_cams: Grad-CAM for the top class and for ``original``, ``S x 1 x h x w``
-            on the preprocessed grid.
-    """
-
-    kind: str
-    strengths: list[float]
-    pictures: torch.Tensor
-    predictions: list[tuple[int, str, float]]
-    original: int
-    top_cams: torch.Tensor
-    original_cams: torch.Tensor
-
-    def first_flip(self) -> int | None:
-        """The position in ``strengths`` of the first picture whose top class is no longer
-        ``original`` (``None`` if the label never changes). A later picture may flip back."""
-        return next((j for j, (index, _, _) in enumerate(self.predictions) if index != self.original), None)
-
-    def plot(self, labels: list[str], size: float = 1.8):
-        """A grid, one column per strength: the picture and its prediction (in red once the top
-        class is no longer the original one), Grad-CAM for the top class, Grad-CAM for the
-        original class. Returns the figure."""
-        import matplotlib.pyplot as plt
-
-        columns = len(self.strengths)
-        fig, grid = plt.subplots(3, columns, figsize=(size * columns, size * 2.3), squeeze=False)
-        for j, (picture, (index, label, p)) in enumerate(zip(self.pictures, self.predictions)):
-            show(picture, f"{self.kind} {self.strengths[j]:g}\n{label} ({p:.0%})", ax=grid[0, j])
-            grid[0, j].title.set_color("black" if index == self.original else "red")
-            show(overlay(picture, self.top_cams[j]), f"top: {label}", ax=grid[1, j])
-            show(overlay(picture, self.original_cams[j]), f"original: {labels[self.original]}", ax=grid[2, j])
-            for row in (1, 2):
-                grid[row, j].title.set_fontsize(8)
-        fig.tight_layout()
-        add_colorbar(fig)  # the maps' scale, once for the grid
-        return fig
-
-
-def degradation_series(classifier, image, kind: str = "noise", strengths=(0.0, 0.1, 0.2, 0.3, 0.4, 0.5),
-                       layer=None, seed: int = 0, batch_size: int = 2) -> DegradationSeries:
-    """Degrade ``image`` at each strength and explain the model's answers with Grad-CAM.
-
-    Args:
-        classifier: a ``Classifier`` (its preprocessing is needed).
-        image: the photo, anything ``xt.imaging.to_tensor`` reads.
-        kind: a key of ``DEGRADATIONS``: ``"noise"`` (the noise's standard deviation,
-            0 to 1), ``"brightness"`` (-1 black to 1 white), ``"contrast"`` (0 to 1, flat grey).
-        strengths: the strengths, one picture each.
-        layer: the Grad-CAM layer (default: the classifier's ``cam_layer``).
-        seed: the noise's seed.
-        batch_size: pictures per forward pass. A batch's autograd graph stays in memory until
-            both its backward passes are done (about 120 MB per 224 x 336 picture on
-            efficientnet_lite0), so small batches bound the peak.
-
-    Returns:
-        A :class:`DegradationSeries`.
-    """
-    if kind not in DEGRADATIONS:
-        raise ValueError(f"unknown degradation {kind!r}; known: {', '.join(DEGRADATIONS)}")
-    resolve_classifier(classifier, "degradation_series")
-    batch_size = resolve_count(batch_size, "batch_size")
-    if not len(strengths):
-        raise ValueError("strengths must hold at least one strength, e.g. (0.0, 0.1, 0.2)")
-    degrade = DEGRADATIONS[kind]
-    extra = {"seed": seed} if kind == "noise" else {}
-    picture = to_tensor(image)
-    pictures = torch.stack([degrade(picture, s, **extra) for s in strengths])
-    name = resolve_cam_layer(classifier, layer)
-    original = classifier.top_classes(picture, k=1)[0][0]
-    chunks = [_explain(classifier, name, chunk, original) for chunk in pictures.split(batch_size)]
-    top, probabilities, top_cams, original_cams = (torch.cat(parts) for parts in zip(*chunks))
-    predictions = [(int(t), classifier.labels[t], float(p)) for t, p in zip(top, probabilities)]
-    return DegradationSeries(kind, list(strengths), pictures, predictions, original, top_cams, original_cams)
-
-
-def _explain(classifier, name: str, pictures: torch.Tensor, original: int):
-    """One forward pass for a batch of pictures, then one backward to the layer per target: the
-    class on top and the class of the clean photo. Returns the top classes, their probabilities
-    and the two batches of maps, on the CPU; nothing of the graph is kept."""
-    with forward(classifier, classifier.preprocess(pictures), layers=[name]) as run:
-        activations = run.feature_map(name)
-        cams = []
-        for targets, retain in ((run.targets, True), (torch.full_like(run.targets, original), False)):
-            gradients = run.gradient(activations, of=run.score(targets), retain_graph=retain)
-            cams.append(combine(activations.detach(), gradients, run.x.shape[-2:])[2].cpu())
-    probabilities = target_scores(class_probabilities(run.outputs.detach(), classifier.outputs), run.targets)
-    return run.targets.cpu(), probabilities.cpu(), *cams

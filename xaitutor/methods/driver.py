@@ -23,6 +23,7 @@ Methods over many inputs (deletion curves, LIME's samples, integrated gradients,
 occlusion) run one pass per batch inside :func:`~xaitutor.methods.interruptible.progress`, whose
 bar Ctrl-C stops.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -64,8 +65,10 @@ class Pass:
     def feature_map(self, name: str) -> torch.Tensor:
         """The output of the captured layer ``name``, checked to be ``N x K x h x w`` maps."""
         if name not in self.recording.activations:
-            raise ValueError(f"the layer {name!r} was not used by the model's forward pass, so it has "
-                             "no activation to explain: choose a layer that the forward calls")
+            raise ValueError(
+                f"the layer {name!r} was not used by the model's forward pass, so it has "
+                "no activation to explain: choose a layer that the forward calls"
+            )
         return resolve_feature_map(self.recording.activations[name], name)
 
     def score(self, targets: torch.Tensor | None = None) -> torch.Tensor:
@@ -76,7 +79,11 @@ class Pass:
         """``d of / d wrt``, ``of`` being the target score unless given; ``wrt`` is :attr:`x` or a
         captured activation. ``retain_graph=True`` keeps the graph for another backward pass."""
         layer = next((name for name, a in self.recording.activations.items() if a is wrt), None)
-        unused = "the input x" if layer is None else f"the layer {layer!r}: choose a layer on the path from the input to the logits"
+        unused = (
+            "the input x"
+            if layer is None
+            else f"the layer {layer!r}: choose a layer on the path from the input to the logits"
+        )
         return gradient(self.score() if of is None else of, wrt, retain_graph, unused)
 
 
@@ -118,8 +125,9 @@ def gradient(output: torch.Tensor, inputs, retain_graph: bool = False, unused: s
     Only the graph between the two is traversed and no ``.grad`` is written; an input the output
     does not depend on is named (``unused``) in the error."""
     single = isinstance(inputs, torch.Tensor)
-    grads = torch.autograd.grad(output, [inputs] if single else list(inputs), retain_graph=retain_graph,
-                                allow_unused=True)
+    grads = torch.autograd.grad(
+        output, [inputs] if single else list(inputs), retain_graph=retain_graph, allow_unused=True
+    )
     if any(g is None for g in grads):
         raise ValueError(f"the model's output does not depend on {unused}")
     return grads[0] if single else grads

@@ -12,6 +12,7 @@ positive evidence (eq. 3.1):
 
 The cost is one forward pass and one backward pass from the score down to the layer only.
 """
+
 from __future__ import annotations
 
 import torch
@@ -20,8 +21,16 @@ import torch
 from .class_activation_maps import UPSAMPLE_MODES, GradCamParts, gradient_cam, weighted_maps  # noqa: F401
 
 
-def gradcam(model, x: torch.Tensor, target=None, layer=None, relu: bool = True,
-            upsample: str | None = "bilinear", normalize: bool = True, return_parts: bool = False):
+def gradcam(
+    model,
+    x: torch.Tensor,
+    target=None,
+    layer=None,
+    relu: bool = True,
+    upsample: str | None = "bilinear",
+    normalize: bool = True,
+    return_parts: bool = False,
+):
     """Grad-CAM heatmaps of a batch (essay, eq. 3.1 and 3.2).
 
     Args:

@@ -2,6 +2,7 @@
 (``xt.gradcam(..., return_parts=True)``): activations -> channel weights (essay, eq. 3.2) ->
 weighted sum -> ReLU (eq. 3.1) -> upsampled heatmap, the steps of essay section 3.1 (the essay
 shows only their results, figs. 3.1 to 3.4). Display only: the computing is in :mod:`.grad_cam`."""
+
 from __future__ import annotations
 
 from ..imaging import to_image
@@ -48,14 +49,20 @@ def plot_gradcam_pipeline(parts, picture, labels=None, index: int = 0, channels:
         cols = 2 if len(shown) > 2 else len(shown)
         r, c = divmod(i, cols)
         rows = -(-len(shown) // cols)
-        tile = fig.add_axes([left + c * width / cols, bottom + (rows - 1 - r) * height / rows,
-                             width / cols * 0.94, height / rows * 0.8])
+        tile = fig.add_axes(
+            [left + c * width / cols, bottom + (rows - 1 - r) * height / rows, width / cols * 0.94, height / rows * 0.8]
+        )
         tiles.append(tile.imshow(A[k].numpy(), cmap="viridis", vmin=0 if A.min() >= 0 else None, vmax=top))
         tile.set_title(f"$A^{{{k}}}$, α = {alpha[k]:.2g}", fontsize=9)
         tile.axis("off")
     _bar(fig, boxes[1], tiles[0], "activation")
-    fig.text(left + width / 2, bottom + height + 0.035, f"2. feature maps $A^k$: {len(shown)} of {K}, {h} x {w}",
-             ha="center", fontsize=10)
+    fig.text(
+        left + width / 2,
+        bottom + height + 0.035,
+        f"2. feature maps $A^k$: {len(shown)} of {K}, {h} x {w}",
+        ha="center",
+        fontsize=10,
+    )
     ax = fig.add_axes(boxes[2])
     ax.plot(range(K), alpha.numpy(), color="0.5", lw=0.6)
     ax.plot(shown, alpha[shown].numpy(), "o", color="C3", ms=5, label="the maps of step 2")
@@ -67,10 +74,22 @@ def plot_gradcam_pipeline(parts, picture, labels=None, index: int = 0, channels:
     limit = float(weighted.abs().max()) or 1.0
     negative = int((weighted < 0).sum())
     for box, data, title, style, label in (
-            (boxes[3], weighted, r"4. weighted sum $\Sigma_k\, \alpha_k^c A^k$" + f", {h} x {w}",
-             dict(cmap="RdBu_r", vmin=-limit, vmax=limit), "red: for, blue: against"),
-            (boxes[4], raw, r"5. ReLU (eq. 3.1): $H = \max(0, \Sigma_k\, \alpha_k^c A^k)$" +
-             f"\n{negative} of {h * w} cells were < 0, now 0", dict(cmap="viridis", vmin=0), "H")):
+        (
+            boxes[3],
+            weighted,
+            r"4. weighted sum $\Sigma_k\, \alpha_k^c A^k$" + f", {h} x {w}",
+            dict(cmap="RdBu_r", vmin=-limit, vmax=limit),
+            "red: for, blue: against",
+        ),
+        (
+            boxes[4],
+            raw,
+            r"5. ReLU (eq. 3.1): $H = \max(0, \Sigma_k\, \alpha_k^c A^k)$"
+            + f"\n{negative} of {h * w} cells were < 0, now 0",
+            dict(cmap="viridis", vmin=0),
+            "H",
+        ),
+    ):
         ax = fig.add_axes(box)
         _bar(fig, box, ax.imshow(data.numpy(), **style), label)
         ax.set_title(title, fontsize=10)
@@ -96,8 +115,14 @@ def _arrows(fig, boxes):
         end = boxes[b][0] - (0.045 if b == 2 else 0.008)  # panel 3 has tick labels on its left
         fig.patches.append(FancyArrowPatch((boxes[a][0] + boxes[a][2] + 0.07, y), (end, y), **style))
     start = (boxes[2][0] + boxes[2][2] / 2, boxes[2][1] - 0.065)
-    fig.patches.append(FancyArrowPatch(start, (boxes[3][0] + boxes[3][2] / 2, boxes[3][1] + boxes[3][3] + 0.07),
-                                       connectionstyle="arc3,rad=-0.05", **style))
+    fig.patches.append(
+        FancyArrowPatch(
+            start,
+            (boxes[3][0] + boxes[3][2] / 2, boxes[3][1] + boxes[3][3] + 0.07),
+            connectionstyle="arc3,rad=-0.05",
+            **style,
+        )
+    )
 
 
 def _bar(fig, box, mappable, label: str):

@@ -22,6 +22,7 @@ has no such constant, and neither has this one.
 
 The cost is Grad-CAM's: one forward pass, one backward pass from the score to the layer.
 """
+
 from __future__ import annotations
 
 import torch
@@ -29,8 +30,16 @@ import torch
 from .class_activation_maps import gradient_cam
 
 
-def gradcam_plusplus(model, x: torch.Tensor, target=None, layer=None, relu: bool = True,
-                     upsample: str | None = "bilinear", normalize: bool = True, return_parts: bool = False):
+def gradcam_plusplus(
+    model,
+    x: torch.Tensor,
+    target=None,
+    layer=None,
+    relu: bool = True,
+    upsample: str | None = "bilinear",
+    normalize: bool = True,
+    return_parts: bool = False,
+):
     """Grad-CAM++ heatmaps of a batch (eq. 7 and 19 of Chattopadhay et al.).
 
     Args:
@@ -52,7 +61,7 @@ def gradcam_plusplus(model, x: torch.Tensor, target=None, layer=None, relu: bool
 
 def plusplus_weights(activations: torch.Tensor, gradients: torch.Tensor) -> torch.Tensor:
     """``w_k^c = sum_ij alpha_ij^kc ReLU(g_ij)`` (eq. 7, 19) of ``N x K x h x w`` maps and gradients."""
-    squared = gradients ** 2
+    squared = gradients**2
     denominator = 2 * squared + activations.sum(dim=(2, 3), keepdim=True) * squared * gradients
     alpha = torch.where(denominator != 0, squared / denominator, torch.zeros_like(denominator))
     return (alpha * gradients.clamp(min=0)).sum(dim=(2, 3))

@@ -14,12 +14,13 @@ gradient ``R`` arriving from above:
 The rule is the tensor hook of :func:`xaitutor.hooks.gradient_rule` on the output of every
 ``nn.ReLU`` / ``nn.ReLU6`` module: it keeps the positive part of ``R``, and the ReLU's own backward
 then applies ``(f > 0)``. The rule sits on each call's output, so a ReLU module called twice in one
-forward (torchvision's ``BasicBlock``) or run in place is guided too. It is switched on only while ``guide.active`` is true, so one forward can
-serve a plain and a guided backward (Guided Grad-CAM).
+forward (torchvision's ``BasicBlock``) or run in place is guided too. It is switched on only while
+``guide.active`` is true, so one forward can serve a plain and a guided backward (Guided Grad-CAM).
 
 Limit: functional activations (``F.relu(x)``, ``torch.relu``, ``x.clamp(min=0)``) are not modules,
 so no module hook sees them and they stay unguided; a warning says so when no ReLU module ran.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -51,9 +52,12 @@ def guided_relus(model, active: bool = False):
     with gradient_rule(model, GUIDED_ACTIVATIONS, guided_rule, active) as guide:
         yield guide
     if guide.calls == 0:
-        warnings.warn("guided backpropagation found no nn.ReLU / nn.ReLU6 module in the forward pass: "
-                      "functional activations (F.relu, torch.relu) cannot be guided by module hooks, "
-                      "so the result is the plain gradient (saliency)", stacklevel=3)
+        warnings.warn(
+            "guided backpropagation found no nn.ReLU / nn.ReLU6 module in the forward pass: "
+            "functional activations (F.relu, torch.relu) cannot be guided by module hooks, "
+            "so the result is the plain gradient (saliency)",
+            stacklevel=3,
+        )
 
 
 def guided_backprop(model, x: torch.Tensor, target=None) -> torch.Tensor:

@@ -9,6 +9,7 @@ backpropagation shows fine detail but hardly depends on the class. Their pixel-w
 down to the layer, for the Grad-CAM weights (eq. 3.2 needs the true gradient), then a guided one
 down to the input. The guided rule is off during the first, so it cannot leak into the weights.
 """
+
 from __future__ import annotations
 
 import torch
@@ -19,8 +20,9 @@ from .grad_cam import UPSAMPLE_MODES, combine
 from .guided_backpropagation import guided_relus
 
 
-def guided_gradcam(model, x: torch.Tensor, target=None, layer=None, upsample: str = "bilinear",
-                   normalize: bool = True) -> torch.Tensor:
+def guided_gradcam(
+    model, x: torch.Tensor, target=None, layer=None, upsample: str = "bilinear", normalize: bool = True
+) -> torch.Tensor:
     """Guided Grad-CAM of a batch: ``guided_backprop(x) * gradcam(x)``, from one forward pass.
 
     Args:

@@ -8,6 +8,7 @@ Through Propagating Activation Differences", 2016, https://arxiv.org/abs/1605.01
 For a linear model this is each input's exact share of the score; it is integrated gradients with a
 zero baseline taken in a single step.
 """
+
 from __future__ import annotations
 
 import torch

@@ -3,6 +3,7 @@ occlusion, Score-CAM, RISE): a progress bar that Ctrl-C stops, leaving the parti
 code after the block, with a warning that says how far it got. Pressed before the first batch is
 done, Ctrl-C goes on as it would without the bar: there is nothing to give back, and an empty
 result (an all-zero map) would look like an answer."""
+
 from __future__ import annotations
 
 import warnings
@@ -37,7 +38,8 @@ def progress(total: int, desc: str, enabled: bool = True, unit: str = "picture",
         if bar.done == 0:
             raise
         bar.interrupted = True
-        warnings.warn(f"{desc} interrupted after {bar.done} of {total} {unit}s{': ' + partial if partial else ''}",
-                      stacklevel=3)
+        warnings.warn(
+            f"{desc} interrupted after {bar.done} of {total} {unit}s{': ' + partial if partial else ''}", stacklevel=3
+        )
     finally:
         bar.bar.close()

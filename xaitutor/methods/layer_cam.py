@@ -11,6 +11,7 @@ gradient of each position as that position's weight and adds up the weighted map
 
 The cost is Grad-CAM's: one forward pass, one backward pass from the score to the layer.
 """
+
 from __future__ import annotations
 
 import torch
@@ -18,8 +19,16 @@ import torch
 from .class_activation_maps import gradient_cam
 
 
-def layercam(model, x: torch.Tensor, target=None, layer=None, relu: bool = True,
-             upsample: str | None = "bilinear", normalize: bool = True, return_parts: bool = False):
+def layercam(
+    model,
+    x: torch.Tensor,
+    target=None,
+    layer=None,
+    relu: bool = True,
+    upsample: str | None = "bilinear",
+    normalize: bool = True,
+    return_parts: bool = False,
+):
     """LayerCAM heatmaps of a batch (Jiang et al.: spatial weights ``ReLU(dy^c / dA)``).
 
     Args:

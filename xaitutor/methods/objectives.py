@@ -10,6 +10,7 @@ equations 4.1 and 4.2). The algebra is the one of lucid / lucent
 (https://distill.pub/2017/feature-visualization/), so ``a + b`` maximises both at once and
 ``a - b`` maximises ``a`` while pushing ``b`` down.
 """
+
 from __future__ import annotations
 
 import torch
@@ -17,13 +18,16 @@ import torch.nn.functional as F
 
 from .featurevis.objective import Objective
 
+
 def _maps(acts: dict, layer: str, channel: int | None = None) -> torch.Tensor:
     """The layer's feature maps (N x C x H x W), or those of one channel (N x H x W), or a clear
     error for a layer without maps or a channel it lacks."""
     a = acts[layer]
     if a.dim() != 4:
-        raise ValueError(f"layer {layer!r} outputs shape {tuple(a.shape)}, not N x C x H x W "
-                         "feature maps: choose a convolutional layer")
+        raise ValueError(
+            f"layer {layer!r} outputs shape {tuple(a.shape)}, not N x C x H x W "
+            "feature maps: choose a convolutional layer"
+        )
     if channel is not None and not 0 <= channel < a.shape[1]:
         raise ValueError(f"layer {layer!r} has {a.shape[1]} channels (0 to {a.shape[1] - 1}); got channel {channel}")
     return a if channel is None else a[:, channel]
@@ -38,6 +42,7 @@ def neuron(layer: str, channel: int, position: tuple[int, int] | None = None) ->
         position: ``(row, col)`` in the layer's feature map for the final image size; the
             centre by default. On the smaller images of the pyramid it scales with the map.
     """
+
     def fn(acts, logits, scale):
         maps = _maps(acts, layer, channel)
         height, width = maps.shape[-2:]
@@ -46,8 +51,9 @@ def neuron(layer: str, channel: int, position: tuple[int, int] | None = None) ->
         else:
             row, col = round(position[0] * scale), round(position[1] * scale)
             if not (0 <= row < height and 0 <= col < width):
-                raise ValueError(f"position {position} is outside the {height} x {width} feature map "
-                                 f"of layer {layer!r}")
+                raise ValueError(
+                    f"position {position} is outside the {height} x {width} feature map of layer {layer!r}"
+                )
         return maps[:, row, col]
 
     where = "centre" if position is None else f"{position[0]}, {position[1]}"
@@ -64,8 +70,7 @@ def neurons(*units) -> Objective:
 
 def channel(layer: str, c: int) -> Objective:
     """The mean activation of channel ``c`` of ``layer`` over all positions (lucid's "channel")."""
-    return Objective(lambda acts, logits, scale: _maps(acts, layer, c).flatten(1).mean(1),
-                     (layer,), f"{layer}[{c}]")
+    return Objective(lambda acts, logits, scale: _maps(acts, layer, c).flatten(1).mean(1), (layer,), f"{layer}[{c}]")
 
 
 def layer(name: str) -> Objective:
@@ -78,6 +83,7 @@ def layer(name: str) -> Objective:
 def class_logit(c: int, labels: list[str] | None = None) -> Objective:
     """The logit of class ``c`` (the score before the softmax; section 4.3.2). ``labels`` only
     gives the title a class name."""
+
     def fn(acts, logits, scale):
         if not 0 <= c < logits.shape[-1]:
             raise ValueError(f"class {c} is not a class of this model (0 to {logits.shape[-1] - 1})")
@@ -93,6 +99,7 @@ def diversity(layer: str) -> Objective:
     ``A`` (channels x positions: which channels fire together, wherever), as in style transfer.
     Added, weighted, to an objective over a batch of seeds, it makes the pictures show different
     facets of what the objective responds to (0: nothing shared; ``-(N - 1) / N``: all alike)."""
+
     def fn(acts, logits, scale):
         flat = _maps(acts, layer).flatten(2)
         grams = F.normalize((flat @ flat.transpose(1, 2)).flatten(1), dim=1)

@@ -10,6 +10,7 @@ and each pixel gets the average ``d_w`` of the windows that cover it (as captum'
 The windows start at ``0, stride, 2 stride, ...`` and the last one in each direction is cut at the
 border. The cost is one forward pass per window position, batched, no gradient.
 """
+
 from __future__ import annotations
 
 import math
@@ -20,11 +21,20 @@ from ..guard import evaluating
 from ..resolve import resolve_batch_size, resolve_count, resolve_input, resolve_model, resolve_targets
 from ..scores import model_scores
 from .baselines import resolve_baseline
-from .driver import progress as progress_bar, target_scores
+from .driver import progress as progress_bar
+from .driver import target_scores
 
 
-def occlusion(model, x: torch.Tensor, target=None, window: int = 16, stride: int = 8, baseline=0.0,
-              batch_size: int | None = None, progress: bool = True) -> torch.Tensor:
+def occlusion(
+    model,
+    x: torch.Tensor,
+    target=None,
+    window: int = 16,
+    stride: int = 8,
+    baseline=0.0,
+    batch_size: int | None = None,
+    progress: bool = True,
+) -> torch.Tensor:
     """Occlusion sensitivity maps of each image's target logit.
 
     Args:
@@ -51,8 +61,10 @@ def occlusion(model, x: torch.Tensor, target=None, window: int = 16, stride: int
     if window > min(h, w):
         raise ValueError(f"window={window} is larger than the picture ({h} x {w}): choose a smaller window")
     if stride > window:
-        raise ValueError(f"stride={stride} is larger than window={window}: some pixels would be covered by "
-                         "no window; choose stride <= window")
+        raise ValueError(
+            f"stride={stride} is larger than window={window}: some pixels would be covered by "
+            "no window; choose stride <= window"
+        )
     filler = resolve_baseline(model, x, baseline)
     rows = [i * stride for i in range(math.ceil((h - window) / stride) + 1)]
     cols = [j * stride for j in range(math.ceil((w - window) / stride) + 1)]
@@ -64,15 +76,18 @@ def occlusion(model, x: torch.Tensor, target=None, window: int = 16, stride: int
         logits = model_scores(model, x)
         targets = resolve_targets(logits, target)
         scores = target_scores(logits, targets)
-        with progress_bar(len(positions), "occlusion", progress, unit="window",
-                          partial="pixels average the windows done") as bar:
+        with progress_bar(
+            len(positions), "occlusion", progress, unit="window", partial="pixels average the windows done"
+        ) as bar:
             for k in range(0, len(positions), per_pass):
-                chunk = positions[k:k + per_pass]
+                chunk = positions[k : k + per_pass]
                 masks = torch.zeros(len(chunk), 1, 1, h, w, dtype=torch.bool, device=x.device)
                 for m, (r, c) in zip(masks, chunk):
-                    m[..., r:r + window, c:c + window] = True
+                    m[..., r : r + window, c : c + window] = True
                 occluded = torch.where(masks, filler, x).flatten(0, 1)
-                drop = scores.repeat(len(chunk)) - target_scores(model_scores(model, occluded), targets.repeat(len(chunk)))
+                drop = scores.repeat(len(chunk)) - target_scores(
+                    model_scores(model, occluded), targets.repeat(len(chunk))
+                )
                 total += (drop.view(len(chunk), n, 1, 1, 1) * masks).sum(dim=0)
                 count += masks.sum(dim=0)
                 bar.update(len(chunk))

@@ -12,6 +12,7 @@ points but weights ``1 / steps`` (summing to ``(steps - 1) / steps``, not 1), so
 (their Proposition 1): the attributions add up to ``F(x) - F(x')``; the gap says how good the
 approximation is. The cost is ``steps`` forward and backward passes, batched over the path.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,7 +21,8 @@ import torch
 
 from ..resolve import resolve_batch_size, resolve_count, resolve_input, resolve_model
 from .baselines import predicted_targets, resolve_baseline
-from .driver import forward, progress as progress_bar, target_scores
+from .driver import forward, target_scores
+from .driver import progress as progress_bar
 
 
 @dataclass
@@ -52,9 +54,17 @@ def trapezoid(steps: int, device=None) -> tuple[torch.Tensor, torch.Tensor]:
     return alphas, weights
 
 
-def integrated_gradients(model, x: torch.Tensor, target=None, baseline=None, steps: int = 50,
-                         batch_size: int | None = None, progress: bool = True, seed: int = 0,
-                         return_parts: bool = False):
+def integrated_gradients(
+    model,
+    x: torch.Tensor,
+    target=None,
+    baseline=None,
+    steps: int = 50,
+    batch_size: int | None = None,
+    progress: bool = True,
+    seed: int = 0,
+    return_parts: bool = False,
+):
     """Integrated gradients of each image's target score (eq. 1, trapezoid rule).
 
     Args:
@@ -86,9 +96,14 @@ def integrated_gradients(model, x: torch.Tensor, target=None, baseline=None, ste
     delta = x - start
     total, done_weight = torch.zeros_like(x), 0.0
     ends = torch.full((2, n), float("nan"), device=x.device)  # F(x'), F(x)
-    with progress_bar(steps, "integrated gradients", progress, unit="step",
-                      partial="the path is incomplete, so the result averages the gradients of the points "
-                              "done only (not the integral): rerun with all steps") as bar:
+    with progress_bar(
+        steps,
+        "integrated gradients",
+        progress,
+        unit="step",
+        partial="the path is incomplete, so the result averages the gradients of the points "
+        "done only (not the integral): rerun with all steps",
+    ) as bar:
         for k in torch.arange(steps, device=x.device).split(per_pass):
             path = (start + alphas[k, None, None, None, None] * delta).flatten(0, 1)
             chunk_targets = targets if isinstance(targets, int) else targets.repeat(len(k))

@@ -6,6 +6,7 @@ Classification Models and Saliency Maps", ICLR workshop 2014, https://arxiv.org/
 ``d y^c / d x`` says how much each pixel (and colour channel) would change the score if it moved a
 little: the simplest gradient explanation, and the base of guided backpropagation (essay, sec. 3.2).
 """
+
 from __future__ import annotations
 
 import torch

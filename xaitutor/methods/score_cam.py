@@ -15,6 +15,7 @@ As in pytorch-grad-cam's ScoreCAM: bilinear upsampling with aligned corners, ``s
 (max - min + 1e-8)``, the target's logit as the score (a baseline score would cancel in the
 softmax). The cost is one forward pass plus ``N K / batch_size`` forward passes without gradients.
 """
+
 from __future__ import annotations
 
 import torch
@@ -22,16 +23,31 @@ import torch.nn.functional as F
 
 from ..guard import evaluating
 from ..hooks import capture
-from ..resolve import (resolve_batch_size, resolve_cam_layer, resolve_feature_map, resolve_input, resolve_model,
-                       resolve_targets)
+from ..resolve import (
+    resolve_batch_size,
+    resolve_cam_layer,
+    resolve_feature_map,
+    resolve_input,
+    resolve_model,
+    resolve_targets,
+)
 from ..scores import model_scores
 from .class_activation_maps import GradCamParts, check_upsample, weighted_maps
 from .driver import progress, target_scores
 
 
-def scorecam(model, x: torch.Tensor, target=None, layer=None, batch_size: int | None = None,
-             progress: bool = True, relu: bool = True, upsample: str | None = "bilinear", normalize: bool = True,
-             return_parts: bool = False):
+def scorecam(
+    model,
+    x: torch.Tensor,
+    target=None,
+    layer=None,
+    batch_size: int | None = None,
+    progress: bool = True,
+    relu: bool = True,
+    upsample: str | None = "bilinear",
+    normalize: bool = True,
+    return_parts: bool = False,
+):
     """Score-CAM heatmaps of a batch (Algorithm 1 of Wang et al.).
 
     Args:
@@ -59,19 +75,22 @@ def scorecam(model, x: torch.Tensor, target=None, layer=None, batch_size: int | 
         with capture(module, [name]) as recording:
             logits = model_scores(model, x)
         if name not in recording.activations:
-            raise ValueError(f"the layer {name!r} was not used by the model's forward pass: choose a layer "
-                             "that the forward calls")
+            raise ValueError(
+                f"the layer {name!r} was not used by the model's forward pass: choose a layer that the forward calls"
+            )
         activations = resolve_feature_map(recording.activations[name], name)
     targets = resolve_targets(logits, target)
-    scores = masked_scores(model, x, activations, targets, resolve_batch_size(batch_size, x.shape[-2:], x.device),
-                           progress)
+    scores = masked_scores(
+        model, x, activations, targets, resolve_batch_size(batch_size, x.shape[-2:], x.device), progress
+    )
     # softmax over the channels scored (-inf elsewhere); an image with none scored weighs all 0
     weights = torch.nan_to_num(torch.softmax(scores, dim=1), nan=0.0)
     raw, cam = weighted_maps(activations, weights, x.shape[-2:], relu, upsample, normalize)
     if not return_parts:
         return cam
-    return GradCamParts(cam=cam, raw=raw, activations=activations, weights=weights, logits=logits,
-                        targets=targets, layer=name)
+    return GradCamParts(
+        cam=cam, raw=raw, activations=activations, weights=weights, logits=logits, targets=targets, layer=name
+    )
 
 
 def masked_scores(model, x, activations, targets, batch_size: int, show: bool = True) -> torch.Tensor:
@@ -80,13 +99,15 @@ def masked_scores(model, x, activations, targets, batch_size: int, show: bool = 
     n, k = activations.shape[:2]
     maps = activations.flatten(0, 1)  # (image, channel) pairs in a row, so a batch may span images
     scores = torch.full((n * k,), float("-inf"), device=activations.device)
-    with progress(n * k, "Score-CAM", show, unit="masked picture",
-                  partial="the channels scored so far share the weights") as bar:
+    with progress(
+        n * k, "Score-CAM", show, unit="masked picture", partial="the channels scored so far share the weights"
+    ) as bar:
         with torch.no_grad(), evaluating(resolve_model(model)):
             for start in range(0, n * k, batch_size):
                 rows = torch.arange(start, min(start + batch_size, n * k), device=activations.device)
-                masks = _scaled(F.interpolate(maps[None, rows], size=x.shape[-2:], mode="bilinear",
-                                              align_corners=True)[0])
+                masks = _scaled(
+                    F.interpolate(maps[None, rows], size=x.shape[-2:], mode="bilinear", align_corners=True)[0]
+                )
                 images = rows // k
                 scores[rows] = target_scores(model_scores(model, x[images] * masks[:, None]), targets[images]).float()
                 bar.update(len(rows))

@@ -10,6 +10,7 @@ input's range). SmoothGrad² averages the squared gradients; VarGrad (Adebayo et
 Explanation Methods for Deep Neural Networks Lack Sensitivity to Parameter Values", 2018,
 https://arxiv.org/abs/1810.03307) is their variance over the samples.
 """
+
 from __future__ import annotations
 
 import math
@@ -19,12 +20,22 @@ import torch
 
 from ..resolve import resolve_batch_size, resolve_count, resolve_input, resolve_model, resolve_seed
 from .baselines import predicted_targets
-from .driver import forward, progress as progress_bar
+from .driver import forward
+from .driver import progress as progress_bar
 
 
-def smoothgrad(model, x: torch.Tensor, target=None, samples: int = 50, noise: float = 0.15, seed: int = 0,
-               squared: bool = False, variance: bool = False, batch_size: int | None = None,
-               progress: bool = True) -> torch.Tensor:
+def smoothgrad(
+    model,
+    x: torch.Tensor,
+    target=None,
+    samples: int = 50,
+    noise: float = 0.15,
+    seed: int = 0,
+    squared: bool = False,
+    variance: bool = False,
+    batch_size: int | None = None,
+    progress: bool = True,
+) -> torch.Tensor:
     """SmoothGrad (eq. 3) of each image's target score.
 
     Args:
@@ -57,8 +68,9 @@ def smoothgrad(model, x: torch.Tensor, target=None, samples: int = 50, noise: fl
     sigma = noise * (x.flatten(1).amax(dim=1) - x.flatten(1).amin(dim=1))[:, None, None, None]
     generator = torch.Generator().manual_seed(resolve_seed(seed))
     total, total_square = torch.zeros_like(x), torch.zeros_like(x)
-    with progress_bar(samples, "smoothgrad", progress, unit="sample",
-                      partial="the result averages the samples done") as bar:
+    with progress_bar(
+        samples, "smoothgrad", progress, unit="sample", partial="the result averages the samples done"
+    ) as bar:
         for k in range(0, samples, per_pass):
             count = min(per_pass, samples - k)
             # One draw per sample, so the noise does not depend on the batch size, and in float32

@@ -6,6 +6,7 @@
 >>> clf = xt.models.load("shapes_cnn")             # a small CNN trained here on xt.data.shapes
 >>> clf = xt.models.from_torchvision("resnet50")   # any torchvision classifier whose weights are cached
 """
+
 from __future__ import annotations
 
 from torch import nn
@@ -35,22 +36,33 @@ def load(name: str) -> Classifier:
     if name in EFFICIENTNET_LITE:
         from .efficientnet_lite import load_efficientnet_lite
 
-        return Classifier(load_efficientnet_lite(name.split("_")[1]), imagenet_labels(), EFFICIENTNET_MEAN,
-                          EFFICIENTNET_STD, input_size=EFFICIENTNET_LITE[name], cam_layer="_head_act", name=name)
+        return Classifier(
+            load_efficientnet_lite(name.split("_")[1]),
+            imagenet_labels(),
+            EFFICIENTNET_MEAN,
+            EFFICIENTNET_STD,
+            input_size=EFFICIENTNET_LITE[name],
+            cam_layer="_head_act",
+            name=name,
+        )
     if name in ESSAY_MODELS:
         from .torchvision_models import build
 
         model, cam_layer = build(name)
-        return Classifier(model.eval(), imagenet_labels(), IMAGENET_MEAN, IMAGENET_STD,
-                          input_size=224, cam_layer=cam_layer, name=name)
+        return Classifier(
+            model.eval(), imagenet_labels(), IMAGENET_MEAN, IMAGENET_STD, input_size=224, cam_layer=cam_layer, name=name
+        )
     if name in ("shapes_cnn", "shapes_cnn_shortcut"):
         from ..data.shapes import CLASSES
         from .shapes_cnn import CAM_LAYER, MEAN, STD, load_shapes_cnn
 
-        return Classifier(load_shapes_cnn(name), list(CLASSES), MEAN, STD, input_size=64,
-                          cam_layer=CAM_LAYER, name=name)
-    raise ValueError(f"unknown model {name!r}; known: {', '.join(names())}. "
-                     "For your own model use xt.models.wrap(model, mean=..., std=..., labels=...)")
+        return Classifier(
+            load_shapes_cnn(name), list(CLASSES), MEAN, STD, input_size=64, cam_layer=CAM_LAYER, name=name
+        )
+    raise ValueError(
+        f"unknown model {name!r}; known: {', '.join(names())}. "
+        "For your own model use xt.models.wrap(model, mean=..., std=..., labels=...)"
+    )
 
 
 def from_torchvision(name: str, cam_layer: str | None = None, input_size: int | None = None) -> Classifier:
@@ -66,13 +78,27 @@ def from_torchvision(name: str, cam_layer: str | None = None, input_size: int | 
     from .torchvision_models import cached
 
     model, labels, transform = cached(name)
-    return wrap(model.eval(), mean=transform.mean, std=transform.std, labels=labels, cam_layer=cam_layer,
-                input_size=input_size or transform.crop_size[0], name=name)
+    return wrap(
+        model.eval(),
+        mean=transform.mean,
+        std=transform.std,
+        labels=labels,
+        cam_layer=cam_layer,
+        input_size=input_size or transform.crop_size[0],
+        name=name,
+    )
 
 
-def wrap(model: nn.Module, mean=IMAGENET_MEAN, std=IMAGENET_STD, labels=None,
-         cam_layer: str | None = None, input_size: int | None = None, name: str | None = None,
-         outputs: str = "logits") -> Classifier:
+def wrap(
+    model: nn.Module,
+    mean=IMAGENET_MEAN,
+    std=IMAGENET_STD,
+    labels=None,
+    cam_layer: str | None = None,
+    input_size: int | None = None,
+    name: str | None = None,
+    outputs: str = "logits",
+) -> Classifier:
     """Turn any image classifier into a :class:`Classifier`.
 
     The model is left as it is, in train or eval mode: every call of the package runs it in eval
@@ -97,9 +123,16 @@ def wrap(model: nn.Module, mean=IMAGENET_MEAN, std=IMAGENET_STD, labels=None,
     convs = [n for n, m in model.named_modules() if isinstance(m, nn.Conv2d)]
     if labels is None:
         labels = _default_labels(model)
-    return Classifier(model, labels, mean, std, input_size=input_size,
-                      cam_layer=cam_layer or (convs[-1] if convs else None), name=name or type(model).__name__,
-                      outputs=outputs)
+    return Classifier(
+        model,
+        labels,
+        mean,
+        std,
+        input_size=input_size,
+        cam_layer=cam_layer or (convs[-1] if convs else None),
+        name=name or type(model).__name__,
+        outputs=outputs,
+    )
 
 
 def _default_labels(model: nn.Module) -> list[str]:

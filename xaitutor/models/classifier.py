@@ -1,6 +1,7 @@
 """The ``Classifier``: a model together with everything needed to feed it pictures and read its
 answers (input size, normalisation, class names) and to explain it (the default Grad-CAM layer and
 the ordered list of its convolutional layers)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -92,8 +93,10 @@ class Classifier:
             pictures = [self._fit(imaging.to_tensor(im), size, crop, square=True) for im in images]
             shapes = {p.shape for p in pictures}
             if len(shapes) > 1:
-                raise ValueError(f"the images have different sizes {sorted(s[-2:] for s in shapes)} "
-                                 "and this model has no input_size: pass size=(height, width)")
+                raise ValueError(
+                    f"the images have different sizes {sorted(s[-2:] for s in shapes)} "
+                    "and this model has no input_size: pass size=(height, width)"
+                )
             x = torch.stack(pictures)
         else:
             x = self._fit(imaging.to_tensor(images), size, crop, square=False)
@@ -140,5 +143,6 @@ class Classifier:
         top = probs.topk(min(k, probs.shape[-1]), dim=-1)
         rows = [list(zip(idx, ps)) for ps, idx in zip(top.values.tolist(), top.indices.tolist())]
         single = not isinstance(images, (list, tuple)) and not (
-            isinstance(images, torch.Tensor) and images.dim() == 4 and len(images) > 1)
+            isinstance(images, torch.Tensor) and images.dim() == 4 and len(images) > 1
+        )
         return rows, single

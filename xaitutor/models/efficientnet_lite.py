@@ -21,6 +21,7 @@ i.e. mean ``127/255`` and std ``128/255`` for every channel (*not* the usual Ima
 std). The model does not normalise for you. Any ``H`` and ``W`` work, not only 224.
 Output: ``(N, 1000)`` ImageNet logits.
 """
+
 from __future__ import annotations
 
 import math
@@ -70,10 +71,10 @@ class Conv2dSame(nn.Conv2d):
     feature map by a pixel and changes the predictions.
     """
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: int, stride: int = 1,
-                 groups: int = 1):
-        super().__init__(in_channels, out_channels, kernel_size, stride=stride, groups=groups,
-                         bias=False)  # every conv is followed by batch norm, which has a bias
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int, stride: int = 1, groups: int = 1):
+        super().__init__(
+            in_channels, out_channels, kernel_size, stride=stride, groups=groups, bias=False
+        )  # every conv is followed by batch norm, which has a bias
 
     def _same_padding(self, size: int, dim: int) -> int:
         k, s, d = self.kernel_size[dim], self.stride[dim], self.dilation[dim]
@@ -104,8 +105,7 @@ class MBConvBlock(nn.Module):
     narrow output keeps its information. When the shape does not change, the input is added back.
     """
 
-    def __init__(self, in_channels: int, out_channels: int, expand_ratio: int, kernel_size: int,
-                 stride: int):
+    def __init__(self, in_channels: int, out_channels: int, expand_ratio: int, kernel_size: int, stride: int):
         super().__init__()
         mid_channels = in_channels * expand_ratio
         # The first block of the network has expand_ratio 1: it has no expansion layers at all
@@ -115,8 +115,7 @@ class MBConvBlock(nn.Module):
             self._expand_conv = Conv2dSame(in_channels, mid_channels, 1)
             self._bn0 = batch_norm(mid_channels)
             self._expand_act = nn.ReLU6()
-        self._depthwise_conv = Conv2dSame(mid_channels, mid_channels, kernel_size, stride,
-                                          groups=mid_channels)
+        self._depthwise_conv = Conv2dSame(mid_channels, mid_channels, kernel_size, stride, groups=mid_channels)
         self._bn1 = batch_norm(mid_channels)
         self._depthwise_act = nn.ReLU6()
         self._project_conv = Conv2dSame(mid_channels, out_channels, 1)
@@ -155,11 +154,13 @@ class EfficientNetLite(nn.Module):
         blocks = []
         in_channels = STEM_CHANNELS
         for (expand_ratio, kernel_size, stride, out_channels, _), num_blocks in zip(
-                STAGES, stage_blocks(DEPTH_COEFFICIENTS[variant])):
+            STAGES, stage_blocks(DEPTH_COEFFICIENTS[variant])
+        ):
             for i in range(num_blocks):
                 # Only the first block of a stage changes the resolution and the channel count.
-                blocks.append(MBConvBlock(in_channels, out_channels, expand_ratio, kernel_size,
-                                          stride if i == 0 else 1))
+                blocks.append(
+                    MBConvBlock(in_channels, out_channels, expand_ratio, kernel_size, stride if i == 0 else 1)
+                )
                 in_channels = out_channels
         self._blocks = nn.Sequential(*blocks)
 

@@ -19,6 +19,7 @@ largest shape, and each of its 8 x 8 cells covers 8 x 8 pixels of the picture.
 Input: ``N x 3 x 64 x 64`` pictures normalised with ``MEAN`` and ``STD``; other sizes work too.
 Output: ``N x 6`` logits for ``xt.data.shapes``'s classes.
 """
+
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -65,8 +66,10 @@ def load_shapes_cnn(name: str) -> ShapesCNN:
     in eval mode, from the weights shipped in the package."""
     path = WEIGHTS / f"{name}.pt"
     if not path.exists():
-        raise FileNotFoundError(f"the weights {path} are missing: train them with "
-                                "`python -m xaitutor.models.train` (a few minutes on a CPU)")
+        raise FileNotFoundError(
+            f"the weights {path} are missing: train them with "
+            "`python -m xaitutor.models.train` (a few minutes on a CPU)"
+        )
     model = ShapesCNN()
     model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
     return model.eval()

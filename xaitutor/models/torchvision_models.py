@@ -10,6 +10,7 @@ chapter on the offline ``efficientnet_lite0`` does not need. So the weights' add
 ImageNet class names (``imagenet_classes.txt``, the list of torchvision's weights metadata) are
 kept here; a test checks them against torchvision's.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,7 +18,6 @@ import os
 import shutil
 import tempfile
 import urllib.request
-
 from importlib import resources
 
 import torch
@@ -64,9 +64,17 @@ def download(name: str, progress: bool = True) -> str:
         ) from None
     os.makedirs(os.path.dirname(path), exist_ok=True)
     digest = hashlib.sha256()
-    with response, tempfile.NamedTemporaryFile(dir=os.path.dirname(path), delete=False) as tmp, \
-            tqdm(total=int(response.headers.get("Content-Length", 0)) or None, unit="B",
-                 unit_scale=True, desc=os.path.basename(path), disable=not progress) as bar:
+    with (
+        response,
+        tempfile.NamedTemporaryFile(dir=os.path.dirname(path), delete=False) as tmp,
+        tqdm(
+            total=int(response.headers.get("Content-Length", 0)) or None,
+            unit="B",
+            unit_scale=True,
+            desc=os.path.basename(path),
+            disable=not progress,
+        ) as bar,
+    ):
         while chunk := response.read(1 << 20):
             tmp.write(chunk)
             digest.update(chunk)
@@ -107,8 +115,10 @@ def cached(name: str) -> tuple[torch.nn.Module, list[str], object]:
     try:
         weights = torchvision.models.get_model_weights(name).DEFAULT
     except (ValueError, KeyError):
-        raise ValueError(f"torchvision has no classifier called {name!r}; its names: "
-                         "torchvision.models.list_models(torchvision.models)") from None
+        raise ValueError(
+            f"torchvision has no classifier called {name!r}; its names: "
+            "torchvision.models.list_models(torchvision.models)"
+        ) from None
     path = os.path.join(torch.hub.get_dir(), "checkpoints", os.path.basename(weights.url))
     if not os.path.exists(path):
         raise _not_cached(name, path)
@@ -122,4 +132,5 @@ def _not_cached(name: str, path: str) -> RuntimeError:
     return RuntimeError(
         f"the ImageNet weights of {name} are not in torch's cache ({path}). Where a network exists, "
         f"torchvision.models.get_model({name!r}, weights='DEFAULT') downloads them there once; or copy "
-        "the file there (or point TORCH_HOME at a folder whose hub/checkpoints holds it).")
+        "the file there (or point TORCH_HOME at a folder whose hub/checkpoints holds it)."
+    )

@@ -19,6 +19,7 @@ Every epoch draws fresh pictures (``xt.data.shapes`` with a new seed), so no pic
 twice and there is nothing to memorise. Everything is seeded: the same command gives the same
 weights on the same machine (floating-point sums may differ in the last bits across CPUs).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,7 +62,7 @@ def train(shortcut: float, epochs: int, per_epoch: int = PER_EPOCH, seed: int = 
     with tqdm(total=steps, desc=f"shortcut={shortcut}") as bar:
         for epoch in range(epochs):
             x, y = _tensors(shapes(per_epoch, seed=1000 * seed + epoch, shortcut=shortcut))
-            order = torch.randperm(per_epoch, generator=generator)[:per_step * BATCH]
+            order = torch.randperm(per_epoch, generator=generator)[: per_step * BATCH]
             for batch in order.view(per_step, BATCH):
                 loss = nn.functional.cross_entropy(model(x[batch]), y[batch])
                 optimiser.zero_grad()
@@ -95,8 +96,7 @@ def _tensors(dataset, mean=MEAN, std=STD):
 
 def test_sets(n: int = 1000, seed: int = TEST_SEED) -> dict:
     """Held-out pictures, the same objects twice: ``"cue holds"`` and ``"randomised"``."""
-    return {"cue holds": shapes(n, seed=seed, shortcut=1.0),
-            "randomised": shapes(n, seed=seed, shortcut=0.0)}
+    return {"cue holds": shapes(n, seed=seed, shortcut=1.0), "randomised": shapes(n, seed=seed, shortcut=0.0)}
 
 
 def main(argv=None) -> None:
@@ -113,9 +113,12 @@ def main(argv=None) -> None:
         path = WEIGHTS / f"{name}.pt"
         torch.save(model.state_dict(), path)
         scores = ", ".join(f"{k}: {accuracy(model, d):.1%}" for k, d in tests.items())
-        print(f"{name} (shortcut={shortcut}): held-out accuracy {scores}; trained in "
-              f"{time.perf_counter() - start:.0f} s ({time.process_time() - cpu:.0f} s of CPU time), "
-              f"saved to {path} ({path.stat().st_size / 1e3:.0f} kB)", flush=True)
+        print(
+            f"{name} (shortcut={shortcut}): held-out accuracy {scores}; trained in "
+            f"{time.perf_counter() - start:.0f} s ({time.process_time() - cpu:.0f} s of CPU time), "
+            f"saved to {path} ({path.stat().st_size / 1e3:.0f} kB)",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Explorers of chapter 1: a learning-rate slider over gradient descent, a receptive-field slider
 and a convolution playground. Glue only: the computing is in :mod:`xaitutor.background`."""
+
 from __future__ import annotations
 
 import ipywidgets as widgets
@@ -19,8 +20,16 @@ class GradientDescentExplorer(widgets.VBox):
 
     def __init__(self, function: str = "parabola x² (1-D)", lr: float = 0.1, steps: int = 20):
         self.function = widgets.Dropdown(options=list(FUNCTIONS), value=function, description="f")
-        self.lr = widgets.FloatLogSlider(value=lr, base=10, min=-2, max=0.1, step=0.01,
-                                         description="η", readout_format=".3f", continuous_update=False)
+        self.lr = widgets.FloatLogSlider(
+            value=lr,
+            base=10,
+            min=-2,
+            max=0.1,
+            step=0.01,
+            description="η",
+            readout_format=".3f",
+            continuous_update=False,
+        )
         self.steps = widgets.IntSlider(value=steps, min=1, max=60, description="steps", continuous_update=False)
         self.verdict = widgets.HTML()
         self.output = FigureOutput()
@@ -42,8 +51,9 @@ class ReceptiveFieldExplorer(widgets.VBox):
 
     def __init__(self, layers: int = 2, kernel_size: int = 3):
         self.layers = widgets.IntSlider(value=layers, min=1, max=6, description="layers", continuous_update=False)
-        self.kernel_size = widgets.IntSlider(value=kernel_size, min=1, max=7, step=2, description="kernel",
-                                             continuous_update=False)
+        self.kernel_size = widgets.IntSlider(
+            value=kernel_size, min=1, max=7, step=2, description="kernel", continuous_update=False
+        )
         self.summary = widgets.HTML()
         self.output = FigureOutput()
         super().__init__([widgets.HBox([self.layers, self.kernel_size]), self.summary, self.output])
@@ -56,9 +66,11 @@ class ReceptiveFieldExplorer(widgets.VBox):
         side = bg.receptive_field_size(n, k)
         self.field = bg.receptive_field(bg.stacked_convs(n, k), input_size=side + 8)
         h, w = self.field.size
-        self.summary.value = (f"{n} layer(s) of {k}x{k}: measured field <b>{h} x {w}</b> "
-                              f"(formula 1 + n(k - 1) = {side}); {n * k * k} weights, where one "
-                              f"{h}x{w} window would have {h * w}")
+        self.summary.value = (
+            f"{n} layer(s) of {k}x{k}: measured field <b>{h} x {w}</b> "
+            f"(formula 1 + n(k - 1) = {side}); {n * k * k} weights, where one "
+            f"{h}x{w} window would have {h * w}"
+        )
         self.output.draw(bg.plot_receptive_field(self.field))
 
 
@@ -71,8 +83,11 @@ class ConvolutionPlayground(widgets.VBox):
         self.photo = PhotoPicker(photo)
         self.preset = widgets.Dropdown(options=[*bg.KERNELS, "custom"], value=kernel, description="kernel")
         self.cells = [widgets.FloatText(layout=widgets.Layout(width="70px")) for _ in range(9)]
-        self.padding = widgets.Dropdown(options=[("none", None), ("zeros", "zeros"), ("nearest", "nearest"),
-                                                 ("wrap", "wrap")], value="nearest", description="padding")
+        self.padding = widgets.Dropdown(
+            options=[("none", None), ("zeros", "zeros"), ("nearest", "nearest"), ("wrap", "wrap")],
+            value="nearest",
+            description="padding",
+        )
         self.stride = widgets.IntSlider(value=1, min=1, max=4, description="stride", continuous_update=False)
         self.operation = widgets.ToggleButtons(options=["convolution", "cross-correlation"])
         self.info = widgets.HTML()
@@ -114,7 +129,11 @@ class ConvolutionPlayground(widgets.VBox):
     def _on_cell(self, *_):
         if self._filling:
             return
-        same = [name for name, k in bg.KERNELS.items() if torch.allclose(self.kernel, torch.tensor(k, dtype=torch.float32), atol=1e-4)]
+        same = [
+            name
+            for name, k in bg.KERNELS.items()
+            if torch.allclose(self.kernel, torch.tensor(k, dtype=torch.float32), atol=1e-4)
+        ]
         self._filling = True  # choosing the label must not refill the grid
         self.preset.value = same[0] if same else "custom"
         self._filling = False
@@ -125,11 +144,16 @@ class ConvolutionPlayground(widgets.VBox):
         picture = to_tensor(self.photo.image)
         self.result = bg.filter_image(picture, self.kernel, self.padding.value, self.stride.value, flip)
         symmetric = torch.equal(self.kernel, self.kernel.flip((0, 1)))
-        self.info.value = (f"{tuple(picture.shape[1:])} -> {tuple(self.result.shape[1:])}; the kernel is "
-                           + ("symmetric: convolution = cross-correlation" if symmetric else
-                              "not symmetric: convolution and cross-correlation differ"))
-        fig = show([picture, bg.displayable(self.result, self.kernel)],
-                   ["photo", f"{self.operation.value} with {self.preset.value}"], size=3.2)
+        self.info.value = f"{tuple(picture.shape[1:])} -> {tuple(self.result.shape[1:])}; the kernel is " + (
+            "symmetric: convolution = cross-correlation"
+            if symmetric
+            else "not symmetric: convolution and cross-correlation differ"
+        )
+        fig = show(
+            [picture, bg.displayable(self.result, self.kernel)],
+            ["photo", f"{self.operation.value} with {self.preset.value}"],
+            size=3.2,
+        )
         fig.set_dpi(80)
         self.output.draw(fig)
 

@@ -1,5 +1,6 @@
 """Building blocks the chapter explorers share: a photo picker, a class picker with search, and an
 output area that redraws one figure. Glue only: the explorers call the package's pure functions."""
+
 from __future__ import annotations
 
 import base64
@@ -57,8 +58,9 @@ class ClassPicker(widgets.VBox):
         self.labels = labels
         self.choices = {f"{i}: {label}": i for i, label in enumerate(labels)}
         self.top = widgets.ToggleButtons(options=[], description=description, style={"button_width": "auto"})
-        self.search = widgets.Combobox(options=list(self.choices), placeholder="search all classes...",
-                                       ensure_option=True, description="Search")
+        self.search = widgets.Combobox(
+            options=list(self.choices), placeholder="search all classes...", ensure_option=True, description="Search"
+        )
         super().__init__([self.top, self.search])
         self.top.observe(lambda c: self._set(c["new"]), names="value")
         self.search.observe(lambda c: self._set(c["new"]), names="value")
@@ -101,5 +103,6 @@ class FigureOutput(widgets.Output):
         fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
         plt.close(fig)
         png = base64.b64encode(buffer.getvalue()).decode("ascii")
-        self.outputs = ({"output_type": "display_data", "metadata": {},
-                         "data": {"image/png": png, "text/plain": "<figure>"}},)
+        self.outputs = (
+            {"output_type": "display_data", "metadata": {}, "data": {"image/png": png, "text/plain": "<figure>"}},
+        )

@@ -3,6 +3,7 @@ neuron), how the picture is described (lucid's Fourier picture or the essay's pi
 transformations it must survive, the recipe (size, octaves, steps, learning rate, blur) and the
 start (noise, or a photo for DeepDream); press Run and watch the picture form. Glue only: the
 computing is :func:`xaitutor.visualize`."""
+
 from __future__ import annotations
 
 import io
@@ -20,7 +21,7 @@ PICTURES = {"Fourier (lucid)": "fourier", "pixels (essay)": "pixel"}
 PREVIEWS = 20  # image refreshes per run: enough to watch it form, few enough to stay fast
 
 
-def featurevis_explorer(model="efficientnet_lite0", size: int = 224) -> "FeatureVisExplorer":
+def featurevis_explorer(model="efficientnet_lite0", size: int = 224) -> FeatureVisExplorer:
     """An explorer of feature visualization on ``model`` (a ``Classifier`` or a name for
     ``xt.models.load``); ``size`` is the starting image side."""
     classifier = models.load(model) if isinstance(model, str) else model
@@ -53,8 +54,9 @@ class FeatureVisExplorer(widgets.VBox):
         self.size = widgets.IntSlider(size, min=32, max=448, step=16, description="Size", **slider)
         self.octaves = widgets.IntSlider(1, min=1, max=6, description="Octaves", **slider)
         self.steps = widgets.IntSlider(128, min=1, max=256, description="Steps/octave", **slider)
-        self.lr = widgets.FloatLogSlider(0.05, base=10, min=-2, max=-0.3, step=0.1, readout_format=".3f",
-                                         description="Learning rate", **slider)
+        self.lr = widgets.FloatLogSlider(
+            0.05, base=10, min=-2, max=-0.3, step=0.1, readout_format=".3f", description="Learning rate", **slider
+        )
         self.blur = widgets.Checkbox(False, description="Blur (sigma 0.9, every step)", **check)
         self.start = widgets.ToggleButtons(options=["noise", "photo"], value="noise", description="Start")
         self.photo = PhotoPicker()
@@ -64,12 +66,20 @@ class FeatureVisExplorer(widgets.VBox):
         self.message = widgets.HTML()
         self.output = FigureOutput()
         transformations = widgets.HBox([widgets.Label("Transformations"), self.jitter, self.scale, self.rotate])
-        super().__init__([self.kind, widgets.HBox([self.layer, self.channel]), self.classes,
-                          widgets.HBox([self.param, transformations]),
-                          widgets.HBox([self.size, self.octaves, self.steps]),
-                          widgets.HBox([self.lr, self.blur]), widgets.HBox([self.start, self.photo]),
-                          widgets.HBox([self.run_button, self.progress]),
-                          widgets.HBox([self.picture, self.output]), self.message])
+        super().__init__(
+            [
+                self.kind,
+                widgets.HBox([self.layer, self.channel]),
+                self.classes,
+                widgets.HBox([self.param, transformations]),
+                widgets.HBox([self.size, self.octaves, self.steps]),
+                widgets.HBox([self.lr, self.blur]),
+                widgets.HBox([self.start, self.photo]),
+                widgets.HBox([self.run_button, self.progress]),
+                widgets.HBox([self.picture, self.output]),
+                self.message,
+            ]
+        )
         self.result, self.figure = None, None
         self.kind.observe(lambda _: self._show_relevant(), names="value")
         self.start.observe(lambda _: self._show_relevant(), names="value")
@@ -107,11 +117,20 @@ class FeatureVisExplorer(widgets.VBox):
 
         param = PICTURES[self.param.value]
         try:
-            self.result = visualize(self.classifier, self.objective(), param=param, transforms=self.transforms(),
-                                    init="random" if self.start.value == "noise" else self.photo.image,
-                                    size=self.size.value, octaves=self.octaves.value, steps=self.steps.value,
-                                    lr=self.lr.value, blur=0.9 if self.blur.value and param == "pixel" else None,
-                                    progress=False, callback=live)
+            self.result = visualize(
+                self.classifier,
+                self.objective(),
+                param=param,
+                transforms=self.transforms(),
+                init="random" if self.start.value == "noise" else self.photo.image,
+                size=self.size.value,
+                octaves=self.octaves.value,
+                steps=self.steps.value,
+                lr=self.lr.value,
+                blur=0.9 if self.blur.value and param == "pixel" else None,
+                progress=False,
+                callback=live,
+            )
         except ValueError as error:  # a channel out of range, a picture too small: say it, do not crash
             self.message.value = f"<b style='color:#b35900'>{error}</b>"
             return
@@ -131,8 +150,9 @@ class FeatureVisExplorer(widgets.VBox):
             probs = self.classifier.probabilities(self.result.tensor)[0]
         top = int(probs.argmax())
         self.figure = self.result.plot_history()
-        self.figure.axes[0].set_title(f"model's top class: {self.classifier.labels[top]} "
-                                      f"({float(probs[top]):.0%})", fontsize=10)
+        self.figure.axes[0].set_title(
+            f"model's top class: {self.classifier.labels[top]} ({float(probs[top]):.0%})", fontsize=10
+        )
         self.output.draw(self.figure)
 
     def _show_picture(self, pixels) -> None:

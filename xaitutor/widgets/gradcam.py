@@ -1,6 +1,7 @@
 """The explorer of chapter 3: pick a photo, degrade it, and watch Grad-CAM, guided
 backpropagation, Guided Grad-CAM and saliency for any class and layer. Glue only: the computing is
 in :mod:`xaitutor.methods` and :mod:`xaitutor.imaging`."""
+
 from __future__ import annotations
 
 import ipywidgets as widgets
@@ -12,11 +13,15 @@ from ..methods.degradation import add_noise, change_brightness, change_contrast
 from .common import Cache, ClassPicker, FigureOutput, PhotoPicker
 
 # name -> (method, whether it uses the layer)
-METHODS = {"Grad-CAM": (gradcam, True), "Guided backprop": (guided_backprop, False),
-           "Guided Grad-CAM": (guided_gradcam, True), "Saliency": (saliency, False)}
+METHODS = {
+    "Grad-CAM": (gradcam, True),
+    "Guided backprop": (guided_backprop, False),
+    "Guided Grad-CAM": (guided_gradcam, True),
+    "Saliency": (saliency, False),
+}
 
 
-def gradcam_explorer(model="efficientnet_lite0", photo: str = "chelsea") -> "GradCamExplorer":
+def gradcam_explorer(model="efficientnet_lite0", photo: str = "chelsea") -> GradCamExplorer:
     """An explorer of the chapter's methods on ``model`` (a ``Classifier`` or a name for
     ``xt.models.load``), starting from the sample ``photo``."""
     classifier = models.load(model) if isinstance(model, str) else model
@@ -42,8 +47,15 @@ class GradCamExplorer(widgets.VBox):
         self.brightness = widgets.FloatSlider(0.0, min=-0.9, max=0.9, step=0.1, description="Brightness", **slider)
         self.contrast = widgets.FloatSlider(0.0, min=0.0, max=0.95, step=0.05, description="Contrast", **slider)
         self.output = FigureOutput()
-        super().__init__([self.photo, widgets.HBox([self.noise, self.brightness, self.contrast]),
-                          self.classes, widgets.HBox([self.method, self.layer]), self.output])
+        super().__init__(
+            [
+                self.photo,
+                widgets.HBox([self.noise, self.brightness, self.contrast]),
+                self.classes,
+                widgets.HBox([self.method, self.layer]),
+                self.output,
+            ]
+        )
         self.figure, self.attribution, self._drawn = None, None, None
         self._cache = Cache()
         self._choosing = False

@@ -1,5 +1,6 @@
 """The explorer of chapter 2: pick a photo, a class, a segmenter and how to hide superpixels, run
 LIME, and browse its evidence. Glue only: the computing is in :mod:`xaitutor.methods.lime_image`."""
+
 from __future__ import annotations
 
 import ipywidgets as widgets
@@ -20,7 +21,7 @@ HIDES = {"own mean colour": "mean", "blur": "blur", "black": 0.0, "grey": 0.5}
 EVIDENCE = {"for the class": (True, False), "against it": (False, True), "both": (False, False)}
 
 
-def lime_explorer(model="efficientnet_lite0", photo: str = "chelsea", num_samples: int = 300) -> "LimeExplorer":
+def lime_explorer(model="efficientnet_lite0", photo: str = "chelsea", num_samples: int = 300) -> LimeExplorer:
     """An explorer of LIME on ``model`` (a ``Classifier`` or a name for ``xt.models.load``),
     starting from the sample ``photo``, with ``num_samples`` samples per run."""
     classifier = models.load(model) if isinstance(model, str) else model
@@ -41,17 +42,25 @@ class LimeExplorer(widgets.VBox):
         self.segmenter = widgets.ToggleButtons(options=list(PARAMETERS), description="Segmenter")
         self.parameter = widgets.IntSlider(continuous_update=False)
         self.hide = widgets.Dropdown(options=list(HIDES), description="Hide with")
-        self.num_samples = widgets.IntSlider(num_samples, min=50, max=3000, step=50, description="Samples",
-                                             continuous_update=False)
+        self.num_samples = widgets.IntSlider(
+            num_samples, min=50, max=3000, step=50, description="Samples", continuous_update=False
+        )
         self.run = widgets.Button(description="Explain", button_style="primary", icon="play")
         self.k = widgets.IntSlider(5, min=1, max=20, description="Superpixels", continuous_update=False)
         self.evidence = widgets.ToggleButtons(options=list(EVIDENCE), description="Show")
         self.progress = widgets.Output()
         self.output = FigureOutput()
-        super().__init__([self.photo, self.classes,
-                          widgets.HBox([self.segmenter, self.parameter]),
-                          widgets.HBox([self.hide, self.num_samples, self.run]),
-                          widgets.HBox([self.k, self.evidence]), self.progress, self.output])
+        super().__init__(
+            [
+                self.photo,
+                self.classes,
+                widgets.HBox([self.segmenter, self.parameter]),
+                widgets.HBox([self.hide, self.num_samples, self.run]),
+                widgets.HBox([self.k, self.evidence]),
+                self.progress,
+                self.output,
+            ]
+        )
         self.explanation, self.figure, self._quiet = None, None, False
         self._segments, self._explanations = Cache(), Cache()
         self._set_parameter_range()
@@ -108,8 +117,13 @@ class LimeExplorer(widgets.VBox):
             with self.progress:
                 self.progress.clear_output()
                 self._explanations[settings] = lime(
-                    self.classifier, self.picture, target=self.classes.value, num_samples=self.num_samples.value,
-                    segmenter=lambda _: segments.numpy(), hide=HIDES[self.hide.value])
+                    self.classifier,
+                    self.picture,
+                    target=self.classes.value,
+                    num_samples=self.num_samples.value,
+                    segmenter=lambda _: segments.numpy(),
+                    hide=HIDES[self.hide.value],
+                )
         self._draw()
 
     def _draw(self) -> None:

@@ -2,6 +2,7 @@
 number of passes of the methods that run many (integrated gradients' steps, SmoothGrad's samples,
 LIME's and Kernel SHAP's samples, RISE's masks), and what each explanation cost. Glue only: the
 methods are :mod:`xaitutor.methods`, their settings :mod:`xaitutor.evaluation.contenders`."""
+
 from __future__ import annotations
 
 import time
@@ -19,8 +20,9 @@ from .common import Cache, ClassPicker, FigureOutput, PhotoPicker
 PASSES = {"steps": (4, 128, 4), "samples": (4, 128, 4), "num_samples": (50, 2000, 50), "num_masks": (100, 4000, 100)}
 
 
-def toolbox_explorer(model="efficientnet_lite0", photo: str = "cat_and_coffee",
-                     method: str = "integrated gradients") -> "ToolboxExplorer":
+def toolbox_explorer(
+    model="efficientnet_lite0", photo: str = "cat_and_coffee", method: str = "integrated gradients"
+) -> ToolboxExplorer:
     """An explorer of every method of the course on ``model`` (a ``Classifier`` or a name for
     ``xt.models.load``), starting from the sample ``photo`` and ``method``."""
     classifier = models.load(model) if isinstance(model, str) else model
@@ -39,14 +41,15 @@ class ToolboxExplorer(widgets.VBox):
         self.photo = PhotoPicker(photo)
         self.classes = ClassPicker(classifier.labels)
         names = [c.name for c in CONTENDERS]
-        self.method = widgets.Dropdown(options=[(f"{c.name} (ch. {c.chapter})", c.name) for c in CONTENDERS],
-                                       value=contender(method).name if method in names else names[0],
-                                       description="Method")
+        self.method = widgets.Dropdown(
+            options=[(f"{c.name} (ch. {c.chapter})", c.name) for c in CONTENDERS],
+            value=contender(method).name if method in names else names[0],
+            description="Method",
+        )
         self.passes = widgets.IntSlider(32, min=4, max=128, step=4, description="Passes", continuous_update=False)
         self.status = widgets.Label()
         self.output = FigureOutput()
-        super().__init__([self.photo, self.classes, widgets.HBox([self.method, self.passes]), self.status,
-                          self.output])
+        super().__init__([self.photo, self.classes, widgets.HBox([self.method, self.passes]), self.status, self.output])
         self.attribution, self.cost, self.figure, self._drawn = None, None, None, None
         self._cache, self._choosing = Cache(), False
         self._set_passes()

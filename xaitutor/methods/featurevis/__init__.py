@@ -24,11 +24,21 @@ Every step costs one forward and one backward pass to the picture (the weights a
 get no gradient); the picture lives in [0, 1] and goes through the classifier's own
 normalisation before every forward pass, so one recipe fits every model.
 """
+
 from . import transforms
 from .images import FourierImage, PixelImage, normalized_gradient
 from .loop import visualize
 from .result import Visualization, probabilities
 from .settings import RECIPES, octave_shapes
 
-__all__ = ["visualize", "Visualization", "probabilities", "RECIPES", "transforms", "PixelImage", "FourierImage",
-           "normalized_gradient", "octave_shapes"]
+__all__ = [
+    "visualize",
+    "Visualization",
+    "probabilities",
+    "RECIPES",
+    "transforms",
+    "PixelImage",
+    "FourierImage",
+    "normalized_gradient",
+    "octave_shapes",
+]

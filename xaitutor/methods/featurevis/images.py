@@ -15,6 +15,7 @@ Both give ``pixels()`` (``N x 3 x H x W`` in [0, 1], differentiable with respect
 ``step(grad)`` (ascent, with the gradient with respect to ``leaf``) and are built back from pixels
 by ``from_pixels``, which is how a picture moves from one octave of the pyramid to the next.
 """
+
 from __future__ import annotations
 
 import torch
@@ -24,7 +25,7 @@ import torch
 COLOR_CORRELATION = torch.tensor([[0.26, 0.09, 0.02], [0.27, 0.00, -0.05], [0.27, -0.09, 0.03]])
 COLOR_CORRELATION = COLOR_CORRELATION / COLOR_CORRELATION.norm(dim=0).max()
 SPECTRUM_SD = 0.01  # lucid's initial standard deviation of the spectrum: a near-grey start
-SATURATION = 4.0    # lucid's constant dividing the image before the sigmoid: less saturated colours
+SATURATION = 4.0  # lucid's constant dividing the image before the sigmoid: less saturated colours
 
 
 def correlate_colors(x: torch.Tensor) -> torch.Tensor:
@@ -43,8 +44,8 @@ def spectrum_scale(height: int, width: int, decay_power: float = 1.0) -> torch.T
     frequency gets the scale of the lowest non-zero one, ``1 / max(height, width)``."""
     fy = torch.fft.fftfreq(height)[:, None]
     fx = torch.fft.rfftfreq(width)[None, :]
-    frequency = (fx ** 2 + fy ** 2).sqrt().clamp_min(1 / max(height, width))
-    return frequency ** -decay_power
+    frequency = (fx**2 + fy**2).sqrt().clamp_min(1 / max(height, width))
+    return frequency**-decay_power
 
 
 class PixelImage:
@@ -60,7 +61,7 @@ class PixelImage:
         self.lr = lr
 
     @classmethod
-    def from_pixels(cls, pixels: torch.Tensor, lr: float) -> "PixelImage":
+    def from_pixels(cls, pixels: torch.Tensor, lr: float) -> PixelImage:
         return cls(pixels, lr)
 
     def pixels(self) -> torch.Tensor:
@@ -87,14 +88,14 @@ class FourierImage:
         self.optimizer = torch.optim.Adam([self.leaf], lr=lr, maximize=True)
 
     @classmethod
-    def random(cls, size: tuple[int, int], generators: list[torch.Generator], lr: float) -> "FourierImage":
+    def random(cls, size: tuple[int, int], generators: list[torch.Generator], lr: float) -> FourierImage:
         """Small random spectra (one per generator): a near-grey picture with faint noise."""
         shape = (3, size[0], size[1] // 2 + 1, 2)
         spectra = torch.stack([torch.randn(shape, generator=g) * SPECTRUM_SD for g in generators])
         return cls(spectra, size, lr)
 
     @classmethod
-    def from_pixels(cls, pixels: torch.Tensor, lr: float) -> "FourierImage":
+    def from_pixels(cls, pixels: torch.Tensor, lr: float) -> FourierImage:
         """The spectrum whose picture is ``pixels`` (``N x 3 x H x W`` in [0, 1]; values at 0 or 1,
         out of the sigmoid's reach, come back a hair inside)."""
         eps = 1e-4

@@ -1,5 +1,6 @@
 """The loop of feature visualization: gradient ascent on a parameterised picture (eq. 4.3),
 through random transformations, over the octaves of a pyramid, batch after batch."""
+
 from __future__ import annotations
 
 import warnings
@@ -10,7 +11,7 @@ from tqdm.auto import tqdm
 from ...guard import evaluating
 from ...hooks import capture
 from ...models import Classifier
-from . import settings
+from . import checks, settings
 from .images import FourierImage, PixelImage
 from .result import Visualization, collect
 from .run import Run
@@ -19,11 +20,25 @@ from .transforms import STANDARD, compose
 PARAMETERISATIONS = {"pixel": PixelImage, "fourier": FourierImage}
 
 
-def visualize(model: Classifier, objective, init="random", param: str = "fourier", size: int = 224,
-              steps: int = 128, lr: float = 0.05, transforms=STANDARD, octaves: int = 1,
-              octave_scale: float = 1.4, blur: float | None = None, blur_kernel: int = 7,
-              blur_every: int = 1, seed=0, batch_size: int | None = None, progress: bool = True,
-              callback=None) -> Visualization:
+def visualize(
+    model: Classifier,
+    objective,
+    init="random",
+    param: str = "fourier",
+    size: int = 224,
+    steps: int = 128,
+    lr: float = 0.05,
+    transforms=STANDARD,
+    octaves: int = 1,
+    octave_scale: float = 1.4,
+    blur: float | None = None,
+    blur_kernel: int = 7,
+    blur_every: int = 1,
+    seed=0,
+    batch_size: int | None = None,
+    progress: bool = True,
+    callback=None,
+) -> Visualization:
     """Find a picture that maximises ``objective`` by gradient ascent (the essay's eq. 4.3).
 
     The defaults are lucid's recipe (Olah et al., https://distill.pub/2017/feature-visualization/):
@@ -67,25 +82,27 @@ def visualize(model: Classifier, objective, init="random", param: str = "fourier
         step, the KeyboardInterrupt goes on.
     """
     if not isinstance(model, Classifier):
-        raise TypeError("visualize needs an xaitutor Classifier, which knows the model's normalisation: "
-                        "wrap a bare module with xt.models.wrap(model, mean=..., std=...)")
+        raise TypeError(
+            "visualize needs an xaitutor Classifier, which knows the model's normalisation: "
+            "wrap a bare module with xt.models.wrap(model, mean=..., std=...)"
+        )
     objectives, seeds = settings.pair(objective, seed)
-    settings.check(param, size, octaves, octave_scale, steps, lr, blur, blur_kernel, blur_every)
+    checks.check_settings(param, size, octaves, octave_scale, steps, lr, blur, blur_kernel, blur_every)
     transform = compose(*transforms)
     photos = settings.initial_pictures(init, size, len(seeds))
-    shapes = settings.octave_shapes(tuple(photos.shape[-2:]) if photos is not None else (size, size),
-                                    octaves, octave_scale)
-    settings.check_fits(model, shapes[0], transform)
+    shapes = settings.octave_shapes(
+        tuple(photos.shape[-2:]) if photos is not None else (size, size), octaves, octave_scale
+    )
+    checks.check_fits(model, shapes[0], transform)
     batches = settings.batches(objectives, batch_size, shapes[-1], model.device)
     layers = list(dict.fromkeys(name for o in objectives for name in o.layers))
     bar = tqdm(total=len(batches) * octaves * steps, desc="feature visualization", disable=not progress, leave=False)
-    done_runs, run, done = [], None, 0   # keep only each finished batch's pictures and history
+    done_runs, run, done = [], None, 0  # keep only each finished batch's pictures and history
     # the ascent needs gradients even under no_grad or inference_mode (enable_grad alone does not
     # lift inference mode)
-    with torch.inference_mode(False), torch.enable_grad(), evaluating(model.model), \
-            capture(model.model, layers) as rec:
+    with torch.inference_mode(False), torch.enable_grad(), evaluating(model.model), capture(model.model, layers) as rec:
         for p in model.model.parameters():  # no weight gradients needed: a faster backward
-            p.requires_grad_(False)         # (evaluating restores the flags)
+            p.requires_grad_(False)  # (evaluating restores the flags)
         try:
             for batch in batches:
                 generators = [torch.Generator().manual_seed(seeds[i]) for i in batch]
@@ -106,8 +123,11 @@ def visualize(model: Classifier, objective, init="random", param: str = "fourier
         except KeyboardInterrupt:  # return what we have, as the batched methods do
             if done == 0:
                 raise  # not one step: a picture of the random start is no visualization
-            warnings.warn(f"feature visualization interrupted after {done} of {bar.total} steps: the pictures so "
-                          "far (batches not started are left out)", stacklevel=2)
+            warnings.warn(
+                f"feature visualization interrupted after {done} of {bar.total} steps: the pictures so "
+                "far (batches not started are left out)",
+                stacklevel=2,
+            )
             if run is not None and run.image is not None:
                 done_runs.append(run.result())
         finally:

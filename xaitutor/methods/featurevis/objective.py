@@ -3,9 +3,10 @@
 The catalogue of objectives (neuron, channel, layer, class_logit, diversity, ...) is
 :mod:`xaitutor.methods.objectives` (``xt.objectives``); this module is what they are built from.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 
@@ -49,11 +50,11 @@ class Objective:
 
     def __mul__(self, factor):
         if not isinstance(factor, (int, float)):
-            raise TypeError("an objective can only be multiplied by a number (a weight); "
-                            f"got {type(factor).__name__}")
+            raise TypeError(f"an objective can only be multiplied by a number (a weight); got {type(factor).__name__}")
         name = f"-{self.name}" if factor == -1 else f"{factor:g} * {self.name}"
-        return Objective(lambda acts, logits, scale: factor * self.fn(acts, logits, scale),
-                         self.layers, name, self.compares_batch)
+        return Objective(
+            lambda acts, logits, scale: factor * self.fn(acts, logits, scale), self.layers, name, self.compares_batch
+        )
 
     __rmul__ = __mul__
 
@@ -63,10 +64,15 @@ def _combine(a: Objective, b: Objective, op, symbol: str) -> Objective:
         raise TypeError(f"cannot combine an objective with {type(b).__name__}")
     layers = tuple(dict.fromkeys(a.layers + b.layers))  # union, in order
     name = f"{a.name} {symbol} {b.name}".replace("+ -", "- ")
-    return Objective(lambda acts, logits, scale: op(a.fn(acts, logits, scale), b.fn(acts, logits, scale)),
-                     layers, name, a.compares_batch or b.compares_batch)
+    return Objective(
+        lambda acts, logits, scale: op(a.fn(acts, logits, scale), b.fn(acts, logits, scale)),
+        layers,
+        name,
+        a.compares_batch or b.compares_batch,
+    )
 
 
 def _constant(value: float) -> Objective:
-    return Objective(lambda acts, logits, scale: torch.full((len(logits),), float(value),
-                                                            device=logits.device), (), f"{value:g}")
+    return Objective(
+        lambda acts, logits, scale: torch.full((len(logits),), float(value), device=logits.device), (), f"{value:g}"
+    )

@@ -1,5 +1,6 @@
 """What :func:`~xaitutor.visualize` returns: the pictures, the model's input for them, the
 objective at every step; and how well a classifier believes them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -94,10 +95,13 @@ def collect(runs: list[tuple[torch.Tensor, np.ndarray]], names: list[str], model
     pictures (``n x 3 x H x W`` in [0, 1]) and its history (``n x steps``)."""
     pixels = torch.cat([p.detach().cpu() for p, _ in runs])
     longest = max(h.shape[1] for _, h in runs)
-    history = np.concatenate([np.pad(h, ((0, 0), (0, longest - h.shape[1])), constant_values=np.nan)
-                              for _, h in runs])
+    history = np.concatenate([np.pad(h, ((0, 0), (0, longest - h.shape[1])), constant_values=np.nan) for _, h in runs])
     images = pixels.permute(0, 2, 3, 1).numpy()
     tensor = imaging.normalize(pixels.to(model.device), model.mean, model.std)
     single = len(pixels) == 1
-    return Visualization(image=images[0] if single else images, tensor=tensor,
-                         history=history[0] if single else history, names=names[:len(pixels)])
+    return Visualization(
+        image=images[0] if single else images,
+        tensor=tensor,
+        history=history[0] if single else history,
+        names=names[: len(pixels)],
+    )

@@ -1,4 +1,5 @@
 """One batch of pictures being optimised, and the step that computes its gradient."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -32,8 +33,9 @@ class Run:
             self.image = kind.from_pixels(settings.grow(self.pixels(), shape, photos), lr)
 
     def step(self):
-        values, grad = ascent_gradient(self.model, self.rec, self.image, self.objectives,
-                                       self.transform, self.generators, self.scale)
+        values, grad = ascent_gradient(
+            self.model, self.rec, self.image, self.objectives, self.transform, self.generators, self.scale
+        )
         self.image.step(grad)
         self.values.append(values)
 

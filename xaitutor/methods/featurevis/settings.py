@@ -1,9 +1,7 @@
-"""What :func:`~xaitutor.visualize` checks and prepares before the ascent: the pairing of
-objectives with seeds, the settings, the start, the octaves' sizes, the batches."""
-from __future__ import annotations
+"""What :func:`~xaitutor.visualize` prepares before the ascent: the pairing of objectives with seeds,
+the recipes, the start, the octaves' sizes, the batches (its checks are in ``checks.py``)."""
 
-import math
-import numbers
+from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
@@ -30,13 +28,13 @@ def pair(objective, seed) -> tuple[list[Objective], list[int]]:
     seeds = [resolve_seed(s) for s in (seed if isinstance(seed, (list, tuple, range)) else [seed])]
     for o in objectives:
         if not isinstance(o, Objective):
-            raise TypeError(f"expected an objective such as xt.objectives.class_logit(254), got "
-                            f"{type(o).__name__}")
+            raise TypeError(f"expected an objective such as xt.objectives.class_logit(254), got {type(o).__name__}")
     if not objectives or not seeds:
         raise ValueError("got an empty list of objectives or seeds")
     if len(objectives) > 1 and len(seeds) > 1 and len(objectives) != len(seeds):
-        raise ValueError(f"got {len(objectives)} objectives and {len(seeds)} seeds: give one seed, "
-                         "or one seed per objective")
+        raise ValueError(
+            f"got {len(objectives)} objectives and {len(seeds)} seeds: give one seed, or one seed per objective"
+        )
     n = max(len(objectives), len(seeds))
     return objectives * (n // len(objectives)), seeds * (n // len(seeds))
 
@@ -46,33 +44,6 @@ def names(objectives, seeds) -> list[str]:
     if len(set(seeds)) > 1:
         return [f"{o.name}, seed {s}" for o, s in zip(objectives, seeds)]
     return [o.name for o in objectives]
-
-
-def check(param, size, octaves, octave_scale, steps, lr, blur, blur_kernel, blur_every) -> None:
-    """Every setting of :func:`~xaitutor.visualize` checked, the first wrong one named."""
-    checks = [
-        (param in ("pixel", "fourier"), f"param must be 'pixel' or 'fourier', got {param!r}"),
-        (isinstance(size, int) and size >= 8, f"size must be an int of at least 8 pixels, got {size!r}"),
-        (isinstance(octaves, int) and octaves >= 1, f"octaves must be an int >= 1, got {octaves!r}"),
-        (_number(octave_scale) and octave_scale >= 1,
-         f"octave_scale must be a number >= 1 (each octave larger), got {octave_scale!r}"),
-        (_number(lr) and lr >= 0, f"lr must be a number >= 0, got {lr!r}: the step of the ascent (a negative "
-         "one would descend, lowering the objective)"),
-        (blur is None or (_number(blur) and blur > 0), f"blur must be None or a positive sigma, got {blur!r}"),
-        (isinstance(steps, int) and steps >= 1, f"steps must be an int >= 1, got {steps!r}"),
-        (not blur or param == "pixel", "blur smooths the pixel picture (param='pixel'); the Fourier "
-         "picture damps high frequencies by its 1/f scale already: leave blur=None"),
-        (blur_kernel % 2 == 1 and blur_kernel > 0, f"blur_kernel must be odd and positive, got {blur_kernel!r}"),
-        (isinstance(blur_every, int) and blur_every >= 1, f"blur_every must be an int >= 1, got {blur_every!r}"),
-    ]
-    for ok, message in checks:
-        if not ok:
-            raise ValueError(message)
-
-
-def _number(value) -> bool:
-    """A finite real number (``True`` is none)."""
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def initial_pictures(init, size: int, count: int) -> torch.Tensor | None:
@@ -101,8 +72,10 @@ def octave_shapes(shape, octaves: int, octave_scale: float) -> list[tuple[int, i
     >>> octave_shapes((224, 224), 4, 1.4)
     [(82, 82), (114, 114), (160, 160), (224, 224)]
     """
-    return [tuple(max(1, round(side * octave_scale ** (octave - octaves + 1))) for side in shape)
-            for octave in range(octaves)]
+    return [
+        tuple(max(1, round(side * octave_scale ** (octave - octaves + 1))) for side in shape)
+        for octave in range(octaves)
+    ]
 
 
 def grow(pixels: torch.Tensor, shape, photos: torch.Tensor | None) -> torch.Tensor:
@@ -116,27 +89,16 @@ def grow(pixels: torch.Tensor, shape, photos: torch.Tensor | None) -> torch.Tens
     return (imaging.resize(photos, tuple(shape)) + detail).clamp(0, 1)
 
 
-def check_fits(model, shape, transform) -> None:
-    """Fail early, and clearly, when the smallest octave is too small for the model (VGG16's five
-    poolings need at least 32 x 32 pixels)."""
-    probe = transform(torch.full((1, 3, *shape), 0.5, device=model.device), [torch.Generator()])
-    try:
-        with torch.no_grad():
-            model(imaging.normalize(probe, model.mean, model.std))  # in eval mode: no statistics updated
-    except RuntimeError as error:
-        raise ValueError(f"a {shape[0]} x {shape[1]} picture (the first octave) is too small for "
-                         f"{model.name}: use fewer octaves, a smaller octave_scale or a larger size "
-                         f"({str(error).splitlines()[0]})") from None
-
-
 def batches(objectives, batch_size, shape, device) -> list[list[int]]:
     """The images' indices, in batches: ``batch_size`` at a time (by default ``BATCH_PIXELS`` pixels'
     worth, 16 times more on a GPU); all in one batch when an objective compares them (diversity)."""
     n = len(objectives)
     if any(o.compares_batch for o in objectives):
         if batch_size is not None and batch_size < n:
-            raise ValueError(f"{objectives[0].name} compares the {n} pictures with each other: they must be "
-                             f"optimised in one batch, not in batches of {batch_size}")
+            raise ValueError(
+                f"{objectives[0].name} compares the {n} pictures with each other: they must be "
+                f"optimised in one batch, not in batches of {batch_size}"
+            )
         return [list(range(n))]
     if batch_size is None:
         budget = BATCH_PIXELS * (16 if torch.device(device).type == "cuda" else 1)

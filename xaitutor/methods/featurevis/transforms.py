@@ -18,11 +18,12 @@ numbers: a batch gives the same pictures as its images one by one.
 rotation in a row resample the picture once, so the model always receives ``size + 12`` pixels:
 236 for a 224 picture.)
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import torch
 import torch.nn.functional as F
@@ -61,10 +62,11 @@ def pad(width: int = 12, value: float = GREY) -> Transform:
 def jitter(d: int = 8) -> Transform:
     """Crop each image to ``(H - d) x (W - d)`` at a random offset (lucid's ``jitter``): a shift of
     up to ``d`` pixels in each direction."""
+
     def fn(x, generators):
         h, w = x.shape[-2] - d, x.shape[-1] - d
         offsets = [torch.randint(d + 1, (2,), generator=g).tolist() for g in generators]
-        return torch.stack([image[:, top:top + h, left:left + w] for image, (top, left) in zip(x, offsets)])
+        return torch.stack([image[:, top : top + h, left : left + w] for image, (top, left) in zip(x, offsets)])
 
     return Transform(f"jitter({d})", fn)
 
@@ -77,12 +79,12 @@ def scale(factors=tuple(1 + (i - 5) / 50 for i in range(11))) -> Transform:
 def rotate(degrees=tuple(range(-10, 11)) + (0,) * 5) -> Transform:
     """Turn each image anticlockwise about its centre by an angle drawn from ``degrees`` (lucid:
     -10 to 10, with 0 drawn more often)."""
-    return Transform(f"rotate({min(degrees):g} to {max(degrees):g} degrees)",
-                     draw=lambda g: (1.0, _choose(degrees, g)))
+    return Transform(f"rotate({min(degrees):g} to {max(degrees):g} degrees)", draw=lambda g: (1.0, _choose(degrees, g)))
 
 
 def compose(*transforms: Transform) -> Transform:
     """Apply ``transforms`` one after the other; consecutive zooms and rotations resample once."""
+
     def fn(x, generators):
         affine = []  # the zooms and rotations waiting to be applied together
         for t in (*transforms, None):
@@ -119,4 +121,3 @@ def _affine(x: torch.Tensor, zoom_and_angle: list[tuple[float, float]]) -> torch
 
 
 STANDARD = [pad(12), jitter(8), scale(), rotate(), jitter(4)]
-

@@ -26,10 +26,11 @@ Each step is a small function: ``superpixels.py`` (1, and what a hidden superpix
 :func:`plot_lime_pipeline`, the six steps of one explanation as one figure. What Kernel SHAP
 (:mod:`xaitutor.methods.shapley`) shares with LIME lives here too: ``rounds.py`` (the picture,
 superpixels and black box set up once; the rows classified in batches under the progress bar)
-and ``superpixel_explanation.py`` (the views of one number per superpixel: top, mask, map, plot). Step (4) reads only the
-classifier's answers, so f may be any function from pictures to probabilities (see
+and ``superpixel_explanation.py`` (the views of one number per superpixel: top, mask, map, plot).
+Step (4) reads only the classifier's answers, so f may be any function from pictures to probabilities (see
 :mod:`xaitutor.methods.black_box`), not only a network.
 """
+
 from .explainer import lime
 from .explanation import LimeExplanation
 from .pipeline_figure import plot_lime_pipeline
@@ -38,5 +39,18 @@ from .samples import draw_samples, perturb
 from .superpixels import HIDES, SEGMENTERS, hidden_picture, segment
 from .surrogate import Surrogate, fit_surrogate
 
-__all__ = ["segment", "hidden_picture", "draw_samples", "perturb", "cosine_distance", "kernel",
-           "Surrogate", "fit_surrogate", "LimeExplanation", "lime", "plot_lime_pipeline", "SEGMENTERS", "HIDES"]
+__all__ = [
+    "segment",
+    "hidden_picture",
+    "draw_samples",
+    "perturb",
+    "cosine_distance",
+    "kernel",
+    "Surrogate",
+    "fit_surrogate",
+    "LimeExplanation",
+    "lime",
+    "plot_lime_pipeline",
+    "SEGMENTERS",
+    "HIDES",
+]

@@ -1,5 +1,6 @@
 """LIME's driver: the six steps chained, sample rounds batched through the black box, with a
 progress bar that Ctrl-C stops."""
+
 from __future__ import annotations
 
 import numbers
@@ -19,10 +20,21 @@ from .surrogate import Surrogate, fit_surrogate
 AUTO_ROUND, AUTO_PATIENCE, AUTO_TOP, AUTO_MAX = 100, 3, 5, 3000
 
 
-def lime(classifier, image, target=None, num_samples=1000, segmenter="quickshift",
-         hide="mean", kernel_width: float = 0.25, num_features: int | None = None,
-         batch_size: int | None = None, seed: int = 0, progress: bool = True,
-         segmenter_params: dict | None = None, labels=None) -> LimeExplanation:
+def lime(
+    classifier,
+    image,
+    target=None,
+    num_samples=1000,
+    segmenter="quickshift",
+    hide="mean",
+    kernel_width: float = 0.25,
+    num_features: int | None = None,
+    batch_size: int | None = None,
+    seed: int = 0,
+    progress: bool = True,
+    segmenter_params: dict | None = None,
+    labels=None,
+) -> LimeExplanation:
     """Explain ``classifier``'s prediction on one picture with LIME (Ribeiro et al. 2016,
     https://arxiv.org/abs/1602.04938, the essay's equation 2.1).
 
@@ -53,7 +65,9 @@ def lime(classifier, image, target=None, num_samples=1000, segmenter="quickshift
     """
     auto = isinstance(num_samples, str) and num_samples == "auto"
     if not auto:
-        resolve_count(num_samples, "num_samples", minimum=2, alternatives=" (the original and one perturbation) or 'auto'")
+        resolve_count(
+            num_samples, "num_samples", minimum=2, alternatives=" (the original and one perturbation) or 'auto'"
+        )
     if isinstance(kernel_width, bool) or not isinstance(kernel_width, numbers.Real) or not kernel_width > 0:
         raise ValueError(f"kernel_width must be a positive number, got {kernel_width!r}")
     if num_features is not None:
@@ -63,8 +77,16 @@ def lime(classifier, image, target=None, num_samples=1000, segmenter="quickshift
 
     done, tops, surrogate = Classified(target), [], None
     rounds = [AUTO_ROUND] * (AUTO_MAX // AUTO_ROUND) if auto else [num_samples]
-    with driver.progress(AUTO_MAX if auto else num_samples, "LIME", progress, unit="sample",
-                         partial="explaining from the samples done (at least 2)") as bar, run.box.running():
+    with (
+        driver.progress(
+            AUTO_MAX if auto else num_samples,
+            "LIME",
+            progress,
+            unit="sample",
+            partial="explaining from the samples done (at least 2)",
+        ) as bar,
+        run.box.running(),
+    ):
         for size in rounds:
             # Draw the whole round at once, as lime does, so the samples match lime's.
             rows = draw_samples(rng, size, run.num_superpixels, first=not done.parts)
@@ -72,7 +94,7 @@ def lime(classifier, image, target=None, num_samples=1000, segmenter="quickshift
             if auto:
                 surrogate = _fit(done, kernel_width, num_features)
                 tops.append(set(np.argsort(-surrogate.weights, kind="stable")[:AUTO_TOP]))
-                if len(tops) > AUTO_PATIENCE and all(t == tops[-1] for t in tops[-AUTO_PATIENCE - 1:]):
+                if len(tops) > AUTO_PATIENCE and all(t == tops[-1] for t in tops[-AUTO_PATIENCE - 1 :]):
                     break
     if bar.interrupted:
         if len(done) < 2:
@@ -85,9 +107,19 @@ def lime(classifier, image, target=None, num_samples=1000, segmenter="quickshift
     sample_weights = kernel(distances, kernel_width)
     if surrogate is None:
         surrogate = fit_surrogate(rows, predictions, sample_weights, num_features)
-    return LimeExplanation(picture=run.picture, segments=run.segments, hidden=run.hidden, target=target,
-                           label=run.box.labels[target], grid=run.box.grid, surrogate=surrogate, samples=rows,
-                           predictions=predictions, distances=distances, sample_weights=sample_weights)
+    return LimeExplanation(
+        picture=run.picture,
+        segments=run.segments,
+        hidden=run.hidden,
+        target=target,
+        label=run.box.labels[target],
+        grid=run.box.grid,
+        surrogate=surrogate,
+        samples=rows,
+        predictions=predictions,
+        distances=distances,
+        sample_weights=sample_weights,
+    )
 
 
 def _fit(done, kernel_width, num_features) -> Surrogate:

@@ -1,6 +1,7 @@
 """What LIME found: the surrogate and the data it was fitted on; the views of it (the top
 superpixels, a mask, a map on the classifier's grid, a figure) are those of every superpixel
 explanation (:class:`~xaitutor.methods.lime_image.superpixel_explanation.SuperpixelExplanation`)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,6 +1,7 @@
 """LIME's six steps as one figure, drawn from a real explanation (what ``xt.lime`` returns):
 segment -> sample -> perturb -> predict -> weigh -> fit (essay, section 2.1 and eq. 2.1; the
 essay has no figure of them). Display only: the computing is in the steps' own modules."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -49,10 +50,14 @@ def plot_lime_pipeline(explanation, samples=SHOWN, rows: int = 8):
     for s in samples:
         if s < rows:
             ax.add_patch(Rectangle((-0.5, s - 0.5), F, 1, fill=False, ec=colours[s], lw=2.5))
-    ax.set(xlabel="superpixel i", ylabel="sample n", yticks=range(min(rows, e.num_samples)),
-           xticks=range(0, F, 1 if F <= 12 else 2))
+    ax.set(
+        xlabel="superpixel i",
+        ylabel="sample n",
+        yticks=range(min(rows, e.num_samples)),
+        xticks=range(0, F, 1 if F <= 12 else 2),
+    )
     ax.tick_params(labelsize=8)
-    ax.set_title(f"2. sample: random on/off rows $z'$\n(white: shown; row 0: the picture itself)", fontsize=10)
+    ax.set_title("2. sample: random on/off rows $z'$\n(white: shown; row 0: the picture itself)", fontsize=10)
     left, bottom, width, height = boxes[2]
     pictures = list(perturb(e.picture, e.hidden, e.segments, e.samples[samples])) + [e.hidden]
     titles = [f"sample {s}\n{shown[s]} of {F} shown" for s in samples] + ["all hidden:\nwhat 'off' shows"]
@@ -60,20 +65,40 @@ def plot_lime_pipeline(explanation, samples=SHOWN, rows: int = 8):
     grid = -(-len(pictures) // cols)
     for j, (z, title) in enumerate(zip(pictures, titles)):
         r, c = divmod(j, cols)
-        tile = fig.add_axes([left + c * width / cols, bottom + (grid - 1 - r) * height / grid,
-                             width / cols * 0.95, height / grid * 0.7])
+        tile = fig.add_axes(
+            [left + c * width / cols, bottom + (grid - 1 - r) * height / grid, width / cols * 0.95, height / grid * 0.7]
+        )
         tile.imshow(imaging.to_image(z))
         tile.set_title(title, fontsize=8, color=colours.get(samples[j] if j < len(samples) else None, "k"))
         tile.set_xticks([])
         tile.set_yticks([])
         for spine in tile.spines.values():
             spine.set(color=colours[samples[j]], lw=2.5) if j < len(samples) else None
-    fig.text(left + width / 2, bottom + height + 0.035, "3. perturb: hide the superpixels that are off",
-             ha="center", fontsize=10)
-    plots = [(boxes[3], shown, e.predictions, "superpixels shown", f"f(z): p('{e.label}')",
-              f"4. predict: the classifier on each of the {e.num_samples} z"),
-             (boxes[4], e.distances, e.sample_weights, "cosine distance d(x, z)", r"weight $\pi_x(z)$",
-              r"5. weigh: $\pi_x(z) = \sqrt{\exp(-d^2 / \sigma^2)}$")]
+    fig.text(
+        left + width / 2,
+        bottom + height + 0.035,
+        "3. perturb: hide the superpixels that are off",
+        ha="center",
+        fontsize=10,
+    )
+    plots = [
+        (
+            boxes[3],
+            shown,
+            e.predictions,
+            "superpixels shown",
+            f"f(z): p('{e.label}')",
+            f"4. predict: the classifier on each of the {e.num_samples} z",
+        ),
+        (
+            boxes[4],
+            e.distances,
+            e.sample_weights,
+            "cosine distance d(x, z)",
+            r"weight $\pi_x(z)$",
+            r"5. weigh: $\pi_x(z) = \sqrt{\exp(-d^2 / \sigma^2)}$",
+        ),
+    ]
     for box, x, y, xlabel, ylabel, title in plots:
         ax = fig.add_axes(box)
         ax.scatter(x, y, s=10, color="0.6", label="every sample")
@@ -93,8 +118,10 @@ def plot_lime_pipeline(explanation, samples=SHOWN, rows: int = 8):
     bar.solids.set_alpha(1)
     bar.ax.tick_params(labelsize=8)
     bar.set_label("weight $w_i$: red for, blue against", fontsize=8)
-    ax.set_title(f"6. fit: weighted ridge $g(z') = w_0 + \\Sigma_i\\, w_i z'_i$\n"
-                 f"R² = {e.score:.2f} (fidelity on the samples)", fontsize=10)
+    ax.set_title(
+        f"6. fit: weighted ridge $g(z') = w_0 + \\Sigma_i\\, w_i z'_i$\nR² = {e.score:.2f} (fidelity on the samples)",
+        fontsize=10,
+    )
     ax.axis("off")
     _arrows(fig, boxes)
     return fig
@@ -109,5 +136,11 @@ def _arrows(fig, boxes):
         y = boxes[a][1] + boxes[a][3] / 2
         fig.patches.append(FancyArrowPatch((boxes[a][0] + boxes[a][2] + 0.012, y), (boxes[b][0] - 0.045, y), **style))
     start = (boxes[2][0] + boxes[2][2] / 2, boxes[2][1] - 0.03)
-    fig.patches.append(FancyArrowPatch(start, (boxes[3][0] + boxes[3][2] / 2, boxes[3][1] + boxes[3][3] + 0.07),
-                                       connectionstyle="arc3,rad=-0.05", **style))
+    fig.patches.append(
+        FancyArrowPatch(
+            start,
+            (boxes[3][0] + boxes[3][2] / 2, boxes[3][1] + boxes[3][3] + 0.07),
+            connectionstyle="arc3,rad=-0.05",
+            **style,
+        )
+    )

@@ -1,4 +1,5 @@
 """Step 5 of LIME: how close each sample is to the original picture, ``pi_x`` of equation (2.1)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,4 +15,4 @@ def cosine_distance(rows) -> np.ndarray:
 def kernel(distances, kernel_width: float = 0.25) -> np.ndarray:
     """Step 5: lime's exponential kernel ``pi_x = sqrt(exp(-d^2 / width^2))``: 1 at the original
     picture, smaller the more superpixels a sample hides."""
-    return np.sqrt(np.exp(-np.asarray(distances) ** 2 / kernel_width ** 2))
+    return np.sqrt(np.exp(-(np.asarray(distances) ** 2) / kernel_width**2))

@@ -1,6 +1,7 @@
 """What LIME and Kernel SHAP share around their own equations: the picture, the black box, the
 superpixels and what a hidden one shows, set up once (:func:`setup`), and on/off rows classified
 in batches through the black box, under the progress bar (:func:`classify`)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -72,7 +73,7 @@ def classify(run: Setup, rows: np.ndarray, done: Classified, bar) -> None:
     The first row classified (``done`` empty) must be the original picture: the target is checked
     against it, and ``None`` becomes its top class."""
     for start in range(0, len(rows), run.batch_size):
-        chunk = rows[start:start + run.batch_size]
+        chunk = rows[start : start + run.batch_size]
         probabilities = run.box(perturb(run.shown, run.hidden_shown, run.segments, chunk))
         if not done.parts:
             done.target = int(resolve_targets(probabilities[:1], done.target)[0])

@@ -1,13 +1,13 @@
 """Steps 2 and 3 of LIME: random on/off rows, one bit per superpixel, and the perturbed pictures
 they stand for."""
+
 from __future__ import annotations
 
 import numpy as np
 import torch
 
 
-def draw_samples(rng: np.random.RandomState, num_samples: int, num_superpixels: int,
-                 first: bool = True) -> np.ndarray:
+def draw_samples(rng: np.random.RandomState, num_samples: int, num_superpixels: int, first: bool = True) -> np.ndarray:
     """Step 2: ``num_samples`` random on/off rows, one bit per superpixel (``True``: shown).
 
     Each bit is a fair coin, drawn as lime draws it; with ``first``, row 0 is all on: the

@@ -1,6 +1,7 @@
 """What every explanation over superpixels holds and shows, whatever gave each superpixel its
 number (LIME's surrogate weights, Kernel SHAP's Shapley values): the picture, its segments, the
 top superpixels, a mask, a map on the classifier's grid, a figure."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,5 +1,6 @@
 """Step 1 of LIME: the superpixels, the picture's interpretable features, and what a switched-off
 superpixel shows."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,6 +16,7 @@ SEGMENTERS = {
     "felzenszwalb": dict(scale=200, sigma=0.8, min_size=200),
 }
 HIDES = ("mean", "blur", "a grey level in [0, 1]", "an (r, g, b) colour in [0, 1]")
+
 
 def segment(picture, segmenter="quickshift", **params) -> torch.Tensor:
     """Step 1: cut a picture into superpixels, the interpretable features.
@@ -44,12 +46,16 @@ def segment(picture, segmenter="quickshift", **params) -> torch.Tensor:
 
         labels = getattr(skimage.segmentation, segmenter)(array, **{**SEGMENTERS[segmenter], **params})
     else:
-        raise ValueError(f"unknown segmenter {segmenter!r}: use one of {', '.join(SEGMENTERS)} "
-                         "or a function from an H x W x 3 array to H x W integer labels")
+        raise ValueError(
+            f"unknown segmenter {segmenter!r}: use one of {', '.join(SEGMENTERS)} "
+            "or a function from an H x W x 3 array to H x W integer labels"
+        )
     labels = np.asarray(labels)
     if labels.shape != array.shape[:2] or not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(f"the segmenter must return H x W integer labels {array.shape[:2]}, "
-                         f"got {labels.dtype} of shape {labels.shape}")
+        raise ValueError(
+            f"the segmenter must return H x W integer labels {array.shape[:2]}, "
+            f"got {labels.dtype} of shape {labels.shape}"
+        )
     # Number the superpixels 0 .. F-1 (slic starts at 1, a custom segmenter may skip numbers),
     # so that superpixel i is column i of the samples.
     return torch.from_numpy(np.unique(labels, return_inverse=True)[1].reshape(labels.shape))
@@ -87,7 +93,9 @@ def one_picture(image, dtype: torch.dtype | None = torch.float32) -> torch.Tenso
     picture = imaging.to_tensor(image, dtype)
     if picture.dim() == 4:
         if len(picture) != 1:
-            raise ValueError(f"LIME, Kernel SHAP and RISE explain one picture at a time, got a batch of {len(picture)}: "
-                             "call it once per picture")
+            raise ValueError(
+                f"LIME, Kernel SHAP and RISE explain one picture at a time, got a batch of {len(picture)}: "
+                "call it once per picture"
+            )
         picture = picture[0]
     return picture

@@ -1,5 +1,6 @@
 """Step 6 of LIME: the interpretable model g of equation (2.1), a weighted ridge regression on the
 on/off rows, fitted as lime fits it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,9 +35,12 @@ def fit_surrogate(rows, predictions, sample_weights, num_features: int | None = 
     model = Ridge(alpha=1, fit_intercept=True).fit(data[:, used], predictions, sample_weight=sample_weights)
     weights = np.zeros(data.shape[1])
     weights[used] = model.coef_
-    return Surrogate(weights=weights, intercept=float(model.intercept_),
-                     score=float(model.score(data[:, used], predictions, sample_weight=sample_weights)),
-                     local_prediction=float(model.predict(data[:1, used])[0]))
+    return Surrogate(
+        weights=weights,
+        intercept=float(model.intercept_),
+        score=float(model.score(data[:, used], predictions, sample_weight=sample_weights)),
+        local_prediction=float(model.predict(data[:1, used])[0]),
+    )
 
 
 def _select(data, predictions, sample_weights, num_features: int) -> np.ndarray:

@@ -7,6 +7,7 @@ it let through (eq. 6): pixels that, when shown, go with high scores are the one
 ``masks.py`` draws the masks, ``explainer.py`` holds :func:`rise`, ``explanation.py`` what it
 returns.
 """
+
 from .explainer import rise
 from .explanation import RiseExplanation
 from .masks import MaskDraws, draw_masks

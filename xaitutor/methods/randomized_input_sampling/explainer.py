@@ -1,5 +1,6 @@
 """RISE's driver: masked pictures batched through the black box, the saliency summed as they
 come (eq. 6), under a progress bar that Ctrl-C stops."""
+
 from __future__ import annotations
 
 import numbers
@@ -14,8 +15,18 @@ from .explanation import RiseExplanation
 from .masks import draw_masks
 
 
-def rise(classifier, image, target=None, num_masks: int = 1000, cells: int = 7, p: float = 0.5,
-         seed: int = 0, batch_size: int | None = None, progress: bool = True, labels=None) -> RiseExplanation:
+def rise(
+    classifier,
+    image,
+    target=None,
+    num_masks: int = 1000,
+    cells: int = 7,
+    p: float = 0.5,
+    seed: int = 0,
+    batch_size: int | None = None,
+    progress: bool = True,
+    labels=None,
+) -> RiseExplanation:
     """Explain ``classifier``'s prediction on one picture with RISE (Petsiuk, Das and Saenko 2018,
     "RISE: Randomized Input Sampling for Explanation of Black-box Models", BMVC,
     https://arxiv.org/abs/1806.07421): the saliency of a pixel is the classifier's expected
@@ -59,8 +70,10 @@ def rise(classifier, image, target=None, num_masks: int = 1000, cells: int = 7, 
     # Normalising is affine per pixel, so the masked picture's preparation is the mix of two.
     shown, black = box.prepare(picture), box.prepare(torch.zeros_like(picture))
     total = torch.zeros(picture.shape[-2:], dtype=torch.float64)
-    with driver.progress(num_masks, "RISE", progress, unit="mask",
-                         partial="averaging over the masks done") as bar, box.running():
+    with (
+        driver.progress(num_masks, "RISE", progress, unit="mask", partial="averaging over the masks done") as bar,
+        box.running(),
+    ):
         first = box(shown[None])
         target = int(resolve_targets(first, target)[0])
         for start in range(0, num_masks, batch_size):
@@ -68,6 +81,14 @@ def rise(classifier, image, target=None, num_masks: int = 1000, cells: int = 7, 
             scores = box(torch.lerp(black, shown, masks[:, None]))[:, target].double().cpu()
             total += torch.einsum("n,nhw->hw", scores, masks.double())  # float64: batching changes nothing
             bar.update(len(masks))
-    return RiseExplanation(picture=picture, saliency=total / (bar.done * p), target=target,
-                           label=box.labels[target], probability=float(first[0, target]), grid=box.grid,
-                           num_masks=bar.done, cells=cells, p=p)
+    return RiseExplanation(
+        picture=picture,
+        saliency=total / (bar.done * p),
+        target=target,
+        label=box.labels[target],
+        probability=float(first[0, target]),
+        grid=box.grid,
+        num_masks=bar.done,
+        cells=cells,
+        p=p,
+    )

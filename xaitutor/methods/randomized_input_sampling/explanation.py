@@ -1,4 +1,5 @@
 """What RISE found: the saliency map of one picture, its map on the classifier's grid, a figure."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,5 +47,8 @@ class RiseExplanation:
 
     def plot(self, ax=None):
         """The saliency over the picture (:func:`~xaitutor.imaging.overlay`); returns the figure."""
-        title = f"RISE for '{self.label}' (p = {self.probability:.2f})\n{self.num_masks} masks, {self.cells} x {self.cells} cells"
+        title = (
+            f"RISE for '{self.label}' (p = {self.probability:.2f})\n"
+            f"{self.num_masks} masks, {self.cells} x {self.cells} cells"
+        )
         return imaging.show(imaging.overlay(self.picture, self.saliency), titles=title, ax=ax)

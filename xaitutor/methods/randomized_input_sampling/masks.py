@@ -8,6 +8,7 @@ is one cell's size in pixels; (3) an ``H x W`` crop of it, shifted by a random o
 ``[0, C_H) x [0, C_W)``. Smooth masks hide parts of objects without sharp edges the classifier
 would react to, and the shifts place their edges anywhere, not on one fixed grid.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,7 +41,9 @@ class MaskDraws:
         (h, w), (ch, cw), cells = self.size, self.cell, self.grids.shape[-1]
         grids = self.grids[start:stop, None].float()
         up = F.interpolate(grids, size=((cells + 1) * ch, (cells + 1) * cw), mode="bilinear", align_corners=False)
-        return torch.stack([up[i, 0, y:y + h, x:x + w] for i, (y, x) in enumerate(self.shifts[start:stop].tolist())])
+        return torch.stack(
+            [up[i, 0, y : y + h, x : x + w] for i, (y, x) in enumerate(self.shifts[start:stop].tolist())]
+        )
 
 
 def draw_masks(num_masks: int, size, cells: int = 7, p: float = 0.5, seed: int = 0) -> MaskDraws:

@@ -14,6 +14,7 @@ shared steps (:mod:`xaitutor.methods.lime_image.rounds`); ``coalitions.py`` choo
 coalitions and their kernel weights, ``regression.py`` fits the values under the efficiency
 constraint, ``explanation.py`` holds what it returns.
 """
+
 from .coalitions import choose_coalitions, kernel_weight
 from .explainer import kernel_shap
 from .explanation import ShapExplanation

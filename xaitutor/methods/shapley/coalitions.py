@@ -18,6 +18,7 @@ proportion to the weight of that size, each paired with its complement, each of 
 (the weight of the sizes left) / (the number drawn). With a budget of ``2^M`` every coalition
 is enumerated with its exact kernel weight, and the regression gives the Shapley values exactly.
 """
+
 from __future__ import annotations
 
 from itertools import combinations
@@ -40,7 +41,7 @@ def choose_coalitions(num_players: int, num_samples: int, rng: np.random.Generat
     (infinite for rows 0 and 1); ``exact``: every coalition was enumerated.
     """
     m = num_players
-    budget = min(num_samples, 2 ** m) - 2
+    budget = min(num_samples, 2**m) - 2
     rows, weights = [np.ones(m, bool), np.zeros(m, bool)], [np.inf, np.inf]
     sizes = list(range(1, (m - 1) // 2 + 1)) + ([m // 2] if m % 2 == 0 and m > 1 else [])
     paired = [s != m - s for s in sizes]

@@ -1,6 +1,7 @@
 """Kernel SHAP's driver: LIME's superpixels, hiding and batched rounds (shared from
 :mod:`xaitutor.methods.lime_image.rounds`), with the Shapley kernel's coalitions and the
 constrained regression in place of LIME's samples, proximity and ridge."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -13,9 +14,19 @@ from .explanation import ShapExplanation
 from .regression import shapley_regression
 
 
-def kernel_shap(classifier, image, target=None, num_samples: int = 1000, segmenter="quickshift",
-                hide="mean", seed: int = 0, batch_size: int | None = None, progress: bool = True,
-                segmenter_params: dict | None = None, labels=None) -> ShapExplanation:
+def kernel_shap(
+    classifier,
+    image,
+    target=None,
+    num_samples: int = 1000,
+    segmenter="quickshift",
+    hide="mean",
+    seed: int = 0,
+    batch_size: int | None = None,
+    progress: bool = True,
+    segmenter_params: dict | None = None,
+    labels=None,
+) -> ShapExplanation:
     """Explain ``classifier``'s prediction on one picture with Kernel SHAP (Lundberg and Lee 2017,
     "A Unified Approach to Interpreting Model Predictions", NeurIPS, https://arxiv.org/abs/1705.07874):
     the Shapley values of the superpixels, the players, for the target's probability.
@@ -56,18 +67,33 @@ def kernel_shap(classifier, image, target=None, num_samples: int = 1000, segment
     rows, weights, exact = choose_coalitions(m, num_samples, np.random.default_rng(seed))
 
     done = Classified(target)
-    with driver.progress(len(rows), "Kernel SHAP", progress, unit="sample",
-                         partial="fitting the coalitions done") as bar, run.box.running():
+    with (
+        driver.progress(
+            len(rows), "Kernel SHAP", progress, unit="sample", partial="fitting the coalitions done"
+        ) as bar,
+        run.box.running(),
+    ):
         classify(run, rows, done, bar)  # row 0 is the picture itself
     if bar.interrupted:
         if len(done) < 2:
             raise KeyboardInterrupt
         exact = False
     rows, predictions = done.arrays()
-    weights = weights[:len(rows)]
+    weights = weights[: len(rows)]
     full, empty = float(predictions[0]), float(predictions[1])
     values = shapley_regression(rows, predictions, weights, full, empty)
-    return ShapExplanation(picture=run.picture, segments=run.segments, hidden=run.hidden, target=done.target,
-                           label=run.box.labels[done.target], grid=run.box.grid, values=values,
-                           base_value=empty, full_value=full, exact=exact, samples=rows,
-                           predictions=predictions, sample_weights=weights)
+    return ShapExplanation(
+        picture=run.picture,
+        segments=run.segments,
+        hidden=run.hidden,
+        target=done.target,
+        label=run.box.labels[done.target],
+        grid=run.box.grid,
+        values=values,
+        base_value=empty,
+        full_value=full,
+        exact=exact,
+        samples=rows,
+        predictions=predictions,
+        sample_weights=weights,
+    )

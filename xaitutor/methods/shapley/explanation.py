@@ -1,6 +1,7 @@
 """What Kernel SHAP found: one Shapley value per superpixel, the value of the all-hidden picture,
 and the coalitions they were fitted on; the views (top superpixels, mask, map, figure) are those
 of every superpixel explanation, as for LIME."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

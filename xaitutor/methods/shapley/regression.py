@@ -18,6 +18,7 @@ then sum to ``f(x) - f(empty)`` to rounding whatever the samples; with every coa
 enumerated the fit is exact, and an additive ``f`` is fitted exactly by any samples that pin it
 down.
 """
+
 from __future__ import annotations
 
 import numpy as np

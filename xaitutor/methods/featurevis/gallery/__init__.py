@@ -14,6 +14,7 @@ per value on average, and the model gives both p = 1.00.
 >>> gallery.load("fourier_254")          # the pug, H x W x 3 floats in [0, 1]
 >>> gallery.ENTRIES["fourier_254"]       # how it was made
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -31,8 +32,8 @@ from ..result import Visualization
 from ..settings import RECIPES
 
 MODEL = "efficientnet_lite0"
-THREADS = 1   # see above: the pixels do not depend on the machine's cores
-CLASSES = [1, 33, 77, 207, 254, 761, 771, 783, 817, 883, 963]   # the essay's, figs. 4.13 to 4.23
+THREADS = 1  # see above: the pixels do not depend on the machine's cores
+CLASSES = [1, 33, 77, 207, 254, 761, 771, 783, 817, 883, 963]  # the essay's, figs. 4.13 to 4.23
 # Blocks of efficientnet_lite0 from early to late (receptive fields of 11, 67, 211 and 659 pixels:
 # the notebook's table maps them to VGG16's layers), and the channels shown of each.
 BLOCKS = ["_blocks.1", "_blocks.4", "_blocks.8", "_blocks.13"]
@@ -86,8 +87,10 @@ def load(name: str) -> np.ndarray:
     for an entry of several seeds."""
     missing = [str(path) for path in files(name) if not path.exists()]
     if missing:
-        raise FileNotFoundError(f"the gallery has no {', '.join(missing)}: run `make gallery` "
-                                f"(python -m xaitutor.methods.featurevis.gallery {name})")
+        raise FileNotFoundError(
+            f"the gallery has no {', '.join(missing)}: run `make gallery` "
+            f"(python -m xaitutor.methods.featurevis.gallery {name})"
+        )
     pictures = [np.asarray(Image.open(path).convert("RGB"), dtype=np.float32) / 255 for path in files(name)]
     return pictures[0] if len(pictures) == 1 else np.stack(pictures)
 
@@ -103,8 +106,14 @@ def make(name: str, classifier=None, progress: bool = False) -> Visualization:
     finished, threads = [], torch.get_num_threads()
     torch.set_num_threads(THREADS)
     try:
-        vis = visualize(classifier, entry.objective, seed=seeds, progress=progress, **entry.settings,
-                        callback=lambda step, total, pixels: finished.append(step == total))
+        vis = visualize(
+            classifier,
+            entry.objective,
+            seed=seeds,
+            progress=progress,
+            **entry.settings,
+            callback=lambda step, total, pixels: finished.append(step == total),
+        )
     finally:
         torch.set_num_threads(threads)
     if not (finished and finished[-1]):

@@ -1,5 +1,6 @@
 """``python -m xaitutor.methods.featurevis.gallery [NAME ...]``: make the gallery's pictures (all,
 or the named entries) and store them as PNG files in the package (what ``make gallery`` runs)."""
+
 import argparse
 import time
 
