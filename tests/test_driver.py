@@ -1,6 +1,5 @@
-"""The shared driver of the gradient methods: gradients by hand to the input, to a captured layer
-and through a preparing step, the targets and their scores, the model guarded, and the
-interruptible progress bar of the batched methods."""
+"""The shared driver of the gradient methods: gradients by hand to the input and to a captured layer,
+the targets and their scores, the model guarded."""
 
 import pytest
 import torch
@@ -9,7 +8,7 @@ from torch import nn
 
 import xaitutor as xt
 from xaitutor.hooks import hook_count
-from xaitutor.methods.driver import forward, gradient, progress, target_scores
+from xaitutor.methods.driver import forward, gradient, target_scores
 
 W = RELU_LINEAR_WEIGHTS
 
@@ -42,23 +41,6 @@ def test_the_gradient_to_a_captured_layer_by_hand():
     with forward(model, X, target=0, layers=["1"]) as run:
         grad = run.gradient(run.activations["1"])  # d y^0 / d relu(x) = W[0], for every image
     torch.testing.assert_close(grad, W[0].expand(2, 4))
-
-
-def test_a_feature_visualization_step_differentiates_through_the_preparing_step():
-    """The gradient of a scalar objective with respect to the pixels, through the normalisation
-    and a shift that run inside the graph: ``d/dp sum(W[0] relu(roll((p - 0.5) / 0.25)))``."""
-    model = relu_linear_net()
-    pixels = torch.rand(1, 1, 2, 2)
-
-    def prepare(p):
-        return ((p - 0.5) / 0.25).roll(1, dims=-1)
-
-    with forward(model, pixels, layers=["1"], prepare=prepare) as run:
-        objective = run.activations["1"] @ W[0]
-        step = run.gradient(run.x, of=objective.sum())
-    inside = prepare(pixels).flatten(1)
-    by_hand = (W[0] * (inside > 0) / 0.25).reshape(1, 1, 2, 2).roll(-1, dims=-1)
-    torch.testing.assert_close(step, by_hand)
 
 
 def test_retain_graph_serves_two_backward_passes_of_one_forward():
@@ -108,31 +90,6 @@ def test_gradient_of_several_tensors_is_a_tuple():
     a, b = torch.tensor(2.0, requires_grad=True), torch.tensor(3.0, requires_grad=True)
     assert gradient(a * b, [a, b]) == (3.0, 2.0)
     assert gradient(a * b, a) == 3.0
-
-
-def test_progress_stops_on_ctrl_c_and_keeps_what_was_done():
-    done = []
-    with pytest.warns(UserWarning, match=r"steps interrupted after 4 of 10 pictures: the curves stop there"):
-        with progress(10, "steps", enabled=False, partial="the curves stop there") as bar:
-            for batch in range(5):
-                if batch == 2:
-                    raise KeyboardInterrupt
-                done.append(batch)
-                bar.update(2)
-    assert done == [0, 1] and bar.interrupted and bar.done == 4
-    with progress(3, "all", enabled=False) as bar:
-        bar.update(3)
-    assert not bar.interrupted and bar.done == 3
-
-
-def test_ctrl_c_before_the_first_batch_goes_on_without_a_result():
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # and no warning of "0 of 10" done
-        with pytest.raises(KeyboardInterrupt):
-            with progress(10, "steps", enabled=False):
-                raise KeyboardInterrupt
 
 
 def test_the_gradient_methods_work_inside_no_grad():

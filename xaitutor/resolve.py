@@ -178,9 +178,14 @@ def resolve_targets(logits: torch.Tensor, target) -> torch.Tensor:
     or a sequence / 1-D tensor with one class per image. Lengths and ranges are checked: a short
     target list must not silently give zero maps.
     """
-    n, num_classes = logits.shape[0], logits.shape[-1]
     if target is None:
         return logits.argmax(dim=-1)
+    return resolve_class_indices(target, logits.shape[0], logits.shape[-1], logits.device)
+
+
+def resolve_class_indices(target, n: int, num_classes: int | None = None, device=None) -> torch.Tensor:
+    """``target`` (an int for all ``n`` images, or one per image) as ``n`` class indices, a
+    ``LongTensor``; their range is checked where ``num_classes`` is known."""
     if hasattr(target, "tolist"):  # a tensor or a numpy array
         target = target.tolist()
     if isinstance(target, (list, tuple)):
@@ -192,7 +197,7 @@ def resolve_targets(logits: torch.Tensor, target) -> torch.Tensor:
             )
     else:
         targets = [resolve_class_index(target, num_classes)] * n
-    return torch.tensor(targets, dtype=torch.long, device=logits.device)
+    return torch.tensor(targets, dtype=torch.long, device=device)
 
 
 def resolve_class_index(t, num_classes: int | None = None) -> int:
@@ -279,6 +284,12 @@ def resolve_batch_size(batch_size, size, device, backward: bool = False) -> int:
         budget = BATCH_PIXELS * (8 if torch.device(device).type == "cuda" else 1) // (4 if backward else 1)
         return max(1, budget // (size[0] * size[1]))
     return resolve_count(batch_size, "batch_size", alternatives=" or None (chosen by the picture size)")
+
+
+def resolve_copies(batch_size, x: torch.Tensor) -> int:
+    """How many copies of the batch ``x`` (a path's points, noisy samples) go through one forward
+    and backward pass: ``batch_size`` pictures' worth (:func:`resolve_batch_size`), whole copies only."""
+    return max(1, resolve_batch_size(batch_size, x.shape[-2:], x.device, backward=True) // len(x))
 
 
 def resolve_coalitions(num_samples: int, num_superpixels: int) -> int:

@@ -10,8 +10,8 @@ import torch
 
 from .. import imaging
 from ..guard import evaluating
-from ..methods.driver import progress as progress_bar
 from ..methods.driver import target_scores
+from ..progress_bar import interruptible
 from ..resolve import resolve_batch_size, resolve_count
 from .maps import one_channel, pictures_batch, predicted_targets
 
@@ -125,7 +125,7 @@ def _curves(kind, classifier, pictures, maps, target, steps, batch_size, progres
     pairs = torch.cartesian_prod(torch.arange(n), torch.arange(steps + 1)).to(pixels.device)
     probabilities = torch.full((n, steps + 1), float("nan"), device=pixels.device)
     with (
-        progress_bar(len(pairs), kind, progress, partial="the curves stop there (NaN beyond)") as bar,
+        interruptible(len(pairs), kind, progress, partial="the curves stop there (NaN beyond)") as bar,
         evaluating(classifier.model),
         torch.no_grad(),
     ):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import torch
 
 from .. import imaging
-from ..methods.driver import progress as progress_bar
+from ..progress_bar import interruptible
 from ..resolve import resolve_layer, resolve_seed
 from .maps import explain, pictures_batch, predicted_targets
 
@@ -88,7 +88,7 @@ def cascading_randomization(
     done, maps = ["original"], [original]
     device = classifier.device
     devices = [device.index or 0] if device.type == "cuda" else []  # the RNGs fork_rng protects
-    with progress_bar(
+    with interruptible(
         len(names), "randomisation", progress, unit="layer", partial="the check stops at the layers done"
     ) as bar:
         for j, name in enumerate(names):

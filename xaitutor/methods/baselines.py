@@ -14,9 +14,7 @@ import numpy as np
 import torch
 
 from .. import imaging
-from ..guard import evaluating
-from ..resolve import resolve_class_index, resolve_seed, resolve_targets
-from ..scores import model_scores
+from ..resolve import resolve_seed
 
 BASELINES = ("black", "grey", "gray", "blur", "noise")
 
@@ -64,15 +62,3 @@ def resolve_baseline(model, x: torch.Tensor, baseline, seed: int = 0) -> torch.T
     else:
         raise ValueError(f"baseline must be None, one of {BASELINES}, a number or a tensor, got {baseline!r}")
     return made if mean is None else imaging.normalize(made, mean, std).to(x.device, x.dtype)
-
-
-def predicted_targets(model, module, x: torch.Tensor, target):
-    """``target`` as one class per image: ``None`` needs the model's top class of each image; one
-    class index for all stays an int (the driver checks its range against the logits)."""
-    if target is not None and not isinstance(target, (list, tuple)) and not hasattr(target, "tolist"):
-        return resolve_class_index(target)
-    with torch.no_grad(), evaluating(module):
-        logits = model_scores(model, x[:1] if target is not None else x)
-    if target is not None:
-        return resolve_targets(logits.expand(len(x), -1), target)
-    return resolve_targets(logits, None)

@@ -1,4 +1,4 @@
-"""The shared driver of the methods: everything a gradient method does besides its own equations.
+"""The shared driver: everything a method that runs the model does besides its own equations.
 
 Every gradient attribution is the same four steps around its arithmetic: (1) a forward pass of the
 batch, the model guarded (:func:`~xaitutor.guard.evaluating`) and the layers it needs captured
@@ -14,14 +14,11 @@ tensor only (``torch.autograd.grad``, never ``.backward()`` into the parameters'
     with forward(model, x, target) as run:                       # saliency
         gradient = run.gradient(run.x)
 
-An objective of the pixels is differentiated through a ``prepare`` step (jitter, normalisation)::
-
-    with forward(clf, pixels, layers=objective.layers, prepare=jitter_and_normalize) as run:
-        step = run.gradient(run.x, of=objective(run.activations, run.logits).sum())
-
-Methods over many inputs (deletion curves, LIME's samples, integrated gradients, SmoothGrad,
-occlusion) run one pass per batch inside :func:`~xaitutor.methods.interruptible.progress`, whose
-bar Ctrl-C stops.
+A method that needs no gradient (Score-CAM's masked pictures, a perturbation's forwards) runs the
+same pass with ``gradients=False``: no graph is recorded. :func:`fixed_targets` fixes each image's
+class before a method changes the batch, and :func:`copies_gradient` takes the gradients at many
+copies of a batch at once (integrated gradients' path, SmoothGrad's noisy samples), as many a pass
+as :func:`~xaitutor.resolve.resolve_copies` allows, inside :func:`~xaitutor.progress_bar.interruptible`.
 """
 
 from __future__ import annotations
@@ -33,9 +30,8 @@ import torch
 
 from ..guard import evaluating
 from ..hooks import Recording, capture
-from ..resolve import resolve_feature_map, resolve_input, resolve_model, resolve_targets
+from ..resolve import resolve_class_indices, resolve_feature_map, resolve_input, resolve_model, resolve_targets
 from ..scores import class_scores, run_model
-from .interruptible import Progress, progress  # noqa: F401  (the batched methods' loop, imported from here)
 
 
 @dataclass
@@ -78,40 +74,61 @@ class Pass:
     def gradient(self, wrt: torch.Tensor, of: torch.Tensor | None = None, retain_graph: bool = False):
         """``d of / d wrt``, ``of`` being the target score unless given; ``wrt`` is :attr:`x` or a
         captured activation. ``retain_graph=True`` keeps the graph for another backward pass."""
+        if not self.x.requires_grad:
+            raise RuntimeError("this pass ran without gradients (forward(..., gradients=False))")
         layer = next((name for name, a in self.recording.activations.items() if a is wrt), None)
-        unused = (
-            "the input x"
-            if layer is None
-            else f"the layer {layer!r}: choose a layer on the path from the input to the logits"
-        )
+        unused = "the input x"
+        if layer is not None:
+            unused = f"the layer {layer!r}: choose a layer on the path from the input to the logits"
         return gradient(self.score() if of is None else of, wrt, retain_graph, unused)
 
 
 @contextmanager
-def forward(model, x: torch.Tensor, target=None, layers=(), prepare=None):
+def forward(model, x: torch.Tensor, target=None, layers=(), gradients: bool = True):
     """Run ``model`` on ``x`` with the model guarded and ``layers`` captured; yield a :class:`Pass`.
 
     Args:
         model: a ``Classifier`` or a bare ``nn.Module`` returning logits.
-        x: the ``N x C x H x W`` batch: preprocessed, or pixels that ``prepare`` turns into the
-            model's input. It is detached, moved to the model's device and made a leaf.
+        x: the preprocessed ``N x C x H x W`` batch. It is checked, copied to the model's device
+            and made a leaf.
         target: ``None`` (each image's top class), an int (that class for every image) or one
             class per image.
         layers: the layers to capture (dotted names or modules), none by default.
-        prepare: a function applied to ``x`` inside the graph before the model, so that the
-            gradient reaches ``x`` through it.
+        gradients: record the graph for :meth:`Pass.gradient` (the default); ``False`` runs the
+            pass without autograd, for a method that only reads the model's answers or a layer.
 
-    Gradients exist even under ``torch.no_grad()`` or ``torch.inference_mode()`` and for a model
-    with frozen parameters; when the block ends (even on error) the hooks are gone and the model
-    is as it came.
+    Gradients exist even under ``torch.no_grad()`` or ``torch.inference_mode()`` and for frozen
+    parameters; when the block ends (even on error) the hooks are gone, the model as it came.
     """
     module = resolve_model(model)
     # enable_grad alone does not lift inference mode, under which no graph is ever recorded
-    with torch.inference_mode(False), torch.enable_grad(), evaluating(module), capture(module, layers) as recording:
-        x = resolve_input(module, x).requires_grad_(True)
-        outputs = run_model(module, x if prepare is None else prepare(x))
+    grad_mode = torch.enable_grad() if gradients else torch.no_grad()
+    with torch.inference_mode(False), grad_mode, evaluating(module), capture(module, layers) as recording:
+        x = resolve_input(module, x).requires_grad_(gradients)
+        outputs = run_model(module, x)
         logits = class_scores(outputs, getattr(model, "outputs", "logits"))
         yield Pass(x, logits, resolve_targets(logits, target), recording, outputs)
+
+
+def fixed_targets(model, x: torch.Tensor, target=None) -> torch.Tensor:
+    """One class per image of ``x``, fixed before a method changes the batch (a path, noise):
+    ``target`` (its range is checked by the method's first pass), or each image's top class at
+    ``x``, from one pass without gradients."""
+    if target is not None:
+        return resolve_class_indices(target, len(x), device=x.device)
+    with forward(model, x, gradients=False) as run:
+        return run.targets
+
+
+def copies_gradient(model, copies: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The gradient of each image's target score at ``m`` copies of a batch of ``N`` images, in one
+    pass: ``copies`` is ``m x N x C x H x W``; returns the gradients (same shape) and the scores
+    (``m x N``)."""
+    m, n = copies.shape[:2]
+    with forward(model, copies.flatten(0, 1), targets.repeat(m)) as run:
+        gradients = run.gradient(run.x).view(copies.shape)
+        scores = target_scores(run.logits.detach(), run.targets).view(m, n)
+    return gradients, scores
 
 
 def target_scores(outputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:

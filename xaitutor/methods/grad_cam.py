@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import torch
 
-# GradCamParts and UPSAMPLE_MODES live with the code every CAM shares; imported here for their users
-from .class_activation_maps import UPSAMPLE_MODES, GradCamParts, gradient_cam, weighted_maps  # noqa: F401
+from ..resolve import resolve_cam_layer
+from .class_activation_maps import GradCamParts, check_upsample, upsampled
+from .driver import forward
 
 
 def gradcam(
@@ -52,25 +53,27 @@ def gradcam(
         ``N x 1 x H x W`` maps (``N x 1 x h x w`` with ``upsample=None``), or a
         :class:`GradCamParts`.
     """
-    return gradient_cam(channel_mean, model, x, target, layer, relu, upsample, normalize, return_parts)
+    check_upsample(upsample)
+    name = resolve_cam_layer(model, layer)
+    with forward(model, x, target, layers=[name]) as run:
+        activations = run.feature_map(name)  # A, N x K x h x w
+        gradients = run.gradient(activations)  # d y^c / d A: one backward, to the layer only
+    weights = channel_weights(gradients)  # eq. 3.2
+    raw = heatmap(activations.detach(), weights, relu=relu)  # eq. 3.1
+    cam = upsampled(raw, x.shape[-2:], upsample=upsample, normalize=normalize)
+    return GradCamParts.of(run, name, activations, weights, raw, cam) if return_parts else cam
 
 
-def channel_mean(activations, gradients):
-    """Eq. 3.2: the average gradient of each channel, ``N x K``."""
+def channel_weights(gradients: torch.Tensor) -> torch.Tensor:
+    """Eq. 3.2: ``alpha_k^c``, the average gradient of each channel over its map, ``N x K``."""
     return gradients.mean(dim=(2, 3))
 
 
-def combine(activations, gradients, size, relu=True, upsample="bilinear", normalize=True):
-    """The heart of Grad-CAM: channel weights, the weighted sum of the maps, its upsampled view.
-
-    Args:
-        activations, gradients: the layer's output ``A`` and ``d y^c / d A``, ``N x K x h x w``.
-        size: the input's ``(H, W)``, the size to upsample to.
-        relu, upsample, normalize: as in :func:`gradcam`.
-
-    Returns:
-        ``(weights, raw, cam)``: ``N x K``, ``N x 1 x h x w`` and the final ``N x 1`` maps.
-    """
-    weights = channel_mean(activations, gradients)
-    raw, cam = weighted_maps(activations, weights, size, relu, upsample, normalize)  # eq. 3.1
-    return weights, raw, cam
+def heatmap(activations: torch.Tensor, weights: torch.Tensor, relu: bool = True) -> torch.Tensor:
+    """Eq. 3.1: ``ReLU(sum_k w_k^c A^k)``, the weighted sum of the layer's maps at its own
+    resolution, ``N x 1 x h x w``; ``weights`` are ``N x K`` (one per channel) or ``N x K x h x w``
+    (one per position, LayerCAM); ``relu=False`` keeps the negative evidence too."""
+    if weights.dim() == 2:
+        weights = weights[:, :, None, None]
+    raw = (weights * activations).sum(dim=1, keepdim=True)
+    return raw.clamp(min=0) if relu else raw

@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import torch
 
-from .class_activation_maps import gradient_cam
+from .class_activation_maps import GradCamParts, check_upsample, layer_gradient, upsampled
+from .grad_cam import heatmap
 
 
 def gradcam_plusplus(
@@ -50,13 +51,18 @@ def gradcam_plusplus(
         layer: the layer to explain (a dotted name or the module); by default the ``Classifier``'s
             ``cam_layer``.
         relu, upsample, normalize: as in :func:`~xaitutor.methods.gradcam`.
-        return_parts: return a :class:`~xaitutor.methods.grad_cam.GradCamParts` (``weights``:
+        return_parts: return a :class:`~xaitutor.methods.class_activation_maps.GradCamParts` (``weights``:
             ``w_k^c``, ``N x K``) instead.
 
     Returns:
         ``N x 1 x H x W`` maps (``N x 1 x h x w`` with ``upsample=None``), or the parts.
     """
-    return gradient_cam(plusplus_weights, model, x, target, layer, relu, upsample, normalize, return_parts)
+    check_upsample(upsample)
+    run, name, activations, gradients = layer_gradient(model, x, target, layer)
+    weights = plusplus_weights(activations, gradients)  # eq. 7, 19
+    raw = heatmap(activations, weights, relu=relu)  # eq. 3.1 of Grad-CAM
+    cam = upsampled(raw, x.shape[-2:], upsample=upsample, normalize=normalize)
+    return GradCamParts.of(run, name, activations, weights, raw, cam) if return_parts else cam
 
 
 def plusplus_weights(activations: torch.Tensor, gradients: torch.Tensor) -> torch.Tensor:

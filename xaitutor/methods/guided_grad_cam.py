@@ -15,8 +15,9 @@ from __future__ import annotations
 import torch
 
 from ..resolve import resolve_cam_layer
+from .class_activation_maps import UPSAMPLE_MODES, check_upsample, upsampled
 from .driver import forward
-from .grad_cam import UPSAMPLE_MODES, combine
+from .grad_cam import channel_weights, heatmap
 from .guided_backpropagation import guided_relus
 
 
@@ -38,13 +39,12 @@ def guided_gradcam(
     Returns:
         ``N x 3 x H x W``, the guided gradient weighted by the Grad-CAM map.
     """
-    if upsample not in UPSAMPLE_MODES[1:]:
-        raise ValueError(f"upsample must be one of {UPSAMPLE_MODES[1:]}, got {upsample!r}")
+    check_upsample(upsample, UPSAMPLE_MODES[1:])
     name = resolve_cam_layer(model, layer)
     with guided_relus(model) as guide, forward(model, x, target, layers=[name]) as run:
         activations = run.feature_map(name)
         gradients = run.gradient(activations, retain_graph=True)  # plain: the guide is off
         guide.active = True
         guided = run.gradient(run.x)
-    _, _, cam = combine(activations.detach(), gradients, x.shape[-2:], True, upsample, normalize)
-    return guided * cam
+    raw = heatmap(activations.detach(), channel_weights(gradients))  # eq. 3.2, 3.1
+    return guided * upsampled(raw, x.shape[-2:], upsample=upsample, normalize=normalize)

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import torch
 
-from .class_activation_maps import gradient_cam
+from .class_activation_maps import GradCamParts, check_upsample, layer_gradient, upsampled
+from .grad_cam import heatmap
 
 
 def layercam(
@@ -39,14 +40,19 @@ def layercam(
         layer: the layer to explain (a dotted name or the module); by default the ``Classifier``'s
             ``cam_layer``.
         relu, upsample, normalize: as in :func:`~xaitutor.methods.gradcam`.
-        return_parts: return a :class:`~xaitutor.methods.grad_cam.GradCamParts` instead; its
+        return_parts: return a :class:`~xaitutor.methods.class_activation_maps.GradCamParts` instead; its
             ``weights`` are then a map per channel, ``ReLU(dy^c / dA)``, ``N x K x h x w``
             (not ``N x K`` as for Grad-CAM).
 
     Returns:
         ``N x 1 x H x W`` maps (``N x 1 x h x w`` with ``upsample=None``), or the parts.
     """
-    return gradient_cam(positive_gradients, model, x, target, layer, relu, upsample, normalize, return_parts)
+    check_upsample(upsample)
+    run, name, activations, gradients = layer_gradient(model, x, target, layer)
+    weights = positive_gradients(activations, gradients)  # one weight per position
+    raw = heatmap(activations, weights, relu=relu)  # eq. 3.1 of Grad-CAM
+    cam = upsampled(raw, x.shape[-2:], upsample=upsample, normalize=normalize)
+    return GradCamParts.of(run, name, activations, weights, raw, cam) if return_parts else cam
 
 
 def positive_gradients(activations: torch.Tensor, gradients: torch.Tensor) -> torch.Tensor:

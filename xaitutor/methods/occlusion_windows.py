@@ -17,12 +17,10 @@ import math
 
 import torch
 
-from ..guard import evaluating
-from ..resolve import resolve_batch_size, resolve_count, resolve_input, resolve_model, resolve_targets
-from ..scores import model_scores
+from ..progress_bar import interruptible
+from ..resolve import resolve_batch_size, resolve_count, resolve_input, resolve_model
 from .baselines import resolve_baseline
-from .driver import progress as progress_bar
-from .driver import target_scores
+from .driver import forward, target_scores
 
 
 def occlusion(
@@ -72,23 +70,20 @@ def occlusion(
     per_pass = max(1, resolve_batch_size(batch_size, (h, w), x.device) // n)
     total = torch.zeros(n, 1, h, w, device=x.device, dtype=x.dtype)
     count = torch.zeros(1, 1, h, w, device=x.device)
-    with evaluating(module), torch.no_grad():
-        logits = model_scores(model, x)
-        targets = resolve_targets(logits, target)
-        scores = target_scores(logits, targets)
-        with progress_bar(
-            len(positions), "occlusion", progress, unit="window", partial="pixels average the windows done"
-        ) as bar:
-            for k in range(0, len(positions), per_pass):
-                chunk = positions[k : k + per_pass]
-                masks = torch.zeros(len(chunk), 1, 1, h, w, dtype=torch.bool, device=x.device)
-                for m, (r, c) in zip(masks, chunk):
-                    m[..., r : r + window, c : c + window] = True
-                occluded = torch.where(masks, filler, x).flatten(0, 1)
-                drop = scores.repeat(len(chunk)) - target_scores(
-                    model_scores(model, occluded), targets.repeat(len(chunk))
-                )
-                total += (drop.view(len(chunk), n, 1, 1, 1) * masks).sum(dim=0)
-                count += masks.sum(dim=0)
-                bar.update(len(chunk))
+    with forward(model, x, target, gradients=False) as run:
+        targets, scores = run.targets, target_scores(run.logits, run.targets)
+    partial = "pixels average the windows done"
+    with interruptible(len(positions), "occlusion", progress, unit="window", partial=partial) as bar:
+        for k in range(0, len(positions), per_pass):
+            chunk = positions[k : k + per_pass]
+            masks = torch.zeros(len(chunk), 1, 1, h, w, dtype=torch.bool, device=x.device)
+            for m, (r, c) in zip(masks, chunk):
+                m[..., r : r + window, c : c + window] = True
+            with forward(
+                model, torch.where(masks, filler, x).flatten(0, 1), targets.repeat(len(chunk)), gradients=False
+            ) as hidden:
+                drop = scores.repeat(len(chunk)) - target_scores(hidden.logits, hidden.targets)
+            total += (drop.view(len(chunk), n, 1, 1, 1) * masks).sum(dim=0)
+            count += masks.sum(dim=0)
+            bar.update(len(chunk))
     return total / count.clamp(min=1)

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 import torch
 
-from ..resolve import resolve_batch_size, resolve_count, resolve_input, resolve_model
-from .baselines import predicted_targets, resolve_baseline
-from .driver import forward, target_scores
-from .driver import progress as progress_bar
+from ..progress_bar import interruptible
+from ..resolve import resolve_copies, resolve_count, resolve_input, resolve_model
+from .baselines import resolve_baseline
+from .driver import copies_gradient, fixed_targets
 
 
 @dataclass
@@ -86,39 +86,25 @@ def integrated_gradients(
         ``N x C x H x W`` attributions, or an :class:`IntegratedGradientsParts`.
     """
     steps = resolve_count(steps, "steps", minimum=2)
-    module = resolve_model(model)
-    x = resolve_input(module, x)
-    n = len(x)
+    x = resolve_input(resolve_model(model), x)
     start = resolve_baseline(model, x, baseline, seed)
-    targets = predicted_targets(model, module, x, target)
-    per_pass = max(1, resolve_batch_size(batch_size, x.shape[-2:], x.device, backward=True) // n)
+    targets = fixed_targets(model, x, target)
     alphas, weights = trapezoid(steps, x.device)
     delta = x - start
     total, done_weight = torch.zeros_like(x), 0.0
-    ends = torch.full((2, n), float("nan"), device=x.device)  # F(x'), F(x)
-    with progress_bar(
-        steps,
-        "integrated gradients",
-        progress,
-        unit="step",
-        partial="the path is incomplete, so the result averages the gradients of the points "
-        "done only (not the integral): rerun with all steps",
-    ) as bar:
-        for k in torch.arange(steps, device=x.device).split(per_pass):
-            path = (start + alphas[k, None, None, None, None] * delta).flatten(0, 1)
-            chunk_targets = targets if isinstance(targets, int) else targets.repeat(len(k))
-            with forward(model, path, chunk_targets) as run:
-                gradient = run.gradient(run.x).view(len(k), *x.shape)
-                scores = target_scores(run.logits.detach(), run.targets).view(len(k), n)
-            total += (weights[k, None, None, None, None] * gradient).sum(dim=0)
+    ends = torch.full((2, len(x)), float("nan"), device=x.device)  # F(x'), F(x)
+    partial = "the path is incomplete, so the result averages the gradients of the points done only (not the integral)"
+    with interruptible(steps, "integrated gradients", progress, unit="step", partial=partial) as bar:
+        for k in torch.arange(steps, device=x.device).split(resolve_copies(batch_size, x)):
+            gradients, scores = copies_gradient(model, start + alphas[k, None, None, None, None] * delta, targets)
+            total += (weights[k, None, None, None, None] * gradients).sum(dim=0)
             done_weight += weights[k].sum().item()
             for end, alpha in ((0, 0), (1, steps - 1)):
                 if alpha in k.tolist():
                     ends[end] = scores[k.tolist().index(alpha)]
             bar.update(len(k))
-    attribution = delta * (total / done_weight if bar.interrupted and done_weight else total)
+    attribution = delta * (total / done_weight if bar.interrupted else total)
     if not return_parts:
         return attribution
     gap = attribution.flatten(1).sum(dim=1) - (ends[1] - ends[0])
-    resolved = run.targets[:n] if bar.done else torch.as_tensor(targets)
-    return IntegratedGradientsParts(attribution, start, ends[1], ends[0], gap, resolved)
+    return IntegratedGradientsParts(attribution, start, ends[1], ends[0], gap, targets)

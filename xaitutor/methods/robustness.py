@@ -11,9 +11,10 @@ import torch
 from ..imaging import add_colorbar, overlay, show, to_tensor
 from ..resolve import resolve_cam_layer, resolve_classifier, resolve_count
 from ..scores import class_probabilities
+from .class_activation_maps import upsampled
 from .degradation import DEGRADATIONS
 from .driver import forward, target_scores
-from .grad_cam import combine
+from .grad_cam import channel_weights, heatmap
 
 
 @dataclass
@@ -116,6 +117,7 @@ def _explain(classifier, name: str, pictures: torch.Tensor, original: int):
         cams = []
         for targets, retain in ((run.targets, True), (torch.full_like(run.targets, original), False)):
             gradients = run.gradient(activations, of=run.score(targets), retain_graph=retain)
-            cams.append(combine(activations.detach(), gradients, run.x.shape[-2:])[2].cpu())
+            raw = heatmap(activations.detach(), channel_weights(gradients))  # eq. 3.2, 3.1
+            cams.append(upsampled(raw, run.x.shape[-2:]).cpu())
     probabilities = target_scores(class_probabilities(run.outputs.detach(), classifier.outputs), run.targets)
     return run.targets.cpu(), probabilities.cpu(), *cams

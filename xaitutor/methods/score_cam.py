@@ -21,19 +21,11 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from ..guard import evaluating
-from ..hooks import capture
-from ..resolve import (
-    resolve_batch_size,
-    resolve_cam_layer,
-    resolve_feature_map,
-    resolve_input,
-    resolve_model,
-    resolve_targets,
-)
-from ..scores import model_scores
-from .class_activation_maps import GradCamParts, check_upsample, weighted_maps
-from .driver import progress, target_scores
+from ..progress_bar import interruptible
+from ..resolve import resolve_batch_size, resolve_cam_layer
+from .class_activation_maps import GradCamParts, check_upsample, upsampled
+from .driver import forward, target_scores
+from .grad_cam import heatmap
 
 
 def scorecam(
@@ -61,7 +53,7 @@ def scorecam(
             pictures.
         progress: show a progress bar over the ``N K`` masked pictures.
         relu, upsample, normalize: as in :func:`~xaitutor.methods.gradcam`.
-        return_parts: return a :class:`~xaitutor.methods.grad_cam.GradCamParts` (``weights``: the
+        return_parts: return a :class:`~xaitutor.methods.class_activation_maps.GradCamParts` (``weights``: the
             softmax of the masked pictures' scores, ``N x K``) instead.
 
     Returns:
@@ -69,48 +61,33 @@ def scorecam(
         the channels scored so far share the softmax and the others weigh 0, with a warning.
     """
     check_upsample(upsample)
-    name, module = resolve_cam_layer(model, layer), resolve_model(model)
-    x = resolve_input(module, x)
-    with torch.no_grad(), evaluating(module):
-        with capture(module, [name]) as recording:
-            logits = model_scores(model, x)
-        if name not in recording.activations:
-            raise ValueError(
-                f"the layer {name!r} was not used by the model's forward pass: choose a layer that the forward calls"
-            )
-        activations = resolve_feature_map(recording.activations[name], name)
-    targets = resolve_targets(logits, target)
-    scores = masked_scores(
-        model, x, activations, targets, resolve_batch_size(batch_size, x.shape[-2:], x.device), progress
-    )
+    name = resolve_cam_layer(model, layer)
+    with forward(model, x, target, layers=[name], gradients=False) as run:
+        activations = run.feature_map(name)
+    batch_size = resolve_batch_size(batch_size, x.shape[-2:], run.x.device)
+    scores = masked_scores(model, run.x, activations, run.targets, batch_size, progress)
     # softmax over the channels scored (-inf elsewhere); an image with none scored weighs all 0
     weights = torch.nan_to_num(torch.softmax(scores, dim=1), nan=0.0)
-    raw, cam = weighted_maps(activations, weights, x.shape[-2:], relu, upsample, normalize)
-    if not return_parts:
-        return cam
-    return GradCamParts(
-        cam=cam, raw=raw, activations=activations, weights=weights, logits=logits, targets=targets, layer=name
-    )
+    raw = heatmap(activations, weights, relu=relu)  # eq. 3.1 of Grad-CAM
+    cam = upsampled(raw, x.shape[-2:], upsample=upsample, normalize=normalize)
+    return GradCamParts.of(run, name, activations, weights, raw, cam) if return_parts else cam
 
 
 def masked_scores(model, x, activations, targets, batch_size: int, show: bool = True) -> torch.Tensor:
     """``S_k^c = y^c(X * s(Up(A^k)))`` for every image and channel, ``N x K`` (``-inf`` for those
-    a Ctrl-C left unscored), ``batch_size`` masked pictures per forward pass."""
+    a Ctrl-C left unscored), ``batch_size`` masked pictures per forward pass (without gradients)."""
     n, k = activations.shape[:2]
     maps = activations.flatten(0, 1)  # (image, channel) pairs in a row, so a batch may span images
     scores = torch.full((n * k,), float("-inf"), device=activations.device)
-    with progress(
-        n * k, "Score-CAM", show, unit="masked picture", partial="the channels scored so far share the weights"
-    ) as bar:
-        with torch.no_grad(), evaluating(resolve_model(model)):
-            for start in range(0, n * k, batch_size):
-                rows = torch.arange(start, min(start + batch_size, n * k), device=activations.device)
-                masks = _scaled(
-                    F.interpolate(maps[None, rows], size=x.shape[-2:], mode="bilinear", align_corners=True)[0]
-                )
-                images = rows // k
-                scores[rows] = target_scores(model_scores(model, x[images] * masks[:, None]), targets[images]).float()
-                bar.update(len(rows))
+    partial = "the channels scored so far share the weights"
+    with interruptible(n * k, "Score-CAM", show, unit="masked picture", partial=partial) as bar:
+        for rows in torch.arange(n * k, device=activations.device).split(batch_size):
+            masks = F.interpolate(maps[None, rows], size=x.shape[-2:], mode="bilinear", align_corners=True)[0]
+            images = rows // k
+            with forward(model, x[images] * _scaled(masks)[:, None], targets[images], gradients=False) as masked:
+                scored = target_scores(masked.logits, masked.targets)
+            scores[rows] = scored.float()  # outside the pass: scores may be the caller's inference tensor
+            bar.update(len(rows))
     return scores.reshape(n, k)
 
 

@@ -18,10 +18,9 @@ import numbers
 
 import torch
 
-from ..resolve import resolve_batch_size, resolve_count, resolve_input, resolve_model, resolve_seed
-from .baselines import predicted_targets
-from .driver import forward
-from .driver import progress as progress_bar
+from ..progress_bar import interruptible
+from ..resolve import resolve_copies, resolve_count, resolve_input, resolve_model, resolve_seed
+from .driver import copies_gradient, fixed_targets
 
 
 def smoothgrad(
@@ -60,30 +59,22 @@ def smoothgrad(
         raise ValueError(f"noise must be a finite number >= 0 (a fraction of the input's range), got {noise!r}")
     if squared and variance:
         raise ValueError("choose squared=True (SmoothGrad²) or variance=True (VarGrad), not both")
-    module = resolve_model(model)
-    x = resolve_input(module, x)
-    n = len(x)
-    targets = predicted_targets(model, module, x, target)
-    per_pass = max(1, resolve_batch_size(batch_size, x.shape[-2:], x.device, backward=True) // n)
+    x = resolve_input(resolve_model(model), x)
+    targets = fixed_targets(model, x, target)
     sigma = noise * (x.flatten(1).amax(dim=1) - x.flatten(1).amin(dim=1))[:, None, None, None]
     generator = torch.Generator().manual_seed(resolve_seed(seed))
     total, total_square = torch.zeros_like(x), torch.zeros_like(x)
-    with progress_bar(
-        samples, "smoothgrad", progress, unit="sample", partial="the result averages the samples done"
-    ) as bar:
-        for k in range(0, samples, per_pass):
-            count = min(per_pass, samples - k)
+    partial = "the result averages the samples done"
+    with interruptible(samples, "smoothgrad", progress, unit="sample", partial=partial) as bar:
+        for k in torch.arange(samples).split(resolve_copies(batch_size, x)):
             # One draw per sample, so the noise does not depend on the batch size, and in float32
             # whatever the model's type, so a float64 model sees the same noise.
-            eps = torch.stack([torch.randn(x.shape, generator=generator) for _ in range(count)])
-            noisy = (x + sigma * eps.to(x.device, x.dtype)).flatten(0, 1)
-            chunk_targets = targets if isinstance(targets, int) else targets.repeat(count)
-            with forward(model, noisy, chunk_targets) as run:
-                gradient = run.gradient(run.x).view(count, *x.shape)
-            total += gradient.sum(dim=0)
+            eps = torch.stack([torch.randn(x.shape, generator=generator) for _ in k])
+            gradients, _ = copies_gradient(model, x + sigma * eps.to(x.device, x.dtype), targets)
+            total += gradients.sum(dim=0)
             if squared or variance:
-                total_square += gradient.square().sum(dim=0)
-            bar.update(count)
+                total_square += gradients.square().sum(dim=0)
+            bar.update(len(k))
     done = max(bar.done, 1)
     mean = total / done
     if variance:

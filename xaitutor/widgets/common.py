@@ -13,6 +13,7 @@ from PIL import Image
 
 from ..data import sample_image, sample_names
 from ..imaging import rgb_image
+from .figures import DPI, JPEG, render
 
 UPLOAD = "(uploaded)"
 
@@ -93,16 +94,36 @@ class Cache(dict):
 
 
 class FigureOutput(widgets.Output):
-    """An output area showing one matplotlib figure, replaced at each :meth:`draw`.
+    """An output area showing one matplotlib figure as a picture, replaced at each :meth:`draw`.
 
-    The figure is rendered to a PNG once and then closed, so redrawing never flickers, leaks
-    figures, or depends on the notebook's matplotlib backend."""
+    A picture never flickers and does not depend on the notebook's matplotlib backend. ``format``:
+    ``"png"`` (the default; line drawings) or ``"jpeg"`` (figures of photos: a fifth of the bytes,
+    encoded in 1 ms where PNG takes 15 to 70, and as sharp at quality 90 without chroma
+    subsampling)."""
 
-    def draw(self, fig, dpi: int = 80) -> None:
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-        plt.close(fig)
-        png = base64.b64encode(buffer.getvalue()).decode("ascii")
+    def __init__(self, format: str = "png", **kwargs):
+        super().__init__(**kwargs)
+        self.format = format
+
+    def draw(self, fig, dpi: int = DPI) -> None:
+        """Show ``fig``. A figure an explorer keeps (:func:`figures.figure`) is drawn as it is laid
+        out, and kept; a pyplot figure, made for this one picture, is cropped to its tight bounding
+        box and closed, so that redrawing never leaks figures."""
+        if getattr(fig.canvas, "manager", None) is None:  # not pyplot's
+            if fig.dpi != dpi:
+                fig.set_dpi(dpi)
+            data = render(fig, self.format)
+        else:
+            buffer = io.BytesIO()
+            kwargs = {"pil_kwargs": JPEG} if self.format == "jpeg" else {}
+            fig.savefig(buffer, format=self.format, dpi=dpi, bbox_inches="tight", **kwargs)
+            plt.close(fig)
+            data = buffer.getvalue()
+        encoded = base64.b64encode(data).decode("ascii")
         self.outputs = (
-            {"output_type": "display_data", "metadata": {}, "data": {"image/png": png, "text/plain": "<figure>"}},
+            {
+                "output_type": "display_data",
+                "metadata": {},
+                "data": {f"image/{self.format}": encoded, "text/plain": "<figure>"},
+            },
         )

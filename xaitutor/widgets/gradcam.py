@@ -5,12 +5,12 @@ in :mod:`xaitutor.methods` and :mod:`xaitutor.imaging`."""
 from __future__ import annotations
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 
 from .. import imaging, models
 from ..methods import gradcam, guided_backprop, guided_gradcam, saliency
 from ..methods.degradation import add_noise, change_brightness, change_contrast
 from .common import Cache, ClassPicker, FigureOutput, PhotoPicker
+from .figures import PictureAndMap
 
 # name -> (method, whether it uses the layer)
 METHODS = {
@@ -33,7 +33,8 @@ class GradCamExplorer(widgets.VBox):
     noise, brightness and contrast degradations (section 3.5). A change recomputes only what
     depends on it: a new picture re-predicts, a new class, layer or method recomputes one map
     (the last few are kept while the picture stays), and a layer change under a method without a layer
-    draws nothing. ``.figure`` is the last figure drawn, ``.attribution`` the last map."""
+    draws nothing. ``.figure`` is the figure shown (one for the explorer's life, updated at each
+    redraw), ``.attribution`` the last map."""
 
     def __init__(self, classifier, photo: str = "chelsea"):
         self.classifier = classifier
@@ -46,7 +47,8 @@ class GradCamExplorer(widgets.VBox):
         self.noise = widgets.FloatSlider(0.0, min=0.0, max=0.5, step=0.05, description="Noise", **slider)
         self.brightness = widgets.FloatSlider(0.0, min=-0.9, max=0.9, step=0.1, description="Brightness", **slider)
         self.contrast = widgets.FloatSlider(0.0, min=0.0, max=0.95, step=0.05, description="Contrast", **slider)
-        self.output = FigureOutput()
+        self.output = FigureOutput(format="jpeg")
+        self.panels = PictureAndMap(9, 3.4)
         super().__init__(
             [
                 self.photo,
@@ -56,7 +58,7 @@ class GradCamExplorer(widgets.VBox):
                 self.output,
             ]
         )
-        self.figure, self.attribution, self._drawn = None, None, None
+        self.figure, self.attribution, self._drawn = self.panels.figure, None, None
         self._cache = Cache()
         self._choosing = False
         self.photo.observe(lambda _: self._new_picture(keep_class=False), names="image")
@@ -77,6 +79,8 @@ class GradCamExplorer(widgets.VBox):
         self.top = self.classifier.top_classes(self.picture, k=5)
         self._cache.clear()
         self._drawn = None
+        top, p = self.top[0]
+        self.panels.picture(self.picture, f"prediction: {self.classifier.labels[top]} ({p:.0%})")
         chosen = self.classes.value
         self._choosing = True  # the class picker's own updates must not draw: one draw below
         try:
@@ -103,22 +107,16 @@ class GradCamExplorer(widgets.VBox):
             kwargs = {"layer": layer} if uses_layer else {}
             self._cache[key] = function(self.classifier, self.x, target=target, **kwargs).detach().cpu()
         self.attribution = self._cache[key]
-        self.figure = self._plot(method, layer, target)
+        self._plot(method, layer, target)
         self._drawn = key
         self.output.draw(self.figure)
 
-    def _plot(self, method: str, layer, target: int):
-        fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4))
-        top, p = self.top[0]
-        imaging.show(self.picture, f"prediction: {self.classifier.labels[top]} ({p:.0%})", ax=left)
-        label = self.classifier.labels[target]
+    def _plot(self, method: str, layer, target: int) -> None:
         where = f", layer {layer}" if layer else ""
+        title = f"{method} for {self.classifier.labels[target]!r}{where}"
         if self.attribution.shape[1] == 1:
-            imaging.show(imaging.overlay(self.picture, self.attribution), ax=right, colorbar=True)
+            self.panels.show_map(self.attribution, title)
         elif method == "Saliency":  # the largest absolute value over the colours, as Simonyan et al. show it
-            imaging.show(imaging.saliency_picture(self.attribution), ax=right, cmap="gray")
+            self.panels.show_map(imaging.saliency_picture(self.attribution), title, kind="grey")
         else:  # guided gradients keep their colours: grey is zero, brighter is positive
-            imaging.show(imaging.gradient_picture(self.attribution), ax=right)
-        right.set_title(f"{method} for {label!r}{where}", fontsize=10)
-        fig.tight_layout()
-        return fig
+            self.panels.show_map(imaging.gradient_picture(self.attribution), title, kind="colours")

@@ -3,14 +3,12 @@ through random transformations, over the octaves of a pyramid, batch after batch
 
 from __future__ import annotations
 
-import warnings
-
 import torch
-from tqdm.auto import tqdm
 
 from ...guard import evaluating
 from ...hooks import capture
 from ...models import Classifier
+from ...progress_bar import interruptible
 from . import checks, settings
 from .images import FourierImage, PixelImage
 from .result import Visualization, collect
@@ -96,14 +94,15 @@ def visualize(
     checks.check_fits(model, shapes[0], transform)
     batches = settings.batches(objectives, batch_size, shapes[-1], model.device)
     layers = list(dict.fromkeys(name for o in objectives for name in o.layers))
-    bar = tqdm(total=len(batches) * octaves * steps, desc="feature visualization", disable=not progress, leave=False)
-    done_runs, run, done = [], None, 0  # keep only each finished batch's pictures and history
+    total = len(batches) * octaves * steps
+    done_runs, run = [], None  # keep only each finished batch's pictures and history
     # the ascent needs gradients even under no_grad or inference_mode (enable_grad alone does not
     # lift inference mode)
     with torch.inference_mode(False), torch.enable_grad(), evaluating(model.model), capture(model.model, layers) as rec:
         for p in model.model.parameters():  # no weight gradients needed: a faster backward
             p.requires_grad_(False)  # (evaluating restores the flags)
-        try:
+        partial = "the pictures so far (batches not started are left out)"
+        with interruptible(total, "feature visualization", progress, unit="step", partial=partial) as bar:
             for batch in batches:
                 generators = [torch.Generator().manual_seed(seeds[i]) for i in batch]
                 start = photos[batch] if photos is not None else None
@@ -114,22 +113,11 @@ def visualize(
                         if blur and (step + 1) % blur_every == 0:  # before the step, as program 4.4
                             run.blur(blur_kernel, blur)
                         run.step()
-                        done += 1
                         bar.update()
                         if callback is not None:
-                            callback(done, bar.total, run.pixels())
+                            callback(bar.done, total, run.pixels())
                 done_runs.append(run.result())
                 run = None
-        except KeyboardInterrupt:  # return what we have, as the batched methods do
-            if done == 0:
-                raise  # not one step: a picture of the random start is no visualization
-            warnings.warn(
-                f"feature visualization interrupted after {done} of {bar.total} steps: the pictures so "
-                "far (batches not started are left out)",
-                stacklevel=2,
-            )
-            if run is not None and run.image is not None:
-                done_runs.append(run.result())
-        finally:
-            bar.close()
+        if bar.interrupted and run is not None and run.image is not None:
+            done_runs.append(run.result())  # the batch Ctrl-C stopped, as far as it got
     return collect(done_runs, settings.names(objectives, seeds), model)

@@ -7,8 +7,8 @@ import numbers
 
 import numpy as np
 
+from ...progress_bar import interruptible
 from ...resolve import resolve_count, resolve_seed
-from .. import driver
 from .explanation import LimeExplanation
 from .proximity import cosine_distance, kernel
 from .rounds import Classified, classify, setup
@@ -78,7 +78,7 @@ def lime(
     done, tops, surrogate = Classified(target), [], None
     rounds = [AUTO_ROUND] * (AUTO_MAX // AUTO_ROUND) if auto else [num_samples]
     with (
-        driver.progress(
+        interruptible(
             AUTO_MAX if auto else num_samples,
             "LIME",
             progress,

@@ -7,8 +7,8 @@ import numbers
 
 import torch
 
+from ...progress_bar import interruptible
 from ...resolve import resolve_batch_size, resolve_count, resolve_seed, resolve_targets
-from .. import driver
 from ..black_box import black_box
 from ..lime_image.superpixels import one_picture
 from .explanation import RiseExplanation
@@ -71,7 +71,7 @@ def rise(
     shown, black = box.prepare(picture), box.prepare(torch.zeros_like(picture))
     total = torch.zeros(picture.shape[-2:], dtype=torch.float64)
     with (
-        driver.progress(num_masks, "RISE", progress, unit="mask", partial="averaging over the masks done") as bar,
+        interruptible(num_masks, "RISE", progress, unit="mask", partial="averaging over the masks done") as bar,
         box.running(),
     ):
         first = box(shown[None])

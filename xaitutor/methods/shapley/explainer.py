@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...progress_bar import interruptible
 from ...resolve import resolve_coalitions, resolve_count, resolve_seed
-from .. import driver
 from ..lime_image.rounds import Classified, classify, setup
 from .coalitions import choose_coalitions
 from .explanation import ShapExplanation
@@ -68,9 +68,7 @@ def kernel_shap(
 
     done = Classified(target)
     with (
-        driver.progress(
-            len(rows), "Kernel SHAP", progress, unit="sample", partial="fitting the coalitions done"
-        ) as bar,
+        interruptible(len(rows), "Kernel SHAP", progress, unit="sample", partial="fitting the coalitions done") as bar,
         run.box.running(),
     ):
         classify(run, rows, done, bar)  # row 0 is the picture itself

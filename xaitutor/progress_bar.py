@@ -1,6 +1,7 @@
-"""The loop of the batched methods (deletion curves, LIME's samples, integrated gradients, SmoothGrad,
-occlusion, Score-CAM, RISE): a progress bar that Ctrl-C stops, leaving the partial result to the
-code after the block, with a warning that says how far it got. Pressed before the first batch is
+"""The loop of every method that runs many passes (deletion curves, LIME's samples, integrated
+gradients, SmoothGrad, occlusion, Score-CAM, RISE, feature visualization's steps): a progress bar
+that Ctrl-C stops, leaving the partial result to the code after the block, with a warning that
+says how far it got. Pressed before the first batch is
 done, Ctrl-C goes on as it would without the bar: there is nothing to give back, and an empty
 result (an all-zero map) would look like an answer."""
 
@@ -13,7 +14,7 @@ from tqdm.auto import tqdm
 
 
 class Progress:
-    """What :func:`progress` yields: ``update(n)`` after each batch, ``done`` items, ``interrupted``."""
+    """What :func:`interruptible` yields: ``update(n)`` after each batch, ``done`` items, ``interrupted``."""
 
     def __init__(self, bar):
         self.bar, self.done, self.interrupted = bar, 0, False
@@ -24,7 +25,7 @@ class Progress:
 
 
 @contextmanager
-def progress(total: int, desc: str, enabled: bool = True, unit: str = "picture", partial: str = ""):
+def interruptible(total: int, desc: str, enabled: bool = True, unit: str = "picture", partial: str = ""):
     """A progress bar (``tqdm.auto``) for a loop over ``total`` items, which Ctrl-C ends early.
 
     Yields a :class:`Progress`. On Ctrl-C the block stops, a warning says how far it got and
