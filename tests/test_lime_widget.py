@@ -47,10 +47,11 @@ def test_explain_then_display_controls_only_redraw(explorer, calls):
     assert exp.num_samples == 60 and exp.target == explorer.classes.value
     assert torch.equal(exp.segments, explorer.segments())
 
-    shown = explorer.figure
+    shown, before = explorer.figure, explorer.output.outputs[0]["data"]["image/jpeg"]
     explorer.k.value = 2
     explorer.evidence.value = "both"
-    assert explorer.figure is not shown and explorer.explanation is exp
+    assert explorer.figure is shown and explorer.explanation is exp  # the same figure, updated
+    assert explorer.output.outputs[0]["data"]["image/jpeg"] != before
     assert "top 2 superpixels for (green) / against (red)" in explorer.figure.axes[1].get_title()
     assert calls == {"segment": 1, "lime": 1}
 

@@ -13,7 +13,7 @@ from PIL import Image
 
 from ..data import sample_image, sample_names
 from ..imaging import rgb_image
-from .figures import DPI, JPEG, render
+from .figures import DPI, JPEG, Renderer
 
 UPLOAD = "(uploaded)"
 
@@ -104,15 +104,18 @@ class FigureOutput(widgets.Output):
     def __init__(self, format: str = "png", **kwargs):
         super().__init__(**kwargs)
         self.format = format
+        self._render = Renderer()
 
-    def draw(self, fig, dpi: int = DPI) -> None:
+    def draw(self, fig, dpi: int = DPI, moving=(), still=None) -> None:
         """Show ``fig``. A figure an explorer keeps (:func:`figures.figure`) is drawn as it is laid
-        out, and kept; a pyplot figure, made for this one picture, is cropped to its tight bounding
-        box and closed, so that redrawing never leaks figures."""
+        out, and kept; where only its ``moving`` artists changed since the last draw (``still``,
+        a key of the rest, is the same), only they are drawn again (:class:`figures.Renderer`). A
+        pyplot figure, made for this one picture, is cropped to its tight bounding box and closed,
+        so that redrawing never leaks figures."""
         if getattr(fig.canvas, "manager", None) is None:  # not pyplot's
             if fig.dpi != dpi:
                 fig.set_dpi(dpi)
-            data = render(fig, self.format)
+            data = self._render(fig, self.format, moving, still)
         else:
             buffer = io.BytesIO()
             kwargs = {"pil_kwargs": JPEG} if self.format == "jpeg" else {}

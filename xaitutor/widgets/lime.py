@@ -4,12 +4,12 @@ LIME, and browse its evidence. Glue only: the computing is in :mod:`xaitutor.met
 from __future__ import annotations
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 from skimage.segmentation import mark_boundaries
 
 from .. import imaging, models
 from ..methods.lime_image import lime, segment
 from .common import Cache, ClassPicker, FigureOutput, PhotoPicker
+from .figures import Layout, figure, put, title
 
 # segmenter -> its main parameter: (name, default, min, max, step)
 PARAMETERS = {
@@ -33,7 +33,8 @@ class LimeExplorer(widgets.VBox):
     need a new run: press *Explain*), and the number of superpixels shown and their sign (these
     only redraw). The photo is first resized to the model's input size, so LIME works on the
     picture the model sees. The segmentations and explanations of the last few settings are kept, per photo.
-    ``.explanation`` is the last explanation, ``.figure`` the last figure drawn."""
+    ``.explanation`` is the last explanation, ``.figure`` the figure shown (one for the explorer's
+    life, updated at each redraw)."""
 
     def __init__(self, classifier, photo: str = "chelsea", num_samples: int = 300):
         self.classifier = classifier
@@ -49,7 +50,20 @@ class LimeExplorer(widgets.VBox):
         self.k = widgets.IntSlider(5, min=1, max=20, description="Superpixels", continuous_update=False)
         self.evidence = widgets.ToggleButtons(options=list(EVIDENCE), description="Show")
         self.progress = widgets.Output()
-        self.output = FigureOutput()
+        self.output = FigureOutput(format="jpeg")
+        self.figure = figure(9, 3.6, 2)
+        self._layout = Layout(self.figure)
+        left, right = self.figure.axes
+        right.axis("off")
+        self._hint = right.text(
+            0.5,
+            0.5,
+            "press Explain to run LIME\nwith these settings",
+            ha="center",
+            va="center",
+            transform=right.transAxes,
+        )
+        self._outlined, self._outlines, self._pictures = None, None, 0  # the segmentation shown at the left
         super().__init__(
             [
                 self.photo,
@@ -61,7 +75,7 @@ class LimeExplorer(widgets.VBox):
                 self.output,
             ]
         )
-        self.explanation, self.figure, self._quiet = None, None, False
+        self.explanation, self._quiet = None, False
         self._segments, self._explanations = Cache(), Cache()
         self._set_parameter_range()
         self.photo.observe(lambda _: self._new_picture(), names="image")
@@ -130,17 +144,22 @@ class LimeExplorer(widgets.VBox):
         if self._quiet:
             return
         self.explanation = self._explanations.get(self._settings())
-        fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
+        left, right = self.figure.axes
         segments = self.segments()
-        left.imshow(mark_boundaries(imaging.to_image(self.picture), segments.numpy()))
-        left.set_title(f"{self.segmenter.value}: {int(segments.max()) + 1} superpixels", fontsize=10)
-        left.axis("off")
+        if segments is not self._outlined:  # a new segmentation: the left panel and the still part change
+            marked = mark_boundaries(imaging.to_image(self.picture), segments.numpy())
+            self._outlines = put(left, self._outlines, marked)
+            title(left, f"{self.segmenter.value}: {int(segments.max()) + 1} superpixels")
+            self._outlined, self._pictures = segments, self._pictures + 1
+        for image in list(right.images):  # Explanation.plot adds an image: keep only the one it draws now
+            image.remove()
+        self._hint.set_visible(self.explanation is None)
         if self.explanation is None:
-            right.axis("off")
-            right.text(0.5, 0.5, "press Explain to run LIME\nwith these settings", ha="center", va="center")
+            right.set_title("")
         else:
             positive_only, negative_only = EVIDENCE[self.evidence.value]
             self.explanation.plot(self.k.value, positive_only, negative_only, ax=right)
-        fig.tight_layout()
-        self.figure = fig
-        self.output.draw(fig)
+            title(right, right.get_title(), fontsize=9)
+        self._layout.update()
+        still = (self._pictures, self._layout.key, self._hint.get_visible())
+        self.output.draw(self.figure, moving=(*right.images, right.title), still=still)

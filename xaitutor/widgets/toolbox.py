@@ -8,13 +8,13 @@ from __future__ import annotations
 import time
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 
 from .. import imaging, models
 from ..evaluation.contenders import CONTENDERS, contender
 from ..evaluation.maps import starts_from_picture
 from ..hooks import counting
 from .common import Cache, ClassPicker, FigureOutput, PhotoPicker
+from .figures import PictureAndMap
 
 # passes argument -> (min, max, step) of its slider
 PASSES = {"steps": (4, 128, 4), "samples": (4, 128, 4), "num_samples": (50, 2000, 50), "num_masks": (100, 4000, 100)}
@@ -34,7 +34,7 @@ class ToolboxExplorer(widgets.VBox):
     and 6) and its number of passes. Each change computes one map (the last few are kept while
     the picture stays) and says its cost: pictures through the network and seconds.
     ``.attribution`` is the last map (``1 x 1 x H x W``), ``.cost`` its ``(pictures, seconds)``,
-    ``.figure`` the last figure drawn."""
+    ``.figure`` the figure shown (one for the explorer's life, updated at each redraw)."""
 
     def __init__(self, classifier, photo: str = "cat_and_coffee", method: str = "integrated gradients"):
         self.classifier = classifier
@@ -48,9 +48,10 @@ class ToolboxExplorer(widgets.VBox):
         )
         self.passes = widgets.IntSlider(32, min=4, max=128, step=4, description="Passes", continuous_update=False)
         self.status = widgets.Label()
-        self.output = FigureOutput()
+        self.output = FigureOutput(format="jpeg")
+        self.panels = PictureAndMap(10, 3.2)
         super().__init__([self.photo, self.classes, widgets.HBox([self.method, self.passes]), self.status, self.output])
-        self.attribution, self.cost, self.figure, self._drawn = None, None, None, None
+        self.attribution, self.cost, self.figure, self._drawn = None, None, self.panels.figure, None
         self._cache, self._choosing = Cache(), False
         self._set_passes()
         self.photo.observe(lambda _: self._new_picture(), names="image")
@@ -78,6 +79,7 @@ class ToolboxExplorer(widgets.VBox):
         self.picture = imaging.to_tensor(self.photo.image)
         self.x = self.classifier.preprocess(self.picture)
         self.pixels = imaging.denormalize(self.x, self.classifier.mean, self.classifier.std)[0].cpu()
+        self.panels.picture(self.pixels, "the picture, as the model sees it")
         self._cache.clear()
         self._drawn = None
         self._choosing = True
@@ -100,9 +102,9 @@ class ToolboxExplorer(widgets.VBox):
             self._cache[key] = self._explain(*key)
         self.attribution, self.cost = self._cache[key]
         self.status.value = f"{key[0]}: {self.cost[0]} pictures through the network, {self.cost[1]:.2f} s"
-        self.figure = self._plot(key[0], key[1])
+        self.panels.show_map(self.attribution, f"{key[0]} for {self.classifier.labels[key[1]]!r}")
         self._drawn = key
-        self.output.draw(self.figure)
+        self.output.draw(self.figure, moving=self.panels.moving, still=self.panels.still)
 
     def _explain(self, name: str, target: int, passes):
         entry = contender(name)
@@ -115,11 +117,3 @@ class ToolboxExplorer(widgets.VBox):
                 result = entry.quiet(self.classifier, self.x, target=target, **options)
             seconds = time.perf_counter() - start
         return imaging.to_map(result.detach().float().cpu()), (count.pictures, seconds)
-
-    def _plot(self, name: str, target: int):
-        fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.2))
-        imaging.show(self.pixels, "the picture, as the model sees it", ax=left)
-        imaging.show(imaging.overlay(self.pixels, self.attribution), ax=right, colorbar=True)
-        right.set_title(f"{name} for {self.classifier.labels[target]!r}", fontsize=10)
-        fig.tight_layout()
-        return fig
