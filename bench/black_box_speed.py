@@ -8,7 +8,7 @@ LIME's. Measured (a) with a near-free classifier, where the overhead is nearly t
 so is measured precisely, and (b) with efficientnet_lite0, where it is a small difference of
 large times (on a busy machine, within their noise). In (b), xt.rise against its floor,
 ``num_masks / batch`` forward passes; goal: close to 1. Most of both overheads is the mixing of
-sample pictures the two share (lime_image.samples.perturb), whose time varies by a fifth from run
+sample pictures the two share (hidden_superpixels.mixing.perturb), whose time varies by a fifth from run
 to run; (c) times what each does on its own, on the same rows: LIME's sampling, distances, kernel
 and ridge fit; Kernel SHAP's choice of coalitions and its constrained regression.
 

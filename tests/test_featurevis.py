@@ -255,9 +255,9 @@ def test_ctrl_c_returns_the_partial_result():
         (objectives.channel("l1", 0), "no layer named 'l1'. Did you mean '1'"),
         (objectives.channel("1", 4), "has 4 channels .0 to 3.; got channel 4"),
         (objectives.neuron("1", 0, (40, 0)), "outside the 28 x 28 feature map"),  # 16 + 24 padding - 12 jitter
-        (objectives.class_logit(3), "class 3 is not a class of this model"),
-        (objectives.channel("6", 0), "not N x C x H x W"),
-        (objectives.diversity("6"), "not N x C x H x W"),
+        (objectives.class_logit(3), "3 is not a class index of this model"),
+        (objectives.channel("6", 0), "not N x K x h x w feature maps"),
+        (objectives.diversity("6"), "not N x K x h x w feature maps"),
     ],
 )
 def test_clear_errors(objective, message):

@@ -22,19 +22,6 @@ def resolve_model(model) -> nn.Module:
     return module
 
 
-def resolve_classifier(model, method: str):
-    """``model`` checked to be a ``Classifier``: a method that starts from the picture itself
-    (``method``, for the message) needs the preprocessing only a ``Classifier`` knows."""
-    from .models.classifier import Classifier  # here, not above: the models import this module
-
-    if not isinstance(model, Classifier):
-        raise TypeError(
-            f"{method} needs an xaitutor Classifier, which knows the model's preprocessing, got "
-            f"{type(model).__name__}: wrap a bare module with xt.models.wrap(model, mean=..., std=...)"
-        )
-    return model
-
-
 def resolve_dtype(module: nn.Module) -> torch.dtype:
     """The float type ``module`` computes in: that of its first float parameter (or buffer), else
     float32. A half or bfloat16 model must be fed half or bfloat16 pictures."""

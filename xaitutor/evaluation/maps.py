@@ -11,7 +11,8 @@ import torch.nn.functional as F
 
 from .. import imaging
 from ..guard import evaluating
-from ..resolve import resolve_classifier, resolve_seed, resolve_targets
+from ..models.classifier import require_classifier
+from ..resolve import resolve_seed, resolve_targets
 
 
 def pictures_batch(classifier, pictures) -> torch.Tensor:
@@ -21,7 +22,7 @@ def pictures_batch(classifier, pictures) -> torch.Tensor:
     ``pictures`` is a list of pictures, an ``N x 3 x H x W`` tensor in [0, 1] or an
     ``N x H x W x 3`` uint8 array (``xt.data.shapes(...).images``).
     """
-    resolve_classifier(classifier, "the evaluation")
+    require_classifier(classifier, "the evaluation")
     if isinstance(pictures, np.ndarray) and pictures.ndim == 4:
         pictures = list(pictures)
     x = classifier.preprocess(pictures)

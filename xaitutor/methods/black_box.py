@@ -23,7 +23,7 @@ from torch import nn
 
 from .. import imaging
 from ..guard import evaluating
-from ..models.classifier import Classifier
+from ..models.classifier import Classifier, require_classifier
 from ..resolve import resolve_labels
 from ..scores import function_probabilities
 
@@ -96,12 +96,8 @@ def black_box(model, picture: torch.Tensor, labels=None) -> BlackBox:
                 "labels= names a function's classes; a Classifier has its own: xt.models.wrap(model, ..., labels=[...])"
             )
         return _classifier_box(model, picture)
-    if isinstance(model, nn.Module):
-        raise TypeError(
-            f"got a bare nn.Module ({type(model).__name__}), which eats normalised pictures and "
-            "gives logits: wrap it with xt.models.wrap(model, mean=..., std=...) so its preprocessing "
-            "is known, or pass a function from pictures to probabilities"
-        )
+    if isinstance(model, nn.Module):  # a network without its preprocessing
+        require_classifier(model, "LIME, Kernel SHAP and RISE", " or pass a function from pictures to probabilities")
     if not callable(model):
         raise TypeError(
             f"expected an xaitutor Classifier or a function from pictures to probabilities, got {type(model).__name__}"
@@ -133,3 +129,17 @@ def _classifier_box(classifier: Classifier, picture: torch.Tensor) -> BlackBox:
         return classifier.probabilities(imaging.normalize(imaging.resize(mixed, grid), mean, std).to(device))
 
     return BlackBox(forward, lambda source: source, grid, classifier.labels, classifier.model, device)
+
+
+def one_picture(image, dtype: torch.dtype | None = torch.float32) -> torch.Tensor:
+    """``image`` as one ``3 x H x W`` picture (of ``dtype``, see :func:`~xaitutor.imaging.to_tensor`);
+    a batch of more than one is refused."""
+    picture = imaging.to_tensor(image, dtype)
+    if picture.dim() == 4:
+        if len(picture) != 1:
+            raise ValueError(
+                f"LIME, Kernel SHAP and RISE explain one picture at a time, got a batch of {len(picture)}: "
+                "call it once per picture"
+            )
+        picture = picture[0]
+    return picture

@@ -16,18 +16,14 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from ..resolve import resolve_class_index, resolve_feature_map
 from .featurevis.objective import Objective
 
 
 def _maps(acts: dict, layer: str, channel: int | None = None) -> torch.Tensor:
     """The layer's feature maps (N x C x H x W), or those of one channel (N x H x W), or a clear
     error for a layer without maps or a channel it lacks."""
-    a = acts[layer]
-    if a.dim() != 4:
-        raise ValueError(
-            f"layer {layer!r} outputs shape {tuple(a.shape)}, not N x C x H x W "
-            "feature maps: choose a convolutional layer"
-        )
+    a = resolve_feature_map(acts[layer], layer)
     if channel is not None and not 0 <= channel < a.shape[1]:
         raise ValueError(f"layer {layer!r} has {a.shape[1]} channels (0 to {a.shape[1] - 1}); got channel {channel}")
     return a if channel is None else a[:, channel]
@@ -85,9 +81,7 @@ def class_logit(c: int, labels: list[str] | None = None) -> Objective:
     gives the title a class name."""
 
     def fn(acts, logits, scale):
-        if not 0 <= c < logits.shape[-1]:
-            raise ValueError(f"class {c} is not a class of this model (0 to {logits.shape[-1] - 1})")
-        return logits[:, c]
+        return logits[:, resolve_class_index(c, logits.shape[-1])]
 
     return Objective(fn, (), f"class {c}" + (f" ({labels[c]})" if labels else ""))
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import torch
 
 from ..imaging import add_colorbar, overlay, show, to_tensor
-from ..resolve import resolve_cam_layer, resolve_classifier, resolve_count
+from ..models.classifier import require_classifier
+from ..resolve import resolve_cam_layer, resolve_count
 from ..scores import class_probabilities
 from .class_activation_maps import upsampled
 from .degradation import DEGRADATIONS
@@ -92,7 +93,7 @@ def degradation_series(
     """
     if kind not in DEGRADATIONS:
         raise ValueError(f"unknown degradation {kind!r}; known: {', '.join(DEGRADATIONS)}")
-    resolve_classifier(classifier, "degradation_series")
+    require_classifier(classifier, "degradation_series")
     batch_size = resolve_count(batch_size, "batch_size")
     if not len(strengths):
         raise ValueError("strengths must hold at least one strength, e.g. (0.0, 0.1, 0.2)")

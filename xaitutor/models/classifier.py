@@ -146,3 +146,15 @@ class Classifier:
             isinstance(images, torch.Tensor) and images.dim() == 4 and len(images) > 1
         )
         return rows, single
+
+
+def require_classifier(model, method: str, alternative: str = "") -> Classifier:
+    """``model`` checked to be a :class:`Classifier`: a method that starts from the picture itself
+    (``method``, named in the message) needs the preprocessing only a ``Classifier`` knows;
+    ``alternative`` says what else the method accepts."""
+    if not isinstance(model, Classifier):
+        raise TypeError(
+            f"{method} needs an xaitutor Classifier, which knows the model's preprocessing, got "
+            f"{type(model).__name__}: wrap a bare module with xt.models.wrap(model, mean=..., std=...){alternative}"
+        )
+    return model

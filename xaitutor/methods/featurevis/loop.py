@@ -7,7 +7,7 @@ import torch
 
 from ...guard import evaluating
 from ...hooks import capture
-from ...models import Classifier
+from ...models.classifier import Classifier, require_classifier
 from ...progress_bar import interruptible
 from . import checks, settings
 from .images import FourierImage, PixelImage
@@ -79,11 +79,7 @@ def visualize(
         so far (those of batches not started are left out), with a warning; before the first
         step, the KeyboardInterrupt goes on.
     """
-    if not isinstance(model, Classifier):
-        raise TypeError(
-            "visualize needs an xaitutor Classifier, which knows the model's normalisation: "
-            "wrap a bare module with xt.models.wrap(model, mean=..., std=...)"
-        )
+    require_classifier(model, "visualize")
     objectives, seeds = settings.pair(objective, seed)
     checks.check_settings(param, size, octaves, octave_scale, steps, lr, blur, blur_kernel, blur_every)
     transform = compose(*transforms)

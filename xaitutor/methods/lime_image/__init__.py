@@ -20,23 +20,22 @@ distance is the cosine distance between z and the all-on vector, the kernel is
 come from ``numpy.random.RandomState(seed)`` in lime's order, and ``num_features`` is chosen as
 lime's ``feature_selection="auto"`` does.
 
-Each step is a small function: ``superpixels.py`` (1, and what a hidden superpixel shows),
-``samples.py`` (2, 3), ``proximity.py`` (5), ``surrogate.py`` (6); ``explainer.py`` holds
-:func:`lime`, which chains them, ``explanation.py`` what it returns, and ``pipeline_figure.py``
-:func:`plot_lime_pipeline`, the six steps of one explanation as one figure. What Kernel SHAP
-(:mod:`xaitutor.methods.shapley`) shares with LIME lives here too: ``rounds.py`` (the picture,
-superpixels and black box set up once; the rows classified in batches under the progress bar)
-and ``superpixel_explanation.py`` (the views of one number per superpixel: top, mask, map, plot).
-Step (4) reads only the classifier's answers, so f may be any function from pictures to probabilities (see
-:mod:`xaitutor.methods.black_box`), not only a network.
+Each step is a small function: ``samples.py`` (2), ``proximity.py`` (5), ``surrogate.py`` (6);
+``explainer.py`` holds :func:`lime`, which chains them, ``explanation.py`` what it returns, and
+``pipeline_figure.py`` :func:`plot_lime_pipeline`, the six steps of one explanation as one figure.
+Steps 1 and 3, and the classifying of the samples in batches, are what Kernel SHAP shares with LIME:
+they live in :mod:`xaitutor.methods.hidden_superpixels` (imported here too, as the lesson's steps).
+Step (4) reads only the classifier's answers, so f may be any function from pictures to
+probabilities (see :mod:`xaitutor.methods.black_box`), not only a network.
 """
 
+from ..hidden_superpixels.mixing import perturb
+from ..hidden_superpixels.segmentation import HIDES, SEGMENTERS, hidden_picture, segment
 from .explainer import lime
 from .explanation import LimeExplanation
 from .pipeline_figure import plot_lime_pipeline
 from .proximity import cosine_distance, kernel
-from .samples import draw_samples, perturb
-from .superpixels import HIDES, SEGMENTERS, hidden_picture, segment
+from .samples import draw_samples
 from .surrogate import Surrogate, fit_surrogate
 
 __all__ = [

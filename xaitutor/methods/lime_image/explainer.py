@@ -9,9 +9,9 @@ import numpy as np
 
 from ...progress_bar import interruptible
 from ...resolve import resolve_count, resolve_seed
+from ..hidden_superpixels.rounds import Classified, classify, setup
 from .explanation import LimeExplanation
 from .proximity import cosine_distance, kernel
-from .rounds import Classified, classify, setup
 from .samples import draw_samples
 from .surrogate import Surrogate, fit_surrogate
 

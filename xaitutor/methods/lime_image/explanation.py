@@ -1,6 +1,6 @@
 """What LIME found: the surrogate and the data it was fitted on; the views of it (the top
 superpixels, a mask, a map on the classifier's grid, a figure) are those of every superpixel
-explanation (:class:`~xaitutor.methods.lime_image.superpixel_explanation.SuperpixelExplanation`)."""
+explanation (:class:`~xaitutor.methods.hidden_superpixels.explanation.SuperpixelExplanation`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .superpixel_explanation import SuperpixelExplanation
+from ..hidden_superpixels.explanation import SuperpixelExplanation
 from .surrogate import Surrogate
 
 
@@ -18,7 +18,7 @@ class LimeExplanation(SuperpixelExplanation):
 
     Attributes:
         picture, segments, hidden, target, label, grid: those of every superpixel explanation
-            (:class:`~xaitutor.methods.lime_image.superpixel_explanation.SuperpixelExplanation`).
+            (:class:`~xaitutor.methods.hidden_superpixels.explanation.SuperpixelExplanation`).
         surrogate: the fitted linear model g (:class:`Surrogate`), whose :attr:`weights`,
             :attr:`intercept`, :attr:`score` and :attr:`local_prediction` the explanation shows.
         samples: ``N x F`` on/off rows (row 0: the original picture).

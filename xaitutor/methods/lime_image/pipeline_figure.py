@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import imaging
-from .samples import perturb
+from ..hidden_superpixels.mixing import perturb
 
 SHOWN = (1, 2, 3)  # the samples followed through the steps (sample 0 is the picture itself)
 

@@ -1,10 +1,9 @@
-"""Steps 2 and 3 of LIME: random on/off rows, one bit per superpixel, and the perturbed pictures
-they stand for."""
+"""Step 2 of LIME: random on/off rows, one bit per superpixel (step 3, the pictures they stand for,
+is :func:`~xaitutor.methods.hidden_superpixels.mixing.perturb`, which Kernel SHAP shares)."""
 
 from __future__ import annotations
 
 import numpy as np
-import torch
 
 
 def draw_samples(rng: np.random.RandomState, num_samples: int, num_superpixels: int, first: bool = True) -> np.ndarray:
@@ -17,17 +16,3 @@ def draw_samples(rng: np.random.RandomState, num_samples: int, num_superpixels: 
     if first:
         rows[0] = True
     return rows
-
-
-def perturb(picture: torch.Tensor, hidden: torch.Tensor, segments: torch.Tensor, rows) -> torch.Tensor:
-    """Step 3: the perturbed pictures, ``N x 3 x H x W``, with no loop over samples or pixels.
-
-    Pixel ``p`` of sample ``n`` comes from ``picture`` when its superpixel ``segments[p]`` is on
-    in ``rows[n]``, from ``hidden`` otherwise: looking every pixel's bit up at once gives an
-    ``N x 1 x H x W`` mask of zeros and ones, and ``lerp(hidden, picture, mask)`` picks the pixels.
-    """
-    bits = torch.from_numpy(np.asarray(rows, dtype=np.float32))
-    keep = bits.index_select(1, segments.flatten()).view(len(bits), 1, *segments.shape)
-    # lerp is exact at its ends (weight 0 gives `hidden`, 1 gives `picture`, bit for bit) and,
-    # on a CPU, many times faster than torch.where with a broadcast mask.
-    return torch.lerp(hidden, picture, keep)

@@ -9,8 +9,7 @@ import torch
 
 from ...progress_bar import interruptible
 from ...resolve import resolve_batch_size, resolve_count, resolve_seed, resolve_targets
-from ..black_box import black_box
-from ..lime_image.superpixels import one_picture
+from ..black_box import black_box, one_picture
 from .explanation import RiseExplanation
 from .masks import draw_masks
 

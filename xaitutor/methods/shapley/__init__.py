@@ -10,7 +10,7 @@ penalty and the Shapley kernel ``pi(z) = (M-1) / (C(M,|z|) |z| (M-|z|))`` as the
 
 For an image the players are LIME's superpixels and the game is LIME's (show a coalition, hide
 the rest, read the target's probability): ``explainer.py`` holds :func:`kernel_shap`, on LIME's
-shared steps (:mod:`xaitutor.methods.lime_image.rounds`); ``coalitions.py`` chooses the
+shared steps (:mod:`xaitutor.methods.hidden_superpixels.rounds`); ``coalitions.py`` chooses the
 coalitions and their kernel weights, ``regression.py`` fits the values under the efficiency
 constraint, ``explanation.py`` holds what it returns.
 """

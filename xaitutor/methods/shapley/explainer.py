@@ -1,5 +1,5 @@
 """Kernel SHAP's driver: LIME's superpixels, hiding and batched rounds (shared from
-:mod:`xaitutor.methods.lime_image.rounds`), with the Shapley kernel's coalitions and the
+:mod:`xaitutor.methods.hidden_superpixels.rounds`), with the Shapley kernel's coalitions and the
 constrained regression in place of LIME's samples, proximity and ridge."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import numpy as np
 
 from ...progress_bar import interruptible
 from ...resolve import resolve_coalitions, resolve_count, resolve_seed
-from ..lime_image.rounds import Classified, classify, setup
+from ..hidden_superpixels.rounds import Classified, classify, setup
 from .coalitions import choose_coalitions
 from .explanation import ShapExplanation
 from .regression import shapley_regression

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..lime_image.superpixel_explanation import SuperpixelExplanation
+from ..hidden_superpixels.explanation import SuperpixelExplanation
 
 
 @dataclass
@@ -17,7 +17,7 @@ class ShapExplanation(SuperpixelExplanation):
 
     Attributes:
         picture, segments, hidden, target, label, grid: as for LIME (see
-            :class:`~xaitutor.methods.lime_image.superpixel_explanation.SuperpixelExplanation`).
+            :class:`~xaitutor.methods.hidden_superpixels.explanation.SuperpixelExplanation`).
         values: one Shapley value ``phi_j`` per superpixel: the target's probability it adds,
             averaged over the orders of showing the superpixels (Lundberg and Lee 2017, eq. 8).
         base_value: ``phi_0 = f(empty)``, the probability with every superpixel hidden.

@@ -1,5 +1,5 @@
-"""Step 1 of LIME: the superpixels, the picture's interpretable features, and what a switched-off
-superpixel shows."""
+"""Step 1 of LIME and of Kernel SHAP: the superpixels, the picture's interpretable features, and what a
+switched-off superpixel shows."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import numpy as np
 import torch
 
 from ... import imaging
+from ..black_box import one_picture
 
 # Each segmenter's defaults: lime's for quickshift; for slic and felzenszwalb, values that cut a
 # photo of a few hundred pixels into some tens of superpixels.
@@ -85,17 +86,3 @@ def hidden_picture(picture: torch.Tensor, segments: torch.Tensor, hide="mean") -
     if colour is None or colour.numel() not in (1, 3) or not (0 <= colour.min() and colour.max() <= 1):
         raise ValueError(f"hide={hide!r} is not understood: use one of {', '.join(HIDES)}")
     return colour.reshape(-1, 1, 1).expand_as(picture).contiguous()
-
-
-def one_picture(image, dtype: torch.dtype | None = torch.float32) -> torch.Tensor:
-    """``image`` as one ``3 x H x W`` picture (of ``dtype``, see :func:`~xaitutor.imaging.to_tensor`);
-    a batch of more than one is refused."""
-    picture = imaging.to_tensor(image, dtype)
-    if picture.dim() == 4:
-        if len(picture) != 1:
-            raise ValueError(
-                f"LIME, Kernel SHAP and RISE explain one picture at a time, got a batch of {len(picture)}: "
-                "call it once per picture"
-            )
-        picture = picture[0]
-    return picture

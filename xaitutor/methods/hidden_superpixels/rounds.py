@@ -10,9 +10,9 @@ import numpy as np
 import torch
 
 from ...resolve import resolve_batch_size, resolve_targets
-from ..black_box import BlackBox, black_box
-from .samples import perturb
-from .superpixels import hidden_picture, one_picture, segment
+from ..black_box import BlackBox, black_box, one_picture
+from .mixing import perturb
+from .segmentation import hidden_picture, segment
 
 
 @dataclass
