@@ -15,8 +15,9 @@ def shown(widget) -> int:
 
 
 def picture(widget) -> str:
-    """The PNG (base64) of the figure the explorer shows now."""
-    return widget.output.outputs[-1]["data"]["image/png"]
+    """The picture (PNG or JPEG, base64) of the figure the explorer shows now."""
+    data = widget.output.outputs[-1]["data"]
+    return data.get("image/png") or data["image/jpeg"]
 
 
 def test_learning_rate_slider_moves_from_converging_to_diverging():

@@ -7,8 +7,9 @@ import ipywidgets as widgets
 import torch
 
 from .. import background as bg
-from ..imaging import show, to_tensor
+from ..imaging import to_image, to_tensor
 from .common import FigureOutput, PhotoPicker
+from .figures import Sheet, put, title
 
 # name -> (function, starting point)
 FUNCTIONS = {"parabola x² (1-D)": (bg.parabola, [1.5]), "valley x² + 10y² (2-D)": (bg.valley, [1.8, 1.0])}
@@ -16,7 +17,8 @@ FUNCTIONS = {"parabola x² (1-D)": (bg.parabola, [1.5]), "valley x² + 10y² (2-
 
 class GradientDescentExplorer(widgets.VBox):
     """Gradient descent (eq. 1.2) with a learning-rate slider: watch it creep, converge, oscillate
-    and diverge. ``.path`` is the last path drawn, ``.verdict`` says what it did."""
+    and diverge. ``.path`` is the last path drawn, ``.verdict`` says what it did, ``.figure`` is the
+    figure shown (one for the explorer's life, drawn again at each change)."""
 
     def __init__(self, function: str = "parabola x² (1-D)", lr: float = 0.1, steps: int = 20):
         self.function = widgets.Dropdown(options=list(FUNCTIONS), value=function, description="f")
@@ -33,6 +35,8 @@ class GradientDescentExplorer(widgets.VBox):
         self.steps = widgets.IntSlider(value=steps, min=1, max=60, description="steps", continuous_update=False)
         self.verdict = widgets.HTML()
         self.output = FigureOutput()
+        self.sheet = Sheet(5, 3.4)
+        self.figure = self.sheet.figure
         super().__init__([widgets.HBox([self.function, self.lr, self.steps]), self.verdict, self.output])
         for control in (self.function, self.lr, self.steps):
             control.observe(self.update, names="value")
@@ -42,7 +46,9 @@ class GradientDescentExplorer(widgets.VBox):
         f, x0 = FUNCTIONS[self.function.value]
         self.path = bg.gradient_descent(f, x0, self.lr.value, self.steps.value)
         self.verdict.value = f"<b>η = {self.lr.value:.3f}</b>: {bg.describe_descent(self.path)}"
-        self.output.draw(bg.plot_descent(f, self.path))
+        self.figure.axes[0].clear()
+        bg.plot_descent(f, self.path, ax=self.figure.axes[0])
+        self.output.draw(self.sheet)  # laid out again: the tick labels change with the range drawn
 
 
 class ReceptiveFieldExplorer(widgets.VBox):
@@ -77,7 +83,8 @@ class ReceptiveFieldExplorer(widgets.VBox):
 class ConvolutionPlayground(widgets.VBox):
     """Pick or type a 3x3 kernel and see it applied to a photo, as a convolution or a
     cross-correlation, with a padding mode and a stride (section 1.4.1). ``.result`` is the last
-    filtered picture (3 x H' x W', unclipped)."""
+    filtered picture (3 x H' x W', unclipped), ``.figure`` the figure shown (one for the explorer's
+    life: a new kernel, padding or stride changes the filtered picture in it)."""
 
     def __init__(self, kernel: str = "mean 3x3", photo: str = "chelsea"):
         self.photo = PhotoPicker(photo)
@@ -91,7 +98,9 @@ class ConvolutionPlayground(widgets.VBox):
         self.stride = widgets.IntSlider(value=1, min=1, max=4, description="stride", continuous_update=False)
         self.operation = widgets.ToggleButtons(options=["convolution", "cross-correlation"])
         self.info = widgets.HTML()
-        self.output = FigureOutput()
+        self.output = FigureOutput(format="jpeg")
+        self.sheet = Sheet(6.4, 3.2, 2)
+        self.figure, self._photo, self._shown = self.sheet.figure, None, [None, None]
         grid = widgets.GridBox(self.cells, layout=widgets.Layout(grid_template_columns="repeat(3, 75px)"))
         controls = widgets.VBox([self.preset, self.padding, self.stride, self.operation])
         super().__init__([self.photo, widgets.HBox([grid, controls]), self.info, self.output])
@@ -141,7 +150,13 @@ class ConvolutionPlayground(widgets.VBox):
 
     def update(self, *_):
         flip = self.operation.value == "convolution"
-        picture = to_tensor(self.photo.image)
+        left, right = self.figure.axes
+        if self.photo.image is not self._photo:  # a new photo: the still part of the figure changes
+            self._photo, self._picture = self.photo.image, to_tensor(self.photo.image)
+            self.sheet.changed()
+            self._shown[0] = put(left, self._shown[0], to_image(self._picture))
+            title(left, "photo")
+        picture = self._picture
         self.result = bg.filter_image(picture, self.kernel, self.padding.value, self.stride.value, flip)
         symmetric = torch.equal(self.kernel, self.kernel.flip((0, 1)))
         self.info.value = f"{tuple(picture.shape[1:])} -> {tuple(self.result.shape[1:])}; the kernel is " + (
@@ -149,13 +164,9 @@ class ConvolutionPlayground(widgets.VBox):
             if symmetric
             else "not symmetric: convolution and cross-correlation differ"
         )
-        fig = show(
-            [picture, bg.displayable(self.result, self.kernel)],
-            ["photo", f"{self.operation.value} with {self.preset.value}"],
-            size=3.2,
-        )
-        fig.set_dpi(80)
-        self.output.draw(fig)
+        self._shown[1] = put(right, self._shown[1], to_image(bg.displayable(self.result, self.kernel)))
+        title(right, f"{self.operation.value} with {self.preset.value}", width=38)
+        self.output.draw(self.sheet, moving=(self._shown[1], right.title))
 
 
 __all__ = ["GradientDescentExplorer", "ReceptiveFieldExplorer", "ConvolutionPlayground"]

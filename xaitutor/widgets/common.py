@@ -13,7 +13,7 @@ from PIL import Image
 
 from ..data import sample_image, sample_names
 from ..imaging import rgb_image
-from .figures import DPI, JPEG, Renderer
+from .figures import DPI, JPEG, Sheet
 
 UPLOAD = "(uploaded)"
 
@@ -104,18 +104,14 @@ class FigureOutput(widgets.Output):
     def __init__(self, format: str = "png", **kwargs):
         super().__init__(**kwargs)
         self.format = format
-        self._render = Renderer()
 
-    def draw(self, fig, dpi: int = DPI, moving=(), still=None) -> None:
-        """Show ``fig``. A figure an explorer keeps (:func:`figures.figure`) is drawn as it is laid
-        out, and kept; where only its ``moving`` artists changed since the last draw (``still``,
-        a key of the rest, is the same), only they are drawn again (:class:`figures.Renderer`). A
-        pyplot figure, made for this one picture, is cropped to its tight bounding box and closed,
-        so that redrawing never leaks figures."""
-        if getattr(fig.canvas, "manager", None) is None:  # not pyplot's
-            if fig.dpi != dpi:
-                fig.set_dpi(dpi)
-            data = self._render(fig, self.format, moving, still)
+    def draw(self, fig, dpi: int = DPI, moving=()) -> None:
+        """Show ``fig``: a :class:`~xaitutor.widgets.figures.Sheet` an explorer keeps (drawn as it is
+        laid out, only its ``moving`` artists where nothing else changed), or a figure made for this
+        one picture, cropped to its tight bounding box and closed if pyplot's (so that redrawing
+        never leaks figures)."""
+        if isinstance(fig, Sheet):
+            data = fig.render(self.format, moving)
         else:
             buffer = io.BytesIO()
             kwargs = {"pil_kwargs": JPEG} if self.format == "jpeg" else {}

@@ -1,8 +1,8 @@
 """The explorer of chapter 4: choose what to maximise (a class, a channel, a whole layer or one
 neuron), how the picture is described (lucid's Fourier picture or the essay's pixels), the
 transformations it must survive, the recipe (size, octaves, steps, learning rate, blur) and the
-start (noise, or a photo for DeepDream); press Run and watch the picture form. Glue only: the
-computing is :func:`xaitutor.visualize`."""
+start (noise, or a photo for DeepDream); press Run and watch the picture form, or look at the
+gallery's pictures, made ahead of time. Glue only: the computing is :func:`xaitutor.visualize`."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ import torch
 from PIL import Image
 
 from .. import imaging, models, objectives
-from ..methods.featurevis import RECIPES, transforms, visualize
+from ..methods.featurevis import RECIPES, gallery, transforms, visualize
 from .common import ClassPicker, FigureOutput, PhotoPicker
+from .figures import Sheet
 
 KINDS = ["class", "channel", "layer", "neuron"]
 PICTURES = {"Fourier (lucid)": "fourier", "pixels (essay)": "pixel"}
@@ -34,8 +35,9 @@ class FeatureVisExplorer(widgets.VBox):
     essay's), the transformations (pad and jitter, scale, rotate), the size, octaves, steps,
     learning rate, blur (pixels only), the start (noise or a photo). Run shows a live progress bar
     and the picture as it forms, then the objective-vs-step curve and the probability the model
-    gives its top class. ``.result`` is the last :class:`~xaitutor.methods.featurevis.Visualization`,
-    ``.figure`` the last curve drawn."""
+    gives its top class. The gallery shows a stored picture at once. ``.result`` is the last
+    :class:`~xaitutor.methods.featurevis.Visualization`, ``.figure`` the figure of its curve (one
+    for the explorer's life, drawn again at each run)."""
 
     def __init__(self, classifier, size: int = 224):
         self.classifier = classifier
@@ -64,6 +66,7 @@ class FeatureVisExplorer(widgets.VBox):
         self.progress = widgets.IntProgress(0, min=0, max=1, description="Progress")
         self.picture = widgets.Image(format="png", width=320)
         self.message = widgets.HTML()
+        self.gallery = widgets.Dropdown(options=_gallery_options(), description="Gallery")
         self.output = FigureOutput()
         transformations = widgets.HBox([widgets.Label("Transformations"), self.jitter, self.scale, self.rotate])
         super().__init__(
@@ -75,7 +78,7 @@ class FeatureVisExplorer(widgets.VBox):
                 widgets.HBox([self.size, self.octaves, self.steps]),
                 widgets.HBox([self.lr, self.blur]),
                 widgets.HBox([self.start, self.photo]),
-                widgets.HBox([self.run_button, self.progress]),
+                widgets.HBox([self.run_button, self.progress, self.gallery]),
                 widgets.HBox([self.picture, self.output]),
                 self.message,
             ]
@@ -85,6 +88,7 @@ class FeatureVisExplorer(widgets.VBox):
         self.start.observe(lambda _: self._show_relevant(), names="value")
         self.param.observe(lambda _: self._use_recipe(), names="value")
         self.run_button.on_click(lambda _: self.run())
+        self.gallery.observe(lambda change: self.show_gallery(change["new"]), names="value")
         self._show_relevant()
 
     def objective(self):
@@ -108,6 +112,7 @@ class FeatureVisExplorer(widgets.VBox):
         """Optimise with the current settings, refreshing the picture as it goes."""
         self.run_button.disabled = True
         self.message.value = ""
+        self.gallery.value = None  # the picture shown is this run's
         every = max(1, self.octaves.value * self.steps.value // PREVIEWS)
 
         def live(step, total, pixels):
@@ -145,15 +150,34 @@ class FeatureVisExplorer(widgets.VBox):
         self.jitter.value = self.scale.value = self.rotate.value = bool(recipe["transforms"])
         self._show_relevant()
 
+    def show_gallery(self, choice) -> None:
+        """Show a picture of the gallery, ``(entry name, file)``: its stored PNG as it is, no
+        decoding, no forward pass; the curve of the last run is taken away (it is not this one's)."""
+        if choice is None:
+            return
+        name, path = choice
+        if not path.exists():
+            self.message.value = f"<b style='color:#b35900'>the gallery has no {path.name}: run `make gallery`</b>"
+            return
+        self.picture.value = path.read_bytes()
+        self.output.outputs = ()
+        entry = gallery.ENTRIES[name]
+        recipe = "the essay's recipe" if entry.settings else "lucid's recipe"
+        self.message.value = f"gallery: <b>{path.stem}</b>, {entry.objective.name} on {gallery.MODEL}, {recipe}"
+
     def _report(self) -> None:
         with torch.no_grad():
             probs = self.classifier.probabilities(self.result.tensor)[0]
         top = int(probs.argmax())
-        self.figure = self.result.plot_history()
+        if self.figure is None:
+            self.sheet = Sheet(5, 3)
+            self.figure = self.sheet.figure
+        self.figure.axes[0].clear()
+        self.result.plot_history(ax=self.figure.axes[0])
         self.figure.axes[0].set_title(
             f"model's top class: {self.classifier.labels[top]} ({float(probs[top]):.0%})", fontsize=10
         )
-        self.output.draw(self.figure)
+        self.output.draw(self.sheet)
 
     def _show_picture(self, pixels) -> None:
         buffer = io.BytesIO()
@@ -167,3 +191,10 @@ class FeatureVisExplorer(widgets.VBox):
         self.channel.layout.display = None if kind in ("channel", "neuron") else "none"
         self.photo.layout.display = None if self.start.value == "photo" else "none"
         self.blur.disabled = PICTURES[self.param.value] == "fourier"  # the 1/f scale smooths already
+
+
+def _gallery_options() -> list:
+    """The gallery's pictures, one per file (an entry of several seeds has several)."""
+    return [("(a stored picture)", None)] + [
+        (path.stem, (name, path)) for name in gallery.ENTRIES for path in gallery.files(name)
+    ]

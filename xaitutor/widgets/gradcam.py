@@ -109,7 +109,7 @@ class GradCamExplorer(widgets.VBox):
         self.attribution = self._cache[key]
         self._plot(method, layer, target)
         self._drawn = key
-        self.output.draw(self.figure, moving=self.panels.moving, still=self.panels.still)
+        self.output.draw(self.panels, moving=self.panels.moving)
 
     def _plot(self, method: str, layer, target: int) -> None:
         where = f", layer {layer}" if layer else ""

@@ -9,7 +9,7 @@ from skimage.segmentation import mark_boundaries
 from .. import imaging, models
 from ..methods.lime_image import lime, segment
 from .common import Cache, ClassPicker, FigureOutput, PhotoPicker
-from .figures import Layout, figure, put, title
+from .figures import Sheet, put, title
 
 # segmenter -> its main parameter: (name, default, min, max, step)
 PARAMETERS = {
@@ -51,8 +51,8 @@ class LimeExplorer(widgets.VBox):
         self.evidence = widgets.ToggleButtons(options=list(EVIDENCE), description="Show")
         self.progress = widgets.Output()
         self.output = FigureOutput(format="jpeg")
-        self.figure = figure(9, 3.6, 2)
-        self._layout = Layout(self.figure)
+        self.sheet = Sheet(9, 3.6, 2)
+        self.figure = self.sheet.figure
         left, right = self.figure.axes
         right.axis("off")
         self._hint = right.text(
@@ -63,7 +63,7 @@ class LimeExplorer(widgets.VBox):
             va="center",
             transform=right.transAxes,
         )
-        self._outlined, self._outlines, self._pictures = None, None, 0  # the segmentation shown at the left
+        self._outlined, self._outlines = None, None  # the segmentation shown at the left, its image
         super().__init__(
             [
                 self.photo,
@@ -150,16 +150,17 @@ class LimeExplorer(widgets.VBox):
             marked = mark_boundaries(imaging.to_image(self.picture), segments.numpy())
             self._outlines = put(left, self._outlines, marked)
             title(left, f"{self.segmenter.value}: {int(segments.max()) + 1} superpixels")
-            self._outlined, self._pictures = segments, self._pictures + 1
+            self._outlined = segments
+            self.sheet.changed()
         for image in list(right.images):  # Explanation.plot adds an image: keep only the one it draws now
             image.remove()
-        self._hint.set_visible(self.explanation is None)
+        if self._hint.get_visible() != (self.explanation is None):
+            self._hint.set_visible(self.explanation is None)
+            self.sheet.changed()
         if self.explanation is None:
             right.set_title("")
         else:
             positive_only, negative_only = EVIDENCE[self.evidence.value]
             self.explanation.plot(self.k.value, positive_only, negative_only, ax=right)
             title(right, right.get_title(), fontsize=9)
-        self._layout.update()
-        still = (self._pictures, self._layout.key, self._hint.get_visible())
-        self.output.draw(self.figure, moving=(*right.images, right.title), still=still)
+        self.output.draw(self.sheet, moving=(*right.images, right.title))

@@ -11,7 +11,6 @@ import ipywidgets as widgets
 
 from .. import imaging, models
 from ..evaluation.contenders import CONTENDERS, contender
-from ..evaluation.maps import starts_from_picture
 from ..hooks import counting
 from .common import Cache, ClassPicker, FigureOutput, PhotoPicker
 from .figures import PictureAndMap
@@ -104,14 +103,14 @@ class ToolboxExplorer(widgets.VBox):
         self.status.value = f"{key[0]}: {self.cost[0]} pictures through the network, {self.cost[1]:.2f} s"
         self.panels.show_map(self.attribution, f"{key[0]} for {self.classifier.labels[key[1]]!r}")
         self._drawn = key
-        self.output.draw(self.figure, moving=self.panels.moving, still=self.panels.still)
+        self.output.draw(self.panels, moving=self.panels.moving)
 
     def _explain(self, name: str, target: int, passes):
         entry = contender(name)
         options = dict(entry.photo, **({} if passes is None else {entry.passes: passes}))
         with counting(self.classifier) as count:
             start = time.perf_counter()
-            if starts_from_picture(entry.method):
+            if entry.starts_from_picture:
                 result = entry.quiet(self.classifier, self.pixels, target=target, **options).map()
             else:
                 result = entry.quiet(self.classifier, self.x, target=target, **options)
