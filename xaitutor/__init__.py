@@ -4,30 +4,18 @@
 >>> clf = xt.models.load("efficientnet_lite0")
 >>> img = xt.data.sample_image("chelsea")
 >>> clf.predict(img, k=5)
+
+Every method of the course is here under its own name (``xt.gradcam``, ``xt.lime``, ...), read
+from the methods' declarations (:data:`xaitutor.methods.METHODS`).
 """
 
 from . import background, data, evaluation, exercises, hooks, imaging, models
-from .methods import (
-    gradcam,
-    gradcam_plusplus,
-    guided_backprop,
-    guided_gradcam,
-    input_x_gradient,
-    integrated_gradients,
-    kernel_shap,
-    layercam,
-    lime,
-    objectives,
-    occlusion,
-    rise,
-    saliency,
-    scorecam,
-    smoothgrad,
-)
-from .methods.featurevis import visualize
+from .methods import METHODS, objectives
 from .models import Classifier
 
 __version__ = "0.1.0"
+
+globals().update({name: method.function for name, method in METHODS.items()})
 
 __all__ = [
     "background",
@@ -39,22 +27,8 @@ __all__ = [
     "models",
     "Classifier",
     "widgets",
-    "gradcam",
-    "guided_backprop",
-    "guided_gradcam",
-    "lime",
-    "saliency",
-    "gradcam_plusplus",
-    "scorecam",
-    "layercam",
-    "integrated_gradients",
-    "smoothgrad",
-    "input_x_gradient",
-    "occlusion",
-    "kernel_shap",
-    "rise",
     "objectives",
-    "visualize",
+    *METHODS,
 ]
 
 

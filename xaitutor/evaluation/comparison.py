@@ -9,10 +9,9 @@ their true class, the pointing game and the energy share on the object's mask, a
 under the deletion and insertion curves (16 steps); the sanity check, the Spearman correlation of
 the maps of 6 pictures with every layer of the model randomised against the original maps (near 0:
 the map depends on the model); the shortcut lab, the energy share on the object for
-``shapes_cnn`` and ``shapes_cnn_shortcut`` on 8 pictures whose background cue holds: the method
-*reveals* the shortcut when the share falls by at least half; and the cost of explaining one
-224 x 224 photo for efficientnet_lite0, in pictures through the network and seconds on one thread.
-"""
+``shapes_cnn`` and ``shapes_cnn_shortcut`` on 8 pictures whose background cue holds (the method
+*reveals* the shortcut when the share falls by at least half); the cost of explaining one 224 x 224
+photo for efficientnet_lite0, in pictures through the network and seconds on one thread."""
 
 from __future__ import annotations
 
@@ -27,11 +26,12 @@ import torch
 from ..data import sample_image, shapes
 from ..hooks import counting
 from ..imaging import normalize
+from ..methods.protocol import Method
 from ..models import load
-from .contenders import CONTENDERS, Contender, contender
+from .contenders import CONTENDERS, contender
 from .faithfulness import deletion, insertion
 from .localisation import energy_share, pointing_game
-from .maps import explain, pictures_batch, predicted_targets, starts_from_picture
+from .maps import explain, pictures_batch, predicted_targets
 from .sanity import cascading_randomization
 
 TABLE = "which_method.json"
@@ -51,7 +51,7 @@ FIELDS = [
 ]
 
 
-def measure(entry: Contender) -> dict:
+def measure(entry: Method) -> dict:
     """One row of the table: the measures of :data:`FIELDS` for ``entry``."""
     clean, cue_model = load("shapes_cnn"), load("shapes_cnn_shortcut")
     data = shapes(PICTURES, seed=SEED)
@@ -90,13 +90,13 @@ def measure(entry: Contender) -> dict:
     return {k: round(float(v), 3) if isinstance(v, (float, torch.Tensor)) else v for k, v in row.items()}
 
 
-def photo_cost(entry: Contender, **options) -> dict:
+def photo_cost(entry: Method, **options) -> dict:
     """The pictures through efficientnet_lite0 and the seconds that explaining one photo takes
     (``options`` override the entry's photo settings)."""
     lite = load("efficientnet_lite0")
     pixels = pictures_batch(lite, [sample_image(PHOTO)])
     target = predicted_targets(lite, pixels)  # outside the count: every method needs it
-    if starts_from_picture(entry.quiet):
+    if entry.starts_from_picture:
         picture, target = pixels[0], int(target)
     else:
         picture = normalize(pixels, lite.mean, lite.std)

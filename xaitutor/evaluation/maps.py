@@ -3,16 +3,15 @@ score should be compared with."""
 
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from .. import imaging
-from ..guard import evaluating
+from ..methods.driver import forward
+from ..methods.protocol import declaration
 from ..models.classifier import require_classifier
-from ..resolve import resolve_seed, resolve_targets
+from ..resolve import resolve_seed
 
 
 def pictures_batch(classifier, pictures) -> torch.Tensor:
@@ -31,30 +30,34 @@ def pictures_batch(classifier, pictures) -> torch.Tensor:
 
 def predicted_targets(classifier, pixels: torch.Tensor, target=None) -> torch.Tensor:
     """One class per picture: ``target`` checked, or the classifier's top class when ``None``."""
-    with evaluating(classifier.model), torch.no_grad():
-        logits = classifier(imaging.normalize(pixels, classifier.mean, classifier.std))
-    return resolve_targets(logits, target)
+    with forward(
+        classifier, imaging.normalize(pixels, classifier.mean, classifier.std), target, gradients=False
+    ) as run:
+        return run.targets
 
 
-def explain(method, classifier, pictures, target=None, **kwargs) -> torch.Tensor:
+def explain(method, classifier, pictures, target=None, per_picture: bool | None = None, **kwargs) -> torch.Tensor:
     """The maps of ``method`` for ``pictures``, ``N x 1 x H x W`` on the classifier's input grid.
 
-    Gradient methods (``xt.gradcam``, ``xt.saliency``, ``xt.guided_backprop``,
-    ``xt.guided_gradcam``) are called once on the whole batch; a 3-channel attribution becomes one
-    channel by the maximum absolute value over the channels (:func:`xaitutor.imaging.to_map`).
-    Methods that start from the picture itself (their second parameter is ``image``, as for
-    ``xt.lime``) are called once per picture and give their result's ``.map()``.
+    A method called on a preprocessed batch (gradient, CAM, perturbation) is called once on the
+    whole batch; a 3-channel attribution becomes one channel by the maximum absolute value over the
+    channels (:func:`xaitutor.imaging.to_map`). A method that starts from the picture itself (a
+    black box, as ``xt.lime``) is called once per picture and gives its result's ``.map()``. The
+    method's declaration says which; for a function of your own, say ``per_picture``.
 
     Args:
-        method: a method of the package, or any function with one of those two signatures.
+        method: a method of the package (or one with ``functools.partial`` options), or a function
+            of your own with one of those two signatures.
         classifier: a :class:`~xaitutor.Classifier`.
         pictures: see :func:`pictures_batch`.
         target: ``None`` (each picture's top class), an int, or one class per picture.
+        per_picture: ``None`` (from the method's declaration; a batch for an undeclared function),
+            or whether to call ``method(classifier, picture, target=...)`` once per picture.
         **kwargs: passed to the method (``layer=``, ``num_samples=``, ``seed=``, ...).
     """
     pixels = pictures_batch(classifier, pictures)
     targets = predicted_targets(classifier, pixels, target)
-    if starts_from_picture(method):
+    if starts_from_picture(method) if per_picture is None else per_picture:
         maps = torch.cat(
             [method(classifier, p, target=int(t), **kwargs).map().to(pixels.device) for p, t in zip(pixels, targets)]
         )
@@ -65,9 +68,10 @@ def explain(method, classifier, pictures, target=None, **kwargs) -> torch.Tensor
 
 
 def starts_from_picture(method) -> bool:
-    """True for a method called on one picture (its second parameter is ``image``, as for ``xt.lime``)."""
-    parameters = list(inspect.signature(method).parameters)
-    return len(parameters) > 1 and parameters[1] == "image"
+    """True for a method its declaration says is called on one picture (a black box, as
+    ``xt.lime``; through a ``functools.partial`` too); False for a function of your own."""
+    declared = declaration(getattr(method, "func", method))
+    return declared is not None and declared.starts_from_picture
 
 
 def random_maps(n: int, size, seed: int = 0) -> torch.Tensor:

@@ -1,37 +1,21 @@
 """The explanation methods, one file (or small package) each, named for the method as its paper
 names it, never like the function it holds: ``grad_cam.py`` holds :func:`gradcam`, so
-``xt.methods.gradcam`` is the function and ``xt.methods.grad_cam`` the module."""
+``xt.methods.gradcam`` is the function and ``xt.methods.grad_cam`` the module.
 
-from .grad_cam import gradcam
-from .grad_cam_plus_plus import gradcam_plusplus
-from .guided_backpropagation import guided_backprop
-from .guided_grad_cam import guided_gradcam
-from .input_times_gradient import input_x_gradient
-from .layer_cam import layercam
-from .lime_image import lime
-from .occlusion_windows import occlusion
-from .path_integral import integrated_gradients
-from .randomized_input_sampling import rise
-from .robustness import degradation_series
-from .saliency_maps import saliency
-from .score_cam import scorecam
-from .shapley import kernel_shap
-from .smooth_grad import smoothgrad
+Every method declares itself beside its function (:func:`~xaitutor.methods.protocol.declare`);
+this package imports every module in it, so that a new method's file is found without a list to
+edit, and exports each declared function under its own name (and so does ``xaitutor``)."""
 
-__all__ = [
-    "gradcam",
-    "guided_backprop",
-    "guided_gradcam",
-    "lime",
-    "saliency",
-    "degradation_series",
-    "gradcam_plusplus",
-    "scorecam",
-    "layercam",
-    "integrated_gradients",
-    "smoothgrad",
-    "input_x_gradient",
-    "occlusion",
-    "kernel_shap",
-    "rise",
-]
+import importlib
+import pkgutil
+
+from .protocol import METHODS, declaration, declare, declared
+
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
+
+from .robustness import degradation_series  # noqa: E402 (an experiment, not a declared method)
+
+globals().update({name: method.function for name, method in METHODS.items()})
+
+__all__ = [*METHODS, "degradation_series", "METHODS", "declare", "declared", "declaration"]

@@ -20,8 +20,17 @@ import torch
 from ..resolve import resolve_cam_layer
 from .class_activation_maps import GradCamParts, check_upsample, upsampled
 from .driver import forward
+from .protocol import declare
 
 
+@declare(
+    "Grad-CAM",
+    kind="class activation map",
+    returns="map",
+    chapter=3,
+    paper="Selvaraju et al., ICCV 2017, https://arxiv.org/abs/1610.02391",
+    cost="1 forward + 1 backward to the layer",
+)
 def gradcam(
     model,
     x: torch.Tensor,

@@ -29,8 +29,17 @@ import torch
 
 from .class_activation_maps import GradCamParts, check_upsample, layer_gradient, upsampled
 from .grad_cam import heatmap
+from .protocol import declare
 
 
+@declare(
+    "Grad-CAM++",
+    kind="class activation map",
+    returns="map",
+    chapter=6,
+    paper="Chattopadhay, Sarkar, Howlader and Balasubramanian, WACV 2018, https://arxiv.org/abs/1710.11063",
+    cost="1 forward + 1 backward to the layer",
+)
 def gradcam_plusplus(
     model,
     x: torch.Tensor,

@@ -30,6 +30,7 @@ import torch
 from torch import nn
 
 from ..hooks import gradient_rule
+from .protocol import declare
 from .saliency_maps import saliency
 
 GUIDED_ACTIVATIONS = (nn.ReLU, nn.ReLU6)
@@ -60,6 +61,14 @@ def guided_relus(model, active: bool = False):
         )
 
 
+@declare(
+    "guided backprop",
+    kind="gradient",
+    returns="attribution",
+    chapter=3,
+    paper="Springenberg, Dosovitskiy, Brox and Riedmiller, ICLR workshop 2015, https://arxiv.org/abs/1412.6806",
+    cost="1 forward + 1 guided backward",
+)
 def guided_backprop(model, x: torch.Tensor, target=None) -> torch.Tensor:
     """Guided backpropagation of each image's target score to its pixels.
 

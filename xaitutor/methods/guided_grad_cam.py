@@ -19,8 +19,17 @@ from .class_activation_maps import UPSAMPLE_MODES, check_upsample, upsampled
 from .driver import forward
 from .grad_cam import channel_weights, heatmap
 from .guided_backpropagation import guided_relus
+from .protocol import declare
 
 
+@declare(
+    "Guided Grad-CAM",
+    kind="gradient",
+    returns="attribution",
+    chapter=3,
+    paper="Selvaraju et al., ICCV 2017, https://arxiv.org/abs/1610.02391",
+    cost="1 forward + 1 backward to the layer + 1 guided backward",
+)
 def guided_gradcam(
     model, x: torch.Tensor, target=None, layer=None, upsample: str = "bilinear", normalize: bool = True
 ) -> torch.Tensor:

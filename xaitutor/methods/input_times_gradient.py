@@ -14,8 +14,17 @@ from __future__ import annotations
 import torch
 
 from .driver import forward
+from .protocol import declare
 
 
+@declare(
+    "input x gradient",
+    kind="gradient",
+    returns="attribution",
+    chapter=6,
+    paper="Shrikumar, Greenside, Shcherbina and Kundaje, 2016, https://arxiv.org/abs/1605.01713",
+    cost="1 forward + 1 backward",
+)
 def input_x_gradient(model, x: torch.Tensor, target=None) -> torch.Tensor:
     """``x * d y^c / d x`` of each image's target score.
 

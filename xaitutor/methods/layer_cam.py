@@ -18,8 +18,17 @@ import torch
 
 from .class_activation_maps import GradCamParts, check_upsample, layer_gradient, upsampled
 from .grad_cam import heatmap
+from .protocol import declare
 
 
+@declare(
+    "LayerCAM",
+    kind="class activation map",
+    returns="map",
+    chapter=6,
+    paper="Jiang, Zhang, Hou, Cheng and Wei, IEEE TIP 2021, https://doi.org/10.1109/TIP.2021.3089943",
+    cost="1 forward + 1 backward to the layer",
+)
 def layercam(
     model,
     x: torch.Tensor,

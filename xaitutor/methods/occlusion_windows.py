@@ -21,8 +21,19 @@ from ..progress_bar import interruptible
 from ..resolve import resolve_batch_size, resolve_count, resolve_input, resolve_model
 from .baselines import resolve_baseline
 from .driver import forward, target_scores
+from .protocol import declare
 
 
+@declare(
+    "occlusion",
+    kind="perturbation",
+    returns="map",
+    chapter=6,
+    paper="Zeiler and Fergus, ECCV 2014, https://arxiv.org/abs/1311.2901",
+    cost="1 forward per window position, batched",
+    shapes=dict(window=8, stride=4),
+    photo=dict(window=32, stride=16),
+)
 def occlusion(
     model,
     x: torch.Tensor,

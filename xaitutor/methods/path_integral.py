@@ -23,6 +23,7 @@ from ..progress_bar import interruptible
 from ..resolve import resolve_copies, resolve_count, resolve_input, resolve_model
 from .baselines import resolve_baseline
 from .driver import copies_gradient, fixed_targets
+from .protocol import declare
 
 
 @dataclass
@@ -54,6 +55,17 @@ def trapezoid(steps: int, device=None) -> tuple[torch.Tensor, torch.Tensor]:
     return alphas, weights
 
 
+@declare(
+    "integrated gradients",
+    kind="gradient",
+    returns="attribution",
+    chapter=6,
+    paper="Sundararajan, Taly and Yan, ICML 2017, https://arxiv.org/abs/1703.01365",
+    cost="steps x (forward + backward), batched",
+    passes="steps",
+    shapes=dict(steps=32),
+    photo=dict(steps=32),
+)
 def integrated_gradients(
     model,
     x: torch.Tensor,

@@ -12,8 +12,17 @@ from __future__ import annotations
 import torch
 
 from .driver import forward
+from .protocol import declare
 
 
+@declare(
+    "saliency",
+    kind="gradient",
+    returns="attribution",
+    chapter=3,
+    paper="Simonyan, Vedaldi and Zisserman, ICLR workshop 2014, https://arxiv.org/abs/1312.6034",
+    cost="1 forward + 1 backward",
+)
 def saliency(model, x: torch.Tensor, target=None) -> torch.Tensor:
     """The input gradient ``d y^c / d x`` of each image's target score.
 

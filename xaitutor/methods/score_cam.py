@@ -26,8 +26,17 @@ from ..resolve import resolve_batch_size, resolve_cam_layer
 from .class_activation_maps import GradCamParts, check_upsample, upsampled
 from .driver import forward, target_scores
 from .grad_cam import heatmap
+from .protocol import declare
 
 
+@declare(
+    "Score-CAM",
+    kind="class activation map",
+    returns="map",
+    chapter=6,
+    paper="Wang et al., CVPR workshops 2020, https://arxiv.org/abs/1910.01279",
+    cost="1 forward + 1 forward per channel of the layer, batched",
+)
 def scorecam(
     model,
     x: torch.Tensor,

@@ -21,8 +21,20 @@ import torch
 from ..progress_bar import interruptible
 from ..resolve import resolve_copies, resolve_count, resolve_input, resolve_model, resolve_seed
 from .driver import copies_gradient, fixed_targets
+from .protocol import declare
 
 
+@declare(
+    "SmoothGrad",
+    kind="gradient",
+    returns="attribution",
+    chapter=6,
+    paper="Smilkov, Thorat, Kim, Viégas and Wattenberg, 2017, https://arxiv.org/abs/1706.03825",
+    cost="samples x (forward + backward), batched",
+    passes="samples",
+    shapes=dict(samples=32),
+    photo=dict(samples=32),
+)
 def smoothgrad(
     model,
     x: torch.Tensor,

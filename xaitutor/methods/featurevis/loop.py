@@ -9,6 +9,7 @@ from ...guard import evaluating
 from ...hooks import capture
 from ...models.classifier import Classifier, require_classifier
 from ...progress_bar import interruptible
+from ..protocol import declare
 from . import checks, settings
 from .images import FourierImage, PixelImage
 from .result import Visualization, collect
@@ -18,6 +19,15 @@ from .transforms import STANDARD, compose
 PARAMETERISATIONS = {"pixel": PixelImage, "fourier": FourierImage}
 
 
+@declare(
+    "feature visualization",
+    kind="visualization",
+    returns="visualization",
+    chapter=4,
+    paper="Olah, Mordvintsev and Schubert, Distill 2017, https://distill.pub/2017/feature-visualization/",
+    cost="steps x octaves x (forward + backward to the picture)",
+    passes="steps",
+)
 def visualize(
     model: Classifier,
     objective,

@@ -10,6 +10,7 @@ import numpy as np
 from ...progress_bar import interruptible
 from ...resolve import resolve_count, resolve_seed
 from ..hidden_superpixels.rounds import Classified, classify, setup
+from ..protocol import declare
 from .explanation import LimeExplanation
 from .proximity import cosine_distance, kernel
 from .samples import draw_samples
@@ -20,6 +21,17 @@ from .surrogate import Surrogate, fit_surrogate
 AUTO_ROUND, AUTO_PATIENCE, AUTO_TOP, AUTO_MAX = 100, 3, 5, 3000
 
 
+@declare(
+    "LIME",
+    kind="black box",
+    returns="explanation",
+    chapter=2,
+    paper="Ribeiro, Singh and Guestrin, KDD 2016, https://arxiv.org/abs/1602.04938",
+    cost="num_samples forwards",
+    passes="num_samples",
+    shapes=dict(num_samples=200, batch_size=200, seed=0, hide=0.0),
+    photo=dict(num_samples=500, segmenter="slic", seed=0),
+)
 def lime(
     classifier,
     image,

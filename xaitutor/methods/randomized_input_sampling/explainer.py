@@ -10,10 +10,22 @@ import torch
 from ...progress_bar import interruptible
 from ...resolve import resolve_batch_size, resolve_count, resolve_seed, resolve_targets
 from ..black_box import black_box, one_picture
+from ..protocol import declare
 from .explanation import RiseExplanation
 from .masks import draw_masks
 
 
+@declare(
+    "RISE",
+    kind="black box",
+    returns="explanation",
+    chapter=6,
+    paper="Petsiuk, Das and Saenko, BMVC 2018, https://arxiv.org/abs/1806.07421",
+    cost="num_masks forwards",
+    passes="num_masks",
+    shapes=dict(num_masks=500, batch_size=250, seed=0),
+    photo=dict(num_masks=1000, seed=0),
+)
 def rise(
     classifier,
     image,

@@ -9,11 +9,23 @@ import numpy as np
 from ...progress_bar import interruptible
 from ...resolve import resolve_coalitions, resolve_count, resolve_seed
 from ..hidden_superpixels.rounds import Classified, classify, setup
+from ..protocol import declare
 from .coalitions import choose_coalitions
 from .explanation import ShapExplanation
 from .regression import shapley_regression
 
 
+@declare(
+    "Kernel SHAP",
+    kind="black box",
+    returns="explanation",
+    chapter=6,
+    paper="Lundberg and Lee, NeurIPS 2017, https://arxiv.org/abs/1705.07874",
+    cost="num_samples forwards",
+    passes="num_samples",
+    shapes=dict(num_samples=200, batch_size=200, seed=0, hide=0.0),
+    photo=dict(num_samples=500, segmenter="slic", seed=0),
+)
 def kernel_shap(
     classifier,
     image,
