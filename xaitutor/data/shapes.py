@@ -53,7 +53,6 @@ Example::
 import numpy as np
 import torch
 import torch.nn.functional as F
-from matplotlib.colors import hsv_to_rgb
 from torch.utils.data import Dataset
 
 from ..resolve import resolve_seed
@@ -183,6 +182,8 @@ def shapes(n, size=64, seed=0, shortcut=0.0):
 
 def _paint_objects(background, masks, rng):
     """Paint each mask in one bright colour, plus a little noise per pixel."""
+    from matplotlib.colors import hsv_to_rgb  # here: importing xaitutor must not load matplotlib
+
     # A bright, saturated colour of any hue: (hue, saturation, value) -> RGB.
     colour = hsv_to_rgb(rng.uniform([0, 0.6, 0.85], [1, 1, 1], (len(masks), 3)))
     noise = rng.uniform(-0.05, 0.05, (masks.sum(), 3))
@@ -218,6 +219,8 @@ def _draw_masks(labels, size, rng):
 
 def _draw_backgrounds(cues, size, rng):
     """Dark textured backgrounds (``n x size x size x 3`` floats in [0, 0.65])."""
+    from matplotlib.colors import hsv_to_rgb
+
     n = len(cues)
 
     def col(low, high):  # one random number per image, ready to broadcast
