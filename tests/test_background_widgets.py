@@ -1,5 +1,7 @@
 """Chapter 1 explorers, driven from Python as a student's clicks would drive them."""
 
+import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 import torch
 
@@ -80,3 +82,19 @@ def test_playground_follows_the_photo_picker():
     playground = xt.widgets.ConvolutionPlayground(photo="camera")
     playground.photo.dropdown.value = "chelsea"
     assert playground.result.shape == (3, 300, 451)
+
+
+def test_the_explorers_update_their_one_figure_and_leave_none_open():
+    descent, playground = xt.widgets.GradientDescentExplorer(), xt.widgets.ConvolutionPlayground(photo="camera")
+    figures = descent.figure, playground.figure
+    photo, filtered = playground.figure.axes[0].images[0], playground.figure.axes[1].images[0]
+    before = filtered.get_array().copy()
+    for i, name in enumerate(["Sobel x", "sharpen", "emboss", "identity"] * 3):
+        descent.lr.value = 0.05 * (i + 1)
+        playground.preset.value = name
+    playground.stride.value = 2
+    assert (descent.figure, playground.figure) == figures and len(descent.figure.axes[0].lines) == 3
+    assert playground.figure.axes[0].images[0] is photo and playground.figure.axes[1].images[0] is filtered
+    assert len(playground.figure.axes[1].images) == 1 and filtered.get_array().shape[:2] == (256, 256)
+    assert not np.array_equal(filtered.get_array()[:10, :10], before[:10, :10])
+    assert "identity" in playground.figure.axes[1].get_title() and plt.get_fignums() == []

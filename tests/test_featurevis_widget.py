@@ -97,3 +97,22 @@ def test_a_channel_out_of_range_is_a_message():
     ex.kind.value, ex.layer.value, ex.channel.value = "channel", "0", 9
     ex.run()
     assert "has 4 channels" in ex.message.value and not ex.run_button.disabled
+
+
+def test_a_gallery_picture_is_shown_at_once_and_a_run_keeps_its_figure(monkeypatch):
+    ex = explorer()
+    monkeypatch.setattr("xaitutor.widgets.featurevis.visualize", lambda *a, **kw: pytest.fail("no optimising"))
+    name, path = next(value for _, value in ex.gallery.options if value and value[0] == "fourier_254")
+    with xt.hooks.counting(ex.classifier) as count:
+        ex.gallery.value = (name, path)
+    assert ex.picture.value == path.read_bytes() and count.pictures == 0, "the stored PNG, no forward pass"
+    assert "fourier_254" in ex.message.value and "class 254" in ex.message.value
+    monkeypatch.undo()
+    ex.steps.value, ex.octaves.value = 2, 1
+    ex.run()
+    assert ex.gallery.value is None and ex.picture.value != path.read_bytes()
+    figure = ex.figure
+    ex.run()
+    assert ex.figure is figure and len(figure.axes) == 1 and len(figure.axes[0].lines) == 1, "drawn again, once"
+    ex.gallery.value = (name, path)
+    assert ex.output.outputs == (), "the last run's curve is not this picture's"

@@ -1,12 +1,17 @@
 """The chapter 3 explorer, driven from Python: each control changes the figure, and only what
-depends on a control is recomputed."""
+depends on a control is recomputed; the figure is one, updated in place, and what is shown is that
+figure drawn in full."""
 
+import base64
+
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import xaitutor as xt
+import xaitutor.widgets.gradcam as explorer_module
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +73,62 @@ def test_degradation_keeps_the_class_and_a_new_photo_resets_it(explorer):
     top = explorer.top[0][0]
     assert explorer.classes.value == top
     assert explorer.classifier.labels[top] in explorer.figure.axes[0].get_title()
+
+
+def shown(explorer) -> str:
+    return explorer.output.outputs[0]["data"]["image/jpeg"]
+
+
+def test_a_redraw_updates_the_figure_already_there(explorer):
+    explorer.method.value = "Grad-CAM"
+    figure, right = explorer.figure, explorer.figure.axes[1]
+    images, before, title = list(right.images), right.images[-1].get_array().copy(), right.get_title()
+    picture = shown(explorer)
+    explorer.classes.search.value = "948: Granny Smith"
+    assert explorer.figure is figure and explorer.figure.axes[1] is right
+    assert list(right.images) == images, "the same images, with new pixels: none added"
+    assert not np.array_equal(right.images[-1].get_array(), before)
+    assert right.get_title() != title and "Granny Smith" in right.get_title()
+    assert shown(explorer) != picture
+
+
+def test_what_is_shown_is_the_figure_drawn_in_full(explorer):
+    """Only the map and its title are drawn again at a new class (over a copy of the rest): the
+    picture must be the one a full draw of the figure gives, through every kind of change."""
+    for change in (
+        lambda: setattr(explorer.classes.search, "value", "1: goldfish"),
+        lambda: setattr(explorer.method, "value", "Saliency"),
+        lambda: setattr(explorer.classes.search, "value", "404: airliner"),
+        lambda: setattr(explorer.method, "value", "Grad-CAM"),
+        lambda: setattr(explorer.layer, "value", explorer.layer.options[2]),
+        lambda: setattr(explorer.classes.search, "value", "285: Egyptian cat"),
+    ):
+        change()
+        assert shown(explorer) == base64.b64encode(explorer.panels.render("jpeg")).decode("ascii")
+
+
+def test_a_class_in_the_cache_is_drawn_without_computing(explorer, monkeypatch):
+    calls = []
+    for name, (function, uses_layer) in list(explorer_module.METHODS.items()):
+        stub = lambda *args, function=function, **kwargs: calls.append(1) or function(*args, **kwargs)  # noqa: E731
+        monkeypatch.setitem(explorer_module.METHODS, name, (stub, uses_layer))
+    explorer.method.value = "Grad-CAM"
+    explorer.classes.search.value = "281: tabby"
+    explorer.classes.search.value = "282: tiger cat"
+    computed, picture = len(calls), shown(explorer)
+    explorer.classes.search.value = "281: tabby"
+    explorer.method.value = "Saliency"
+    explorer.method.value = "Grad-CAM"
+    assert len(calls) == computed + 1, "only the saliency map was new"
+    assert shown(explorer) != picture and "tabby" in explorer.figure.axes[1].get_title()
+
+
+def test_clicking_leaves_no_figure_open(explorer):
+    open_before = plt.get_fignums()
+    for i in range(12):
+        explorer.method.value = list(explorer_module.METHODS)[i % 4]
+        explorer.classes.search.value = explorer.classes.search.options[280 + i % 3]
+    fresh = xt.widgets.gradcam_explorer(explorer.classifier)
+    fresh.noise.value = 0.1
+    assert plt.get_fignums() == open_before
+    assert all(len(ax.images) <= 2 for ax in explorer.figure.axes), "images pile up in the figure"

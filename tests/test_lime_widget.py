@@ -1,6 +1,8 @@
 """The chapter 2 explorer, driven from Python: settings that change the explanation wait for
 *Explain*, display settings only redraw, and segmentations and explanations are computed once."""
 
+import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 import torch
 from helpers.models import RandomOneConvCNN
@@ -78,3 +80,20 @@ def test_a_new_photo_offers_its_top_classes_and_clears_the_caches(explorer, call
     explorer.photo.dropdown.value = "coffee"
     assert explorer.picture.shape[-2] == 48 and explorer.explanation is None
     assert explorer.classes.top.options and calls["segment"] == 2
+
+
+def test_the_figure_is_updated_in_place_and_nothing_piles_up(explorer, calls):
+    figure, (left, right) = explorer.figure, explorer.figure.axes
+    outlines = left.images[0]
+    explorer.run.click()
+    explorer.evidence.value = "both"
+    first = right.images[0].get_array().copy()
+    for k in (3, 2, 4, 1):
+        explorer.k.value = k
+        assert len(right.images) == 1, "each redraw replaces the explanation's image"
+    assert not np.array_equal(right.images[0].get_array(), first)
+    assert explorer.figure is figure and left.images[0] is outlines, "the segmentation was not drawn again"
+    assert not explorer._hint.get_visible()
+    explorer.segmenter.value = "slic"  # a new segmentation, no explanation yet: the hint again
+    assert left.images[0] is outlines and "slic" in left.get_title() and explorer._hint.get_visible()
+    assert len(right.images) == 0 and calls["lime"] == 1 and plt.get_fignums() == []

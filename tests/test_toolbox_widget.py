@@ -1,6 +1,9 @@
 """The chapter 6 explorer, driven from Python: every method of the course draws a map of the
 picture's grid and says its cost; the passes slider follows the method and changes the map."""
 
+import base64
+
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
@@ -52,3 +55,21 @@ def test_a_new_class_redraws(explorer):
     explorer.classes.search.value = "967: espresso"
     assert explorer.classes.value == 967 and "espresso" in explorer.figure.axes[1].get_title()
     assert not np.array_equal(pixels(explorer.figure), before)
+
+
+def test_a_new_method_updates_the_same_figure_and_a_cached_one_computes_nothing(explorer, monkeypatch):
+    explorer.method.value = "Grad-CAM"
+    figure, right = explorer.figure, explorer.figure.axes[1]
+    images, before = list(right.images), right.images[-1].get_array().copy()
+    calls = []
+    explain = explorer._explain
+    monkeypatch.setattr(explorer, "_explain", lambda *args: calls.append(args[0]) or explain(*args))
+    explorer.method.value = "input x gradient"
+    assert explorer.figure is figure and list(right.images) == images
+    assert not np.array_equal(right.images[-1].get_array(), before) and "input x gradient" in right.get_title()
+    picture = explorer.output.outputs[0]["data"]["image/jpeg"]
+    assert picture == base64.b64encode(explorer.panels.render("jpeg")).decode("ascii"), "not the figure drawn in full"
+    explorer.method.value = "Grad-CAM"
+    explorer.method.value = "input x gradient"
+    assert calls == ["input x gradient"], "Grad-CAM and input x gradient again came from the cache"
+    assert plt.get_fignums() == []

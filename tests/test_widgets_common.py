@@ -1,5 +1,6 @@
 """The widget building blocks react to their controls."""
 
+import base64
 import datetime
 import io
 
@@ -13,6 +14,7 @@ from PIL import Image
 import xaitutor as xt
 from xaitutor.widgets import ClassPicker, FigureOutput, PhotoPicker
 from xaitutor.widgets.common import Cache
+from xaitutor.widgets.figures import Sheet, put
 
 
 def test_photo_picker_follows_the_dropdown_and_uploads():
@@ -82,3 +84,39 @@ def test_the_explorers_cache_keeps_only_its_newest_entries():
     cache["a"] = 3  # storing again makes an entry the newest
     cache["c"] = 4
     assert dict(cache) == {"a": 3, "c": 4}
+
+
+def decoded(output) -> np.ndarray:
+    data = output.outputs[0]["data"]
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(next(iter(data.values()))))))
+
+
+def test_a_kept_figure_is_drawn_again_where_it_moved_only():
+    sheet, out = Sheet(4, 2, 2), FigureOutput()
+    left, right = sheet.figure.axes
+    still = put(left, None, np.zeros((8, 8)), cmap="gray", vmin=0, vmax=1)
+    moving = put(right, None, np.zeros((8, 8)), cmap="gray", vmin=0, vmax=1)
+    out.draw(sheet, moving=(moving,))
+    blank = decoded(out)
+    moving.set_data(np.ones((8, 8)))
+    out.draw(sheet, moving=(moving,))
+    assert not np.array_equal(decoded(out), blank)
+    assert np.array_equal(decoded(out), np.asarray(Image.open(io.BytesIO(sheet.render())))), "as a full draw"
+    still.set_data(np.ones((8, 8)))  # the still part changed: the explorer says so
+    sheet.changed()
+    out.draw(sheet, moving=(moving,))
+    assert decoded(out).min() == 255 and out.outputs[0]["data"].keys() == {"image/png", "text/plain"}
+    assert plt.get_fignums() == [], "a kept figure is not pyplot's: nothing to close, nothing shown twice"
+
+
+def test_a_kept_figure_is_cropped_as_a_tight_savefig_and_jpeg_when_asked():
+    sheet, out = Sheet(6, 6), FigureOutput(format="jpeg")
+    put(sheet.figure.axes[0], None, np.zeros((10, 40)))  # a wide picture in a square figure
+    out.draw(sheet)
+    assert "image/jpeg" in out.outputs[0]["data"]
+    height, width = decoded(out).shape[:2]
+    buffer = io.BytesIO()
+    sheet.figure.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
+    tight_width, tight_height = Image.open(buffer).size
+    assert height < 480 / 2, "the empty margins are cut off"
+    assert abs(width - tight_width) <= 2 and abs(height - tight_height) <= 2, "as savefig's tight box"
