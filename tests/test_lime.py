@@ -159,13 +159,6 @@ def test_ctrl_c_returns_the_samples_done_so_far(picture):
     assert exp.num_samples == 20
 
 
-def test_the_model_comes_back_as_it_went_in(picture):
-    clf = region_classifier("var")
-    clf.model.train()
-    xt.lime(clf, picture, num_samples=20, segmenter=blocks, progress=False)
-    assert clf.model.training and clf.model.scale.requires_grad and clf.model.scale.grad is None
-
-
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [

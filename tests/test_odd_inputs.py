@@ -2,30 +2,33 @@
 model or input, inference mode, a model that writes into its input; each gives a right answer or
 the same clear error in every method, and the caller's batch comes back untouched."""
 
+import inspect
+
 import numpy as np
 import pytest
 import torch
+from helpers.contract import quick
 from helpers.models import RandomTwoConvCNN
 from torch import nn
 
 import xaitutor as xt
 
 LAYER = "features.2"
-# every method that takes a preprocessed batch, with settings that keep it quick
+
+
+def batch_method(method):
+    """A declared method that takes a preprocessed batch, quick, on ``LAYER`` where it needs one."""
+    layer = {"layer": LAYER} if "layer" in inspect.signature(method.function).parameters else {}
+    return lambda m, x, **k: method.function(m, x, **{**quick(method), **layer, **k})
+
+
+# every declared method that takes a preprocessed batch
 BATCH_METHODS = {
-    "gradcam": lambda m, x, **k: xt.gradcam(m, x, layer=LAYER, **k),
-    "gradcam_plusplus": lambda m, x, **k: xt.gradcam_plusplus(m, x, layer=LAYER, **k),
-    "layercam": lambda m, x, **k: xt.layercam(m, x, layer=LAYER, **k),
-    "scorecam": lambda m, x, **k: xt.scorecam(m, x, layer=LAYER, progress=False, **k),
-    "guided_gradcam": lambda m, x, **k: xt.guided_gradcam(m, x, layer=LAYER, **k),
-    "saliency": lambda m, x, **k: xt.saliency(m, x, **k),
-    "guided_backprop": lambda m, x, **k: xt.guided_backprop(m, x, **k),
-    "input_x_gradient": lambda m, x, **k: xt.input_x_gradient(m, x, **k),
-    "integrated_gradients": lambda m, x, **k: xt.integrated_gradients(m, x, steps=4, progress=False, **k),
-    "smoothgrad": lambda m, x, **k: xt.smoothgrad(m, x, samples=3, progress=False, **k),
-    "occlusion": lambda m, x, **k: xt.occlusion(m, x, window=4, stride=4, progress=False, **k),
+    m.function.__name__: batch_method(m)
+    for m in xt.methods.declared()
+    if not m.starts_from_picture and m.kind != "visualization"
 }
-X = torch.rand(2, 3, 12, 12, generator=torch.Generator().manual_seed(3))
+X = torch.rand(2, 3, 16, 16, generator=torch.Generator().manual_seed(3))  # occlusion's window fits
 
 
 def model() -> nn.Module:
@@ -184,7 +187,7 @@ LOOPS = {
     "occlusion": (lambda m: xt.occlusion(m, X, window=4, stride=4, batch_size=4, progress=False), 2),
     "deletion": (
         lambda m: xt.evaluation.deletion(
-            xt.models.wrap(m, input_size=None), X, torch.rand(2, 1, 12, 12), steps=4, batch_size=3, progress=False
+            xt.models.wrap(m, input_size=None), X, torch.rand(2, 1, 16, 16), steps=4, batch_size=3, progress=False
         ),
         2,
     ),
@@ -238,7 +241,7 @@ def test_a_baseline_of_nan_or_inf_is_refused_not_a_nan_map(method, baseline):
 
 @pytest.mark.parametrize("method", ["integrated_gradients", "occlusion"])
 def test_a_numpy_baseline_is_a_tensor_baseline(method):
-    grey = np.full((3, 12, 12), 0.25, dtype=np.float32)
+    grey = np.full((3, 16, 16), 0.25, dtype=np.float32)
     torch.testing.assert_close(
         BATCH_METHODS[method](model(), X, baseline=grey),
         BATCH_METHODS[method](model(), X, baseline=torch.from_numpy(grey)),

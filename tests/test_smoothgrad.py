@@ -44,14 +44,6 @@ def test_seeded_batch_independent_and_under_no_grad():
     )
 
 
-def test_the_model_comes_back_unchanged():
-    model, x = _case()
-    model.train()
-    xt.smoothgrad(model, x, samples=2, progress=False)
-    assert all(m.training for m in model.modules())
-    assert all(p.grad is None for p in model.parameters())
-
-
 @pytest.mark.parametrize(
     "kwargs, message",
     [

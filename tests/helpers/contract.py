@@ -1,0 +1,97 @@
+"""How the contract tests call any declared method quickly, whatever its kind, on a small network
+with everything a method could disturb: batch norm with its running statistics, an in-place ReLU,
+dropout, a frozen layer, a parameter with a ``.grad``."""
+
+import gc
+import inspect
+import warnings
+
+import numpy as np
+import torch
+from torch import nn
+
+import xaitutor as xt
+
+SIZE, CLASSES, PASSES = 16, 3, 8
+CAM_LAYER = "features.3"
+
+
+class ContractNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(0)
+        self.features = nn.Sequential(
+            nn.Conv2d(3, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(inplace=True), nn.Conv2d(4, 6, 3, padding=1)
+        )
+        self.head = nn.Sequential(nn.ReLU(), nn.Dropout(0.5), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(6, 3))
+
+    def forward(self, x):
+        return self.head(self.features(x))
+
+
+def classifier(network: nn.Module | None = None) -> xt.Classifier:
+    """The network as a Classifier that eats pictures in [0, 1] as they are (mean 0, std 1)."""
+    network = ContractNet() if network is None else network
+    return xt.models.wrap(network, mean=0.0, std=1.0, labels=["a", "b", "c"], cam_layer=CAM_LAYER, input_size=None)
+
+
+def pictures(n: int, seed: int = 0) -> torch.Tensor:
+    """``n`` random pictures, ``n x 3 x SIZE x SIZE`` in [0, 1] (the network's input as they are)."""
+    return torch.rand(n, 3, SIZE, SIZE, generator=torch.Generator().manual_seed(seed))
+
+
+def quadrants(array, **_) -> np.ndarray:
+    """A segmenter of four superpixels, the picture's quadrants."""
+    h, w = array.shape[:2]
+    return (np.arange(h)[:, None] >= h // 2) * 2 + (np.arange(w)[None, :] >= w // 2)
+
+
+def quick(method) -> dict:
+    """Options that make ``method`` quick: few passes, no progress bar, four superpixels, a small
+    picture to visualize."""
+    parameters = inspect.signature(method.function).parameters
+    options = {"progress": False} if "progress" in parameters else {}
+    if method.passes:
+        options[method.passes] = PASSES
+    if "segmenter" in parameters:
+        options["segmenter"] = quadrants
+    if method.kind == "visualization":
+        options.update(size=SIZE, transforms=[])
+    return options
+
+
+def explain(method, model, x: torch.Tensor, target=None, **options):
+    """``method`` (a declaration) on the batch ``x`` as its kind wants it called: a preprocessed
+    batch, one picture (a black box: ``x`` must hold one), or one objective per picture (a
+    visualization: ``target`` is the class whose logit is raised)."""
+    options = {**quick(method), **options}
+    if method.kind == "visualization":
+        objective = xt.objectives.class_logit(0 if target is None else target)
+        return method.function(model, objective, seed=list(range(len(x))), **options)
+    if method.starts_from_picture:
+        return method.function(model, x[0] if len(x) == 1 else x, target=target, **options)
+    return method.function(model, x, target=target, **options)
+
+
+def as_map(method, result) -> torch.Tensor:
+    """A method's result as a batch of maps or attributions."""
+    if method.returns == "explanation":
+        return result.map()
+    if method.returns == "visualization":
+        return result.tensor
+    return result
+
+
+def tensors_in(result) -> list[torch.Tensor]:
+    """The tensors a method's result holds, in its attributes too."""
+    if isinstance(result, torch.Tensor):
+        return [result]
+    return [v for v in vars(result).values() if isinstance(v, torch.Tensor)]
+
+
+def graph_tensors() -> set[int]:
+    """The tensors alive that belong to an autograd graph."""
+    gc.collect()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # isinstance over every object wakes deprecated torch names
+        return {id(o) for o in gc.get_objects() if isinstance(o, torch.Tensor) and o.grad_fn is not None}

@@ -1,0 +1,107 @@
+"""The contract every declared method keeps (DESIGN.md, "The method protocol"): the model comes back
+exactly as it went in, with the caller's batch; a batch of one and of several; targets checked; a
+clear error where a Classifier is needed; nothing of a call left alive. A method declared in
+``xaitutor.methods`` gets these tests for free."""
+
+import inspect
+
+import pytest
+import torch
+from helpers.contract import CAM_LAYER, ContractNet, as_map, classifier, explain, graph_tensors, pictures, tensors_in
+
+import xaitutor as xt
+from xaitutor.hooks import HOOK_DICTS
+
+METHODS = xt.methods.declared()
+NAMES = [m.function.__name__ for m in METHODS]
+
+
+def snapshot(model: torch.nn.Module) -> dict:
+    """Everything of the model a method must give back as it came."""
+    return {
+        "state": {k: v.clone() for k, v in model.state_dict().items()},
+        "training": [m.training for m in model.modules()],
+        "requires_grad": [p.requires_grad for p in model.parameters()],
+        "grad": [p.grad for p in model.parameters()],
+        "hooks": [list(getattr(m, d)) for m in model.modules() for d in HOOK_DICTS],
+    }
+
+
+def assert_same(before: dict, after: dict) -> None:
+    assert after["training"] == before["training"], "a module's training flag changed"
+    assert after["requires_grad"] == before["requires_grad"], "a parameter's requires_grad changed"
+    assert all(a is b for a, b in zip(after["grad"], before["grad"])), "a parameter's .grad was replaced"
+    assert after["hooks"] == before["hooks"], "the model's hooks changed"
+    for name, value in before["state"].items():
+        assert torch.equal(after["state"][name], value), f"{name} changed (weights or batch-norm statistics)"
+
+
+@pytest.mark.parametrize("method", METHODS, ids=NAMES)
+def test_the_model_and_the_batch_come_back_exactly_as_they_went_in(method):
+    clf = classifier()
+    net = clf.model
+    net.train()
+    net.features[0].weight.requires_grad_(False)
+    net.head[4].weight.grad = torch.ones_like(net.head[4].weight)
+    calls = []
+    handle = net.head.register_forward_hook(lambda *_: calls.append(1))  # the user's own hook stays
+    x = pictures(1)
+    kept, before = x.clone(), snapshot(net)
+    try:
+        explain(method, clf, x)
+        after = snapshot(net)
+    finally:
+        handle.remove()
+    assert_same(before, after)
+    assert torch.equal(x, kept), "the caller's batch was written"
+    assert calls, "the user's hook did not run"
+
+
+@pytest.mark.parametrize("method", METHODS, ids=NAMES)
+def test_a_batch_of_one_and_of_several(method):
+    clf, x = classifier(), pictures(3)
+    if method.starts_from_picture:  # one picture at a time, and a clear error for a batch
+        assert as_map(method, explain(method, clf, x[:1])).shape == (1, 1, 16, 16)
+        with pytest.raises(ValueError, match="one picture at a time"):
+            explain(method, clf, x)
+        return
+    several = as_map(method, explain(method, clf, x, target=[0, 1, 2] if method.kind != "visualization" else None))
+    assert len(several) == 3 and torch.isfinite(several).all()
+    if "seed" not in inspect.signature(method.function).parameters:  # a random method draws per batch
+        for i in range(3):
+            one = as_map(method, explain(method, clf, x[i : i + 1], target=i))
+            torch.testing.assert_close(one[0], several[i], rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("method", METHODS, ids=NAMES)
+def test_targets_are_checked(method):
+    clf = classifier()
+    with pytest.raises(ValueError, match="not a class index of this model"):
+        explain(method, clf, pictures(1), target=3)
+    if not method.starts_from_picture and method.kind != "visualization":
+        with pytest.raises(ValueError, match="got 2 targets for a batch of 3 images"):
+            explain(method, clf, pictures(3), target=[0, 1])
+
+
+@pytest.mark.parametrize("method", METHODS, ids=NAMES)
+def test_a_bare_module_is_explained_or_told_to_be_wrapped(method):
+    net, x = ContractNet().eval(), pictures(1)
+    if method.starts_from_picture or method.kind == "visualization":
+        with pytest.raises(TypeError, match=r"xt\.models\.wrap\(model, mean=\.\.\., std=\.\.\.\)"):
+            explain(method, net, x)
+    else:
+        layer = {"layer": CAM_LAYER} if "layer" in inspect.signature(method.function).parameters else {}
+        explained = explain(method, net, x, **layer)
+        torch.testing.assert_close(explained, explain(method, classifier(ContractNet().eval()), x, **layer))
+
+
+@pytest.mark.parametrize("method", METHODS, ids=NAMES)
+def test_nothing_of_a_call_is_left_alive(method):
+    clf = classifier()
+    explain(method, clf, pictures(1))  # a first call may build what lasts (a lazy module, a cache)
+    before = graph_tensors()
+    result = explain(method, clf, pictures(1))
+    held = [t for t in tensors_in(result) if t.requires_grad or t.grad_fn is not None]
+    assert not held, "the result holds a tensor of the autograd graph"
+    del result
+    assert graph_tensors() <= before, "a tensor of the call's autograd graph is still alive"
