@@ -106,10 +106,10 @@ class FigureOutput(widgets.Output):
         self.format = format
 
     def draw(self, fig, dpi: int = DPI, moving=()) -> None:
-        """Show ``fig``: a :class:`~xaitutor.widgets.figures.Sheet` an explorer keeps (drawn as it is
-        laid out, only its ``moving`` artists where nothing else changed), or a figure made for this
-        one picture, cropped to its tight bounding box and closed if pyplot's (so that redrawing
-        never leaks figures)."""
+        """Show ``fig``: a :class:`~xaitutor.widgets.figures.Sheet` an explorer keeps (drawn at its own
+        resolution as it is laid out, only its ``moving`` artists where nothing else changed), or a
+        figure made for this one picture, drawn at ``dpi``, cropped to its tight bounding box and
+        closed if pyplot's (so that redrawing never leaks figures)."""
         if isinstance(fig, Sheet):
             data = fig.render(self.format, moving)
         else:
