@@ -56,3 +56,13 @@ def lite0():
     import xaitutor as xt
 
     return xt.models.load("efficientnet_lite0")
+
+
+@pytest.fixture
+def same_layout_as_the_peers(monkeypatch):
+    """The package's passes in the memory layout the peers use (NCHW, contiguous), so that a parity
+    test compares the same kernels' arithmetic to 1e-5; the fast layout's own effect, float
+    rounding, is measured in tests/test_scores.py."""
+    import xaitutor.scores
+
+    monkeypatch.setattr(xaitutor.scores, "fast_layout", lambda module, x: torch.contiguous_format)

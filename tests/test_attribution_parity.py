@@ -11,6 +11,8 @@ from captum.attr import InputXGradient, IntegratedGradients, Occlusion
 import xaitutor as xt
 from xaitutor.methods.baselines import resolve_baseline
 
+pytestmark = pytest.mark.usefixtures("same_layout_as_the_peers")
+
 TARGETS = [1, 285]
 
 

@@ -20,6 +20,8 @@ from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
 
 import xaitutor as xt
 
+pytestmark = pytest.mark.usefixtures("same_layout_as_the_peers")
+
 TARGETS = [1, 207, 285, 812]
 
 

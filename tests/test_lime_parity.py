@@ -16,6 +16,8 @@ from sklearn.metrics import pairwise_distances
 import xaitutor as xt
 from xaitutor.methods.lime_image import cosine_distance, draw_samples, fit_surrogate, kernel, segment
 
+pytestmark = pytest.mark.usefixtures("same_layout_as_the_peers")
+
 
 def lime_kernel(d, kernel_width):
     """lime_image's default kernel, copied from LimeImageExplainer.__init__."""

@@ -150,3 +150,51 @@ def test_one_number_per_picture_is_a_binary_classifiers_logit():
     model = Answers(lambda a: a.mean(dim=(1, 2, 3)))
     assert run_model(model, torch.rand(4, 3, 8, 8)).shape == (4, 1)
     assert len(xt.models.wrap(model, labels=["a", "b"]).predict(PICTURE)) == 2
+
+
+class Seen(nn.Module):
+    """Records the memory layout of the batch it is given."""
+
+    def __init__(self, inner: nn.Module):
+        super().__init__()
+        self.inner, self.layouts = inner, []
+
+    def forward(self, x):
+        self.layouts.append("channels last" if x.is_contiguous(memory_format=torch.channels_last) else "contiguous")
+        return self.inner(x)
+
+
+def test_a_pass_runs_channels_last_on_a_cpu_without_gradients_or_with_depthwise_convolutions():
+    plain = nn.Sequential(nn.Conv2d(3, 4, 3), nn.AdaptiveAvgPool2d(1), nn.Flatten())
+    depthwise = nn.Sequential(nn.Conv2d(3, 3, 3, groups=3), nn.AdaptiveAvgPool2d(1), nn.Flatten())
+    x = torch.rand(2, 3, 8, 8)
+    for inner, with_gradients in [(plain, "contiguous"), (depthwise, "channels last")]:
+        model = Seen(inner)
+        with torch.no_grad():
+            run_model(model, x)
+        run_model(model, x.requires_grad_(True))
+        assert model.layouts == ["channels last", with_gradients]
+
+
+@pytest.mark.parametrize("name", ["gradcam", "saliency", "occlusion", "rise"])
+def test_the_fast_layout_changes_a_map_only_at_float_rounding(lite0, name, monkeypatch):
+    """efficientnet_lite0 (depthwise convolutions: every pass channels last) against the same calls
+    in the contiguous layout (as the parity tests run), on a 64 x 96 picture."""
+    import xaitutor.scores
+
+    clf = xt.models.wrap(
+        lite0.model, mean=lite0.mean, std=lite0.std, labels=lite0.labels, input_size=None, cam_layer=lite0.cam_layer
+    )
+    picture = xt.imaging.resize(xt.imaging.to_tensor(xt.data.sample_image("chelsea")), 64)
+    method = xt.methods.declaration(getattr(xt, name))
+    options = {"occlusion": dict(progress=False), "rise": dict(num_masks=64, progress=False)}.get(name, {})
+
+    def explain():
+        if method.starts_from_picture:
+            return method.function(clf, picture, **options).map()
+        return method.function(clf, clf.preprocess(picture), **options)
+
+    fast = explain()
+    monkeypatch.setattr(xaitutor.scores, "fast_layout", lambda module, x: torch.contiguous_format)
+    contiguous = explain()
+    assert (fast - contiguous).abs().max() <= 1e-4 * contiguous.abs().max()
