@@ -26,9 +26,10 @@ need_chromium()
 
 from lab_driver import (  # noqa: E402 (after the skip: it imports playwright)
     PATIENCE_S,
+    browser,  # noqa: F401 (the fixture: ruff's autofix took it away once)
     figure_changes,
     move_slider,
-    new_page,  # noqa: E402,F401 (browser: the fixture)
+    new_page,
     press_button,
     start_all,
     wait_all_ran,
