@@ -71,16 +71,17 @@ class Pass:
         """``sum_i y_i^{c_i}``: the logits of :attr:`targets`, or of ``targets`` (one per image)."""
         return target_scores(self.logits, self.targets if targets is None else targets).sum()
 
-    def gradient(self, wrt: torch.Tensor, of: torch.Tensor | None = None, retain_graph: bool = False):
+    def gradient(self, wrt: torch.Tensor, of=None, retain_graph: bool = False, create_graph: bool = False):
         """``d of / d wrt``, ``of`` being the target score unless given; ``wrt`` is :attr:`x` or a
-        captured activation. ``retain_graph=True`` keeps the graph for another backward pass."""
+        captured activation. ``retain_graph=True`` keeps the graph for another backward pass,
+        ``create_graph=True`` the gradient's own graph too (a second derivative, chapter 9)."""
         if not self.x.requires_grad:
             raise RuntimeError("this pass ran without gradients (forward(..., gradients=False))")
         layer = next((name for name, a in self.recording.activations.items() if a is wrt), None)
         unused = "the input x"
         if layer is not None:
             unused = f"the layer {layer!r}: choose a layer on the path from the input to the logits"
-        return gradient(self.score() if of is None else of, wrt, retain_graph, unused)
+        return gradient(self.score() if of is None else of, wrt, retain_graph, unused, create_graph)
 
 
 @contextmanager
@@ -137,14 +138,13 @@ def target_scores(outputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     return outputs.gather(1, targets.to(outputs.device)[:, None])[:, 0]
 
 
-def gradient(output: torch.Tensor, inputs, retain_graph: bool = False, unused: str = "the input"):
+def gradient(output: torch.Tensor, inputs, retain_graph=False, unused: str = "the input", create_graph=False):
     """``d output / d inputs`` of a scalar: one tensor, or a tuple for a sequence of ``inputs``.
     Only the graph between the two is traversed and no ``.grad`` is written; an input the output
     does not depend on is named (``unused``) in the error."""
     single = isinstance(inputs, torch.Tensor)
-    grads = torch.autograd.grad(
-        output, [inputs] if single else list(inputs), retain_graph=retain_graph, allow_unused=True
-    )
+    keep = dict(retain_graph=retain_graph or create_graph, create_graph=create_graph)
+    grads = torch.autograd.grad(output, [inputs] if single else list(inputs), allow_unused=True, **keep)
     if any(g is None for g in grads):
         raise ValueError(f"the model's output does not depend on {unused}")
     return grads[0] if single else grads
