@@ -28,6 +28,7 @@ KINDS = {
     "black box": "the classifier's answers on changed pictures: called on one picture, a Classifier or any function",
     "relevance": "the class score propagated back layer by layer by rules: called on a preprocessed batch",
     "visualization": "a picture that the model responds to, found by gradient ascent: called with an objective",
+    "attack": "a small change of the pictures that changes the answer: called on a Classifier and pictures in [0, 1]",
 }
 # What it gives back.
 RETURNS = {
@@ -35,6 +36,7 @@ RETURNS = {
     "attribution": "N x C x H x W, a signed number per pixel and channel (xt.imaging.to_map gives one channel)",
     "explanation": "a result object for one picture, whose .map() is 1 x 1 x H x W on the classifier's grid",
     "visualization": "a Visualization: the pictures and their objective's history",
+    "pictures": "N x 3 x H x W in [0, 1], the changed pictures (chapter 9's attacks)",
 }
 # The kinds whose result is a map of the picture: they are compared in chapter 6's table.
 MAP_KINDS = ("gradient", "class activation map", "perturbation", "black box", "relevance")
