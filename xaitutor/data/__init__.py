@@ -8,6 +8,7 @@ import os
 from PIL import Image, UnidentifiedImageError
 
 from .. import imaging
+from .concepts import CONCEPTS, concept_pictures
 from .shapes import ShapesDataset, shapes
 
 # name -> how to get it from skimage.data (all bundled with scikit-image, no network)
@@ -64,4 +65,4 @@ def load_image(path) -> Image.Image:
         raise ValueError(f"{path!r} is not a picture PIL can read (JPEG, PNG, BMP, ...)") from None
 
 
-__all__ = ["load_image", "sample_image", "sample_names", "shapes", "ShapesDataset"]
+__all__ = ["CONCEPTS", "concept_pictures", "load_image", "sample_image", "sample_names", "shapes", "ShapesDataset"]

@@ -59,6 +59,7 @@ from ..resolve import resolve_seed
 
 CLASSES = ["circle", "square", "triangle", "cross", "star", "ring"]
 CUE_NAMES = ["red", "yellow", "green", "cyan", "blue", "magenta"]
+VISIBLE = 0.1  # a texture shows where it changes the background's light by more than this share
 
 
 # --- The shapes ------------------------------------------------------------
@@ -130,14 +131,27 @@ class ShapesDataset(Dataset):
         masks: ``n x size x size`` bool, True exactly on the object's pixels.
         cues: ``n`` int64 background cue (hue ``CUE_NAMES[cue]``).
         classes: the class names.
+        concept_masks: every concept of ``xt.data.CONCEPTS`` -> ``n x size x size`` bool, the
+            pixels that show it (made on access from the masks, labels, cues, ``hues`` and
+            ``textures``: see ``xaitutor/data/concepts.py``).
+        hues: ``n`` floats in [0, 1), the hue of each object's colour.
+        textures: ``{"stripes": ..., "dots": ...}``, ``n x size x size`` bool, the background's
+            pixels that its stripes and its dots visibly brighten or darken.
 
     ``dataset[i]`` is ``(x, label)`` with ``x`` a float32 tensor of shape
     ``3 x size x size`` in [0, 1] (not normalised) and ``label`` an int.
     """
 
-    def __init__(self, images, labels, masks, cues):
+    def __init__(self, images, labels, masks, cues, hues=None, textures=None):
         self.images, self.labels, self.masks, self.cues = images, labels, masks, cues
+        self.hues, self.textures = hues, textures
         self.classes = list(CLASSES)
+
+    @property
+    def concept_masks(self):
+        from .concepts import ConceptMasks  # concepts.py builds on this file
+
+        return ConceptMasks(self)
 
     def __len__(self):
         return len(self.labels)
@@ -172,24 +186,31 @@ def shapes(n, size=64, seed=0, shortcut=0.0):
     # Draw the images in batches: small arrays are much faster to compute with.
     images = np.empty((n, size, size, 3), dtype=np.uint8)
     masks = np.empty((n, size, size), dtype=bool)
+    hues, textures = np.empty(n), {name: np.empty((n, size, size), dtype=bool) for name in ("stripes", "dots")}
     for start in range(0, n, 500):
         batch = slice(start, start + 500)
         masks[batch] = _draw_masks(labels[batch], size, shape_rng)
-        background = _draw_backgrounds(cues[batch], size, texture_rng)
-        images[batch] = _paint_objects(background, masks[batch], shape_rng)
-    return ShapesDataset(images, labels, masks, cues.astype(np.int64))
+        background, textures["stripes"][batch], textures["dots"][batch] = _draw_backgrounds(
+            cues[batch], size, texture_rng
+        )
+        images[batch], hues[batch] = _paint_objects(background, masks[batch], shape_rng)
+    for texture in textures.values():
+        texture &= ~masks  # the object hides the background's texture
+    return ShapesDataset(images, labels, masks, cues.astype(np.int64), hues, textures)
 
 
 def _paint_objects(background, masks, rng):
-    """Paint each mask in one bright colour, plus a little noise per pixel."""
+    """Paint each mask in one bright colour, plus a little noise per pixel; return the pictures
+    and each colour's hue."""
     from matplotlib.colors import hsv_to_rgb  # here: importing xaitutor must not load matplotlib
 
     # A bright, saturated colour of any hue: (hue, saturation, value) -> RGB.
-    colour = hsv_to_rgb(rng.uniform([0, 0.6, 0.85], [1, 1, 1], (len(masks), 3)))
+    hsv = rng.uniform([0, 0.6, 0.85], [1, 1, 1], (len(masks), 3))
+    colour = hsv_to_rgb(hsv)
     noise = rng.uniform(-0.05, 0.05, (masks.sum(), 3))
     image_of_pixel = np.nonzero(masks)[0]  # which image each object pixel is in
     background[masks] = np.clip(colour[image_of_pixel] + noise, 0, 1)
-    return np.round(background * 255).astype(np.uint8)
+    return np.round(background * 255).astype(np.uint8), hsv[:, 0]
 
 
 def _pixel_grid(size):
@@ -218,7 +239,8 @@ def _draw_masks(labels, size, rng):
 
 
 def _draw_backgrounds(cues, size, rng):
-    """Dark textured backgrounds (``n x size x size x 3`` floats in [0, 0.65])."""
+    """Dark textured backgrounds (``n x size x size x 3`` floats in [0, 0.65]), and where their
+    stripes and their dots show: the pixels whose light they change by more than ``VISIBLE``."""
     from matplotlib.colors import hsv_to_rgb
 
     n = len(cues)
@@ -251,6 +273,6 @@ def _draw_backgrounds(cues, size, rng):
     dots = (dist <= col(1.2, 2.8)).astype(np.float32)
 
     # The mix: each texture with a random strength (dots brighter or darker).
-    light = 1 + col(0.1, 0.3) * smooth_noise(1, 4)[..., 0] + col(0, 0.35) * stripes + col(-0.5, 0.5) * dots
-    background = base * light[..., None] + 0.05 * smooth_noise(3, 6)
-    return np.clip(background, 0, 0.65)
+    noise, stripes, dots = col(0.1, 0.3) * smooth_noise(1, 4)[..., 0], col(0, 0.35) * stripes, col(-0.5, 0.5) * dots
+    background = base * (1 + noise + stripes + dots)[..., None] + 0.05 * smooth_noise(3, 6)
+    return np.clip(background, 0, 0.65), stripes > VISIBLE, np.abs(dots) > VISIBLE
