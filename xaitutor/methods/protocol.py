@@ -29,6 +29,7 @@ KINDS = {
     "relevance": "the class score propagated back layer by layer by rules: called on a preprocessed batch",
     "visualization": "a picture that the model responds to, found by gradient ascent: called with an objective",
     "attack": "a small change of the pictures that changes the answer: called on a Classifier and pictures in [0, 1]",
+    "concept": "what a layer's units or directions stand for, scored on pictures of concepts: called with a layer",
 }
 # What it gives back.
 RETURNS = {
@@ -37,6 +38,7 @@ RETURNS = {
     "explanation": "a result object for one picture, whose .map() is 1 x 1 x H x W on the classifier's grid",
     "visualization": "a Visualization: the pictures and their objective's history",
     "pictures": "N x 3 x H x W in [0, 1], the changed pictures (chapter 9's attacks)",
+    "concepts": "a result object of a layer's units or directions and their concepts (chapter 8, xt.concepts)",
 }
 # The kinds whose result is a map of the picture: they are compared in chapter 6's table.
 MAP_KINDS = ("gradient", "class activation map", "perturbation", "black box", "relevance")
