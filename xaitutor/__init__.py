@@ -9,7 +9,7 @@ Every method of the course is here under its own name (``xt.gradcam``, ``xt.lime
 from the methods' declarations (:data:`xaitutor.methods.METHODS`).
 """
 
-from . import background, data, evaluation, exercises, hooks, imaging, models
+from . import attacks, background, data, evaluation, exercises, hooks, imaging, models
 from .methods import METHODS, objectives
 from .models import Classifier
 
@@ -18,6 +18,7 @@ __version__ = "0.1.0"
 globals().update({name: method.function for name, method in METHODS.items()})
 
 __all__ = [
+    "attacks",
     "background",
     "data",
     "evaluation",
