@@ -38,6 +38,41 @@ CASES = {
         ],
         right=[[1, 3, 299, 224], torch.Size([1, 3, 299, 224]), np.array([1, 3, 299, 224]), (1.0, 3.0, 299.0, 224.0)],
     ),
+    "start.softmax": dict(
+        wrong=[
+            ([65.9, 24.2, 9.9], "not percentages"),
+            ([0.645, 0.323, 0.032], "exponentiates first"),
+            ([7.389, 2.718, 1.105], "divide each by the sum"),
+            ([0.099, 0.242, 0.659], "logits' order"),
+            ([0.5, 0.3, 0.2], "exp(2.0) + exp(1.0)"),
+            ([0.66, 0.34], "3 probabilities"),
+            ("0.66, 0.24, 0.1", "is text"),
+        ],
+        right=[[0.66, 0.24, 0.1], torch.tensor([2.0, 1.0, 0.1]).softmax(0), np.array([0.659, 0.242, 0.099])],
+    ),
+    "start.normalised_red": dict(
+        wrong=[
+            (397.4, "divide by 255"),
+            (1.307, "not ImageNet's"),
+            (0.892, "the way back"),
+            (0.286, "divide by the std"),
+            (1.064, "before dividing"),
+            ("0.57", "is text"),
+        ],
+        right=[0.570, 73 / 128, np.float32(0.5703), torch.tensor(0.5703)],
+    ),
+    "start.tabby_probability": dict(
+        wrong=[
+            (281, "the index of 'tabby'"),
+            (6.912, "the logit of 'tabby'"),
+            (1.0, "over the classes (dim=1)"),
+            (14.4, "not a percentage"),
+            (0.14, "3 decimals"),
+            (-0.5, "lies in [0, 1]"),
+            (0.156, "probability of 'tiger cat'"),
+        ],
+        right=[0.144, 0.1439, torch.tensor(0.14393)],
+    ),
     "background.perceptron_update": dict(
         wrong=[
             ([0.5, -1.5, 0.5], "bias w0 is updated too"),

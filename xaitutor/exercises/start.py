@@ -1,6 +1,6 @@
 """Exercises of the start page (00_start_here)."""
 
-from . import Exercise, as_numbers, register
+from . import Exercise, as_number, as_numbers, judge, not_a_number, register
 from .answers import is_text
 
 PORTRAIT = (480, 640)  # width x height, as PIL gives a photo's size
@@ -49,5 +49,50 @@ register(
         f"What shape does clf.preprocess give for a portrait photo {PORTRAIT[0]} pixels wide and {PORTRAIT[1]} high?",
         _check_preprocessed_shape,
         _preprocessed_shape,
+    )
+)
+
+
+RED = 200  # a pixel's red value, of 255
+
+
+def _normalised_red() -> float:
+    # preprocess scales a value to [0, 1], then subtracts the model's mean and divides by its std
+    from ..models import load
+
+    clf = load("efficientnet_lite0")
+    return (RED / 255 - clf.mean[0]) / clf.std[0]
+
+
+def _check_normalised_red(answer) -> str | None:
+    value = as_number(answer)
+    if value is None:
+        return not_a_number(answer, "one number: what the network receives for this pixel")
+    right = _normalised_red()
+    mean, std = 127 / 255, 128 / 255  # efficientnet_lite0's, as clf.mean and clf.std print them
+    if abs(value) > 10:
+        return "the network receives values near -1 to 1: scale the value to [0, 1] first (divide by 255)"
+    return judge(
+        value,
+        right,
+        3,
+        hints=[
+            (
+                (RED / 255 - 0.485) / 0.229,
+                "use this model's own mean and std (clf.mean, clf.std), not ImageNet's usual",
+            ),
+            (RED / 255 * std + mean, "this is the way back: to normalise, subtract the mean, then divide by the std"),
+            (RED / 255 - mean, "after subtracting the mean, divide by the std"),
+            (RED / 255 / std - mean, "subtract the mean before dividing by the std"),
+        ],
+    )
+
+
+register(
+    Exercise(
+        "start.normalised_red",
+        f"What number does efficientnet_lite0 receive for a red value of {RED} (of 255), to 3 decimals?",
+        _check_normalised_red,
+        _normalised_red,
     )
 )
