@@ -86,6 +86,18 @@ def test_objective_algebra():
         ch * ly
 
 
+def test_an_objective_divided_by_a_number_is_weighted_by_its_inverse():
+    acts, logits = activations()
+    ch, cl = objectives.channel("a", 1), objectives.class_logit(2)
+    halved = ch - cl / 2
+    assert torch.allclose(halved(acts, logits), ch(acts, logits) - cl(acts, logits) / 2)
+    assert halved.name == "a[1] - class 2 / 2"
+    with pytest.raises(TypeError, match="divided by a number"):
+        ch / cl
+    with pytest.raises(ZeroDivisionError, match="non-zero"):
+        ch / 0
+
+
 @pytest.mark.parametrize("param", PARAMS)
 def test_the_objective_rises_on_a_tiny_model(param):
     clf = tiny()

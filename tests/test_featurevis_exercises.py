@@ -24,6 +24,14 @@ def frequency_itself(height, width):
     return 1 / numpy_scale(height, width)
 
 
+def population_std(g):
+    """numpy's std (divided by n, not n - 1): as right for normalising a gradient."""
+    flat = g.flatten(1)
+    centred = flat - flat.mean(1, keepdim=True)
+    std = centred.pow(2).mean(1, keepdim=True).sqrt()
+    return (centred / std.clamp_min(1e-12)).view_as(g)
+
+
 def full_fft_grid(height, width):
     fy, fx = torch.fft.fftfreq(height)[:, None], torch.fft.fftfreq(width)[None]
     return 1 / (fy**2 + fx**2).sqrt().clamp_min(1 / max(height, width))
@@ -38,6 +46,7 @@ CASES = {
             (lambda g: ..., "placeholder"),
         ],
         right=lambda g: torch.nan_to_num((g - g.mean((1, 2, 3), keepdim=True)) / g.std((1, 2, 3), keepdim=True)),
+        also_right=[population_std],
     ),
     "featurevis.pyramid": dict(
         wrong=[
@@ -45,8 +54,12 @@ CASES = {
             ([int(224 / 1.4**k) for k in (3, 2, 1, 0)], "round to whole pixels"),  # 81: truncated
             ([224, 314, 439, 615], "last octave is the final image"),
             ([114, 160, 224], "4 sizes"),
+            ([224 / 1.4**k for k in (3, 2, 1, 0)], "whole number of pixels"),  # unrounded
+            (np.array([81.6, 114.3, 160.0, 224.0]), "whole number of pixels"),
+            ([81, 114, 160, 224], "round once, from 224"),  # 224 / 1.4 / 1.4 / 1.4, rounded at each step
         ],
-        right=np.array([81.6, 114.3, 160.0, 224.0]),
+        right=np.array([82.0, 114.0, 160.0, 224.0]),
+        also_right=[[82, 114, 160, 224], torch.tensor([82, 114, 160, 224])],
     ),
     "featurevis.spectrum": dict(
         wrong=[
@@ -65,6 +78,7 @@ CASES = {
             (objectives.class_logit(962), "does not change with the pizza"),
         ],
         right=-0.5 * objectives.class_logit(962) + objectives.class_logit(963),
+        also_right=[objectives.class_logit(963) - objectives.class_logit(962) / 2],
     ),
 }
 
@@ -76,6 +90,8 @@ def test_each_exercise_refuses_the_usual_mistakes_and_accepts_another_right_form
         result = xt.exercises.check(name, answer)
         assert not result and hint in result.message, (hint, result.message)
     assert xt.exercises.check(name, CASES[name]["right"])
+    for right in CASES[name].get("also_right", []):
+        assert xt.exercises.check(name, right)
     assert xt.exercises.check(name, xt.exercises.solution(name, show=False))
 
 

@@ -58,6 +58,16 @@ class Objective:
 
     __rmul__ = __mul__
 
+    def __truediv__(self, divisor):
+        """``objective / 2`` is ``0.5 * objective``: a weight written as a division."""
+        if not isinstance(divisor, (int, float)):
+            raise TypeError(f"an objective can only be divided by a number; got {type(divisor).__name__}")
+        if divisor == 0:
+            raise ZeroDivisionError("an objective divided by 0: give a non-zero number")
+        divided = (1 / divisor) * self
+        divided.name = f"{self.name} / {divisor:g}"
+        return divided
+
 
 def _combine(a: Objective, b: Objective, op, symbol: str) -> Objective:
     if not isinstance(b, Objective):
