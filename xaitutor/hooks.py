@@ -187,3 +187,84 @@ def gradient_rule(model, kinds, rule, active: bool = False):
     finally:
         for handle in handles:
             handle.remove()
+
+
+class Rewritten(torch.autograd.Function):
+    """An operation whose backward is a rule: ``compute()`` in the forward pass (run without a graph
+    of its own), and in the backward pass ``rule(gradient)``, one tensor per input, goes to
+    ``inputs`` instead of the operation's own gradient. The rule may hold the inputs it needs (never
+    the output: that would make a cycle through autograd's graph, which Python cannot free)."""
+
+    @staticmethod
+    def forward(ctx, rule, compute, *inputs):
+        ctx.rule = rule
+        return compute()
+
+    @staticmethod
+    def backward(ctx, gradient):
+        return None, None, *ctx.rule(gradient)
+
+
+class OpRules(torch.overrides.TorchFunctionMode):
+    """The torch functions (``F.conv2d``, ``F.relu``, ``+``) that a method rewrites while the model
+    runs, by name: ``handlers[name](call)`` returns the operation's output. Seeing functions rather
+    than modules, a rule meets functional activations and residual additions too."""
+
+    def __init__(self, handlers: dict):
+        super().__init__()
+        self.handlers, self.names = handlers, [""]
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        handler = self.handlers.get(getattr(func, "__name__", ""))
+        if handler is None:
+            return func(*args, **(kwargs or {}))
+        return handler(Call(func, args, kwargs or {}, self.names[-1]))
+
+
+@dataclass
+class Call:
+    """One call of a torch function seen by :class:`OpRules`: the function, its arguments and the
+    name of the innermost module that made it (``""`` outside every module)."""
+
+    func: object
+    args: tuple
+    kwargs: dict
+    module: str
+
+    def run(self, *args, **kwargs):
+        """The function itself, on ``args`` (its own by default), never in place: an in-place
+        activation (``ReLU(inplace=True)``) would overwrite the input a rule reads."""
+        func, kwargs = self.func, {**self.kwargs, **kwargs}
+        name = getattr(func, "__name__", "")
+        if name.endswith("_") and not name.startswith("__"):
+            func = getattr(torch.nn.functional, name[:-1], None) or getattr(torch, name[:-1])
+        args = list(args or self.args)
+        if name in INPLACE_POSITION and len(args) > INPLACE_POSITION[name]:
+            args[INPLACE_POSITION[name]] = False
+        return func(*args, **{k: v for k, v in kwargs.items() if k != "inplace"})
+
+
+INPLACE_POSITION = {"relu": 1, "relu6": 1, "hardtanh": 3, "leaky_relu": 2, "elu": 2}  # F.<name>'s `inplace`
+
+
+@contextmanager
+def op_rules(model, handlers: dict):
+    """Rewrite the torch functions named in ``handlers`` while the block runs (see :class:`OpRules`);
+    each module's name is followed with a forward pre-hook and a forward hook, removed when the block
+    ends, even on error. The user's modules and weights are neither swapped nor edited."""
+    mode, handles = OpRules(handlers), []
+
+    def enter(name):
+        return lambda module, inputs: mode.names.append(name)
+
+    def leave(module, inputs, output):
+        mode.names.pop()
+
+    try:
+        for name, sub in resolve_model(model).named_modules():
+            handles += [sub.register_forward_pre_hook(enter(name)), sub.register_forward_hook(leave)]
+        with mode:
+            yield mode
+    finally:
+        for handle in handles:
+            handle.remove()

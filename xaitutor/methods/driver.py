@@ -23,13 +23,13 @@ as :func:`~xaitutor.resolve.resolve_copies` allows, inside :func:`~xaitutor.prog
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 import torch
 
 from ..guard import evaluating
-from ..hooks import Recording, capture
+from ..hooks import Recording, capture, op_rules
 from ..resolve import resolve_class_indices, resolve_feature_map, resolve_input, resolve_model, resolve_targets
 from ..scores import class_scores, run_model
 
@@ -85,7 +85,7 @@ class Pass:
 
 
 @contextmanager
-def forward(model, x: torch.Tensor, target=None, layers=(), gradients: bool = True):
+def forward(model, x: torch.Tensor, target=None, layers=(), gradients: bool = True, rules: dict | None = None):
     """Run ``model`` on ``x`` with the model guarded and ``layers`` captured; yield a :class:`Pass`.
 
     Args:
@@ -97,6 +97,8 @@ def forward(model, x: torch.Tensor, target=None, layers=(), gradients: bool = Tr
         layers: the layers to capture (dotted names or modules), none by default.
         gradients: record the graph for :meth:`Pass.gradient` (the default); ``False`` runs the
             pass without autograd, for a method that only reads the model's answers or a layer.
+        rules: the torch functions rewritten while the model runs (:func:`~xaitutor.hooks.op_rules`:
+            relevance propagation's rules, DeepLIFT's multipliers); the backward runs without them.
 
     Gradients exist even under ``torch.no_grad()`` or ``torch.inference_mode()`` and for frozen
     parameters; when the block ends (even on error) the hooks are gone, the model as it came.
@@ -106,7 +108,8 @@ def forward(model, x: torch.Tensor, target=None, layers=(), gradients: bool = Tr
     grad_mode = torch.enable_grad() if gradients else torch.no_grad()
     with torch.inference_mode(False), grad_mode, evaluating(module), capture(module, layers) as recording:
         x = resolve_input(module, x).requires_grad_(gradients)
-        outputs = run_model(module, x)
+        with op_rules(module, rules) if rules else nullcontext():
+            outputs = run_model(module, x)
         logits = class_scores(outputs, getattr(model, "outputs", "logits"))
         yield Pass(x, logits, resolve_targets(logits, target), recording, outputs)
 

@@ -1,0 +1,127 @@
+"""The rules of layer-wise relevance propagation: how a layer ``z_j = sum_i x_i w_ij + b_j`` hands
+the relevance ``R_j`` of its outputs to its inputs. Each rule is a small function
+``rule(layer, x, relevance) -> relevance of x``, written as zennit 0.5 writes it.
+
+Bach et al., "On Pixel-Wise Explanations for Non-Linear Classifier Decisions by Layer-Wise Relevance
+Propagation", PLoS ONE 2015, https://doi.org/10.1371/journal.pone.0130140; Montavon, Binder,
+Lapuschkin, Samek and Müller, "Layer-Wise Relevance Propagation: An Overview", 2019,
+https://doi.org/10.1007/978-3-030-28954-6_10 (the equation numbers below are theirs).
+
+Every rule is the same three steps (the "gradient trick" of the Overview, sec. 10.2.3): run the
+layer with modified weights ``rho(w)`` on (modified) inputs, ``z_j = sum_i rho(x_i w_ij)``; divide
+the relevance by it, ``s_j = R_j / z_j``; send ``s`` back through the same modified layer,
+``R_i = x_i sum_j rho(w_ij) s_j``. The weights are modified in copies: the model's are never written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+
+from ..driver import gradient
+
+STABILIZER = 1e-6  # zennit's: keeps z_j away from 0, with z_j's sign
+
+
+def stabilize(z: torch.Tensor, epsilon: float = STABILIZER) -> torch.Tensor:
+    """``z + epsilon * sign(z)``, the sign of 0 taken as +1 (zennit's stabilizer)."""
+    return z + epsilon * ((z == 0).to(z) + z.sign())
+
+
+@dataclass
+class Layer:
+    """A linear layer as a rule sees it: ``run(x, weight, bias)``, its weights (batch norm merged in)."""
+
+    name: str
+    run: Callable
+    weight: torch.Tensor
+    bias: torch.Tensor | None
+
+
+def positive(t):  # (a weight, a bias or an input)^+
+    return None if t is None else t.clamp(min=0)
+
+
+def negative(t):  # ()^-
+    return None if t is None else t.clamp(max=0)
+
+
+def send_back(layer: Layer, terms, share: Callable) -> list[torch.Tensor]:
+    """For the terms ``(input, weight, bias)``: ``z_k = layer(input_k)``, ``s_k = share(z)[k]``, and
+    each input times its gradient, ``input_k * d(sum_j z_kj s_kj) / d input_k``."""
+    inputs = [i.detach().requires_grad_() for i, _, _ in terms]
+    with torch.enable_grad():
+        zs = [layer.run(i, w, b) for i, (_, w, b) in zip(inputs, terms)]
+        score = sum((z * s.detach()).sum() for z, s in zip(zs, share([z.detach() for z in zs])))
+        return [i.detach() * g for i, g in zip(inputs, gradient(score, inputs))]
+
+
+def epsilon(epsilon: float = STABILIZER) -> Callable:
+    """LRP-ε (Overview eq. 4): ``R_i = sum_j x_i w_ij / (z_j + ε sign z_j) R_j``; the bias and ε keep
+    some relevance (it does not reach the inputs); ε = 0 is LRP-0 (eq. 1)."""
+
+    def rule(layer, x, relevance):
+        (r,) = send_back(layer, [(x, layer.weight, layer.bias)], lambda z: [relevance / stabilize(z[0], epsilon)])
+        return r
+
+    return rule
+
+
+def zplus(stabilizer: float = STABILIZER) -> Callable:
+    """z+ (= α1β0, Montavon et al. 2017, Deep Taylor decomposition): only the positive contributions
+    ``(x_i w_ij)^+`` share ``R_j``; the relevance is kept whole and is never negative."""
+
+    def rule(layer, x, relevance):
+        terms = [
+            (positive(x), positive(layer.weight), positive(layer.bias)),
+            (negative(x), negative(layer.weight), None),
+        ]
+        return sum(send_back(layer, terms, lambda z: [relevance / stabilize(z[0] + z[1], stabilizer)] * 2))
+
+    return rule
+
+
+def alpha_beta(alpha: float = 2.0, beta: float = 1.0, stabilizer: float = STABILIZER) -> Callable:
+    """αβ (Bach et al. 2015, eq. 60; Overview sec. 10.2.4), α - β = 1: the positive contributions share
+    ``α R_j``, the negative ones ``-β R_j``."""
+    if alpha < 0 or beta < 0 or abs(alpha - beta - 1) > 1e-12:
+        raise ValueError(f"the αβ rule needs α, β >= 0 and α - β = 1, got α={alpha}, β={beta}")
+
+    def rule(layer, x, relevance):
+        w, b, xp, xn = layer.weight, layer.bias, positive(x), negative(x)
+        terms = [(xp, positive(w), positive(b)), (xn, negative(w), None)]
+        terms += [(xp, negative(w), negative(b)), (xn, positive(w), None)]
+
+        def share(z):
+            return [relevance / stabilize(z[0] + z[1], stabilizer)] * 2 + [
+                relevance / stabilize(z[2] + z[3], stabilizer)
+            ] * 2
+
+        r = send_back(layer, terms, share)
+        return alpha * (r[0] + r[1]) - beta * (r[2] + r[3])
+
+    return rule
+
+
+def gamma(gamma: float = 0.25, stabilizer: float = STABILIZER) -> Callable:
+    """LRP-γ (Overview eq. 5), in zennit's form for signed inputs: ``w + γ w^+`` favours the positive
+    contributions of an output that is positive (and ``w + γ w^-`` the negative ones of a negative
+    output); γ = 0 is LRP-0, γ -> ∞ is z+."""
+
+    def rule(layer, x, relevance):
+        w, b, xp, xn = layer.weight, layer.bias, positive(x), negative(x)
+        up, down = w + gamma * positive(w), w + gamma * negative(w)
+        bu = None if b is None else b + gamma * positive(b)
+        bd = None if b is None else b + gamma * negative(b)
+        terms = [(xp, up, bu), (xn, down, None), (xp, down, bd), (xn, up, None)]
+        sign = layer.run(x, w, b)
+
+        def share(z):
+            pos, neg = (sign > 0) * relevance, (sign < 0) * relevance
+            return [pos / stabilize(z[0] + z[1], stabilizer)] * 2 + [neg / stabilize(z[2] + z[3], stabilizer)] * 2
+
+        return sum(send_back(layer, terms, share))
+
+    return rule
