@@ -251,7 +251,11 @@ INPLACE_POSITION = {"relu": 1, "relu6": 1, "hardtanh": 3, "leaky_relu": 2, "elu"
 def op_rules(model, handlers: dict):
     """Rewrite the torch functions named in ``handlers`` while the block runs (see :class:`OpRules`);
     each module's name is followed with a forward pre-hook and a forward hook, removed when the block
-    ends, even on error. The user's modules and weights are neither swapped nor edited."""
+    ends, even on error. The user's modules and weights are neither swapped nor edited. No handlers:
+    nothing is rewritten, no hook registered."""
+    if not handlers:
+        yield None
+        return
     mode, handles = OpRules(handlers), []
 
     def enter(name):

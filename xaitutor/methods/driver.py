@@ -14,16 +14,15 @@ tensor only (``torch.autograd.grad``, never ``.backward()`` into the parameters'
     with forward(model, x, target) as run:                       # saliency
         gradient = run.gradient(run.x)
 
-A method that needs no gradient (Score-CAM's masked pictures, a perturbation's forwards) runs the
-same pass with ``gradients=False``: no graph is recorded. :func:`fixed_targets` fixes each image's
-class before a method changes the batch, and :func:`copies_gradient` takes the gradients at many
-copies of a batch at once (integrated gradients' path, SmoothGrad's noisy samples), as many a pass
-as :func:`~xaitutor.resolve.resolve_copies` allows, inside :func:`~xaitutor.progress_bar.interruptible`.
+A method that needs no gradient (Score-CAM, a perturbation's forwards) runs ``gradients=False``, no
+graph recorded; :func:`fixed_targets` fixes each image's class before a method changes the batch;
+:func:`copies_gradient` takes the gradients at many copies of a batch in one pass (integrated
+gradients' path, SmoothGrad's noisy samples), as many as :func:`~xaitutor.resolve.resolve_copies` allows.
 """
 
 from __future__ import annotations
 
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
@@ -97,8 +96,6 @@ def forward(model, x: torch.Tensor, target=None, layers=(), gradients: bool = Tr
         layers: the layers to capture (dotted names or modules), none by default.
         gradients: record the graph for :meth:`Pass.gradient` (the default); ``False`` runs the
             pass without autograd, for a method that only reads the model's answers or a layer.
-        rules: the torch functions rewritten while the model runs (:func:`~xaitutor.hooks.op_rules`:
-            relevance propagation's rules, DeepLIFT's multipliers); the backward runs without them.
 
     Gradients exist even under ``torch.no_grad()`` or ``torch.inference_mode()`` and for frozen
     parameters; when the block ends (even on error) the hooks are gone, the model as it came.
@@ -108,7 +105,7 @@ def forward(model, x: torch.Tensor, target=None, layers=(), gradients: bool = Tr
     grad_mode = torch.enable_grad() if gradients else torch.no_grad()
     with torch.inference_mode(False), grad_mode, evaluating(module), capture(module, layers) as recording:
         x = resolve_input(module, x).requires_grad_(gradients)
-        with op_rules(module, rules) if rules else nullcontext():
+        with op_rules(module, rules):  # torch functions rewritten in the model's run only (LRP, DeepLIFT)
             outputs = run_model(module, x)
         logits = class_scores(outputs, getattr(model, "outputs", "logits"))
         yield Pass(x, logits, resolve_targets(logits, target), recording, outputs)
