@@ -8,6 +8,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 from helpers.student_answers import (
+    convolve_by_slices,
+    convolve_full,
     d,
     off_by_one,
     perturb_comprehension,
@@ -97,14 +99,21 @@ CASES = {
     ),
     "background.convolve": dict(
         wrong=[
-            (lambda f, g: np.correlate(f, g, "valid").tolist(), "cross-correlation"),
-            (lambda f, g: np.convolve(f, g).tolist(), "'full'"),
-            (lambda f, g: np.convolve(f, g, "same"), "'same'"),
+            (
+                lambda f, g: [sum(f[n + i] * g[i] for i in range(len(g))) for n in range(len(f) - len(g) + 1)],
+                "cross-corr",
+            ),
+            (lambda f, g: np.correlate(f, g[::-1], "valid"), "calls correlate"),
+            (convolve_full, "'full'"),
+            (lambda f, g: convolve_full(f, g)[len(g) // 2 : len(g) // 2 + len(f)], "'same'"),
             (off_by_one, "one value short"),
+            (lambda f, g: np.convolve(f, g, "valid"), "calls convolve"),
+            (lambda f, g: F.conv1d(torch.tensor(f)[None, None], torch.tensor(g).flip(0)[None, None])[0, 0], "conv1d"),
+            (lambda f, g: xt.background.convolve(torch.tensor(f), torch.tensor(g)), "calls convolve"),
         ],
         right=[
-            lambda f, g: np.convolve(f, g, "valid"),
-            lambda f, g: F.conv1d(torch.tensor(f)[None, None], torch.tensor(g).flip(0)[None, None])[0, 0],
+            convolve_by_slices,
+            lambda f, g: [sum(f[n - i] * g[i] for i in range(len(g))) for n in range(len(g) - 1, len(f))],
         ],
     ),
     "background.output_size": dict(

@@ -9,6 +9,15 @@ def off_by_one(f, g):  # the range stops one position early
     return [sum(f[n + i] * g[len(g) - 1 - i] for i in range(len(g))) for n in range(len(f) - len(g))]
 
 
+def convolve_by_slices(f, g):  # the definition, vectorised: each kernel cell times a slice of f
+    f, g, k = np.asarray(f), np.asarray(g), len(g)
+    return sum(g[k - 1 - i] * f[i : len(f) - k + 1 + i] for i in range(k))
+
+
+def convolve_full(f, g):  # every n where f and g overlap at all: g sticks out at both ends
+    return [sum(f[i] * g[n - i] for i in range(len(f)) if 0 <= n - i < len(g)) for n in range(len(f) + len(g) - 1)]
+
+
 def perturb_double_loop(picture, hidden, segments, row):  # right values, but loops over the pixels
     out = hidden.clone()
     for i in range(segments.shape[0]):

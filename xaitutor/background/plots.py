@@ -42,14 +42,18 @@ def plot_descent(f: Callable[[torch.Tensor], torch.Tensor], path: torch.Tensor, 
     return fig
 
 
-def plot_decision(predict: Callable[[torch.Tensor], torch.Tensor], X, y, lines=(), ax=None, title: str | None = None):
+def plot_decision(
+    predict: Callable[[torch.Tensor], torch.Tensor], X, y, lines=(), ax=None, title: str | None = None, line_labels=()
+):
     """Draw binary samples (filled: label 1, hollow: label 0), shade where ``predict`` says 1 and
-    draw the line ``w_0 + w_1 x_1 + w_2 x_2 = 0`` of each perceptron in ``lines``.
+    draw the line ``w_0 + w_1 x_1 + w_2 x_2 = 0`` of each perceptron in ``lines``, with a legend
+    under the axes saying which is which.
 
     Args:
         predict: maps a ``... x 2`` float64 tensor of points to 0/1 (a perceptron, an MLP...).
         X, y: the ``N x 2`` samples and their N labels.
         lines: weight triples ``(w_0, w_1, w_2)`` whose boundaries to draw.
+        line_labels: their names in the legend (default: "boundary", or "line 1", "line 2", ...).
 
     Returns:
         The figure.
@@ -70,7 +74,23 @@ def plot_decision(predict: Callable[[torch.Tensor], torch.Tensor], X, y, lines=(
     ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
     if title:
         ax.set_title(title, fontsize=9)
+    _decision_legend(ax, len(lines), line_labels)
     return fig
+
+
+def _decision_legend(ax, lines: int, labels) -> None:
+    """The legend of :func:`plot_decision`: the two labels, the shaded region, the lines."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles = [
+        Line2D([], [], ls="", marker="o", ms=7, color="C0", mec="k", label="label 1"),
+        Line2D([], [], ls="", marker="o", ms=7, mfc="white", mec="k", label="label 0"),
+        Patch(facecolor="#cfe3f7", edgecolor="0.6", label="predicted 1"),
+    ]
+    labels = list(labels) or (["boundary"] if lines == 1 else [f"line {i + 1}" for i in range(lines)])
+    handles += [Line2D([], [], color=f"C{i}", label=label) for i, label in enumerate(labels)]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.27), ncol=2, fontsize=7, frameon=False)
 
 
 def plot_perceptron(weights, X, y, ax=None, title: str | None = None):
@@ -93,7 +113,8 @@ def plot_receptive_field(field: ReceptiveField, ax=None, title: str | None = Non
     from matplotlib.patches import Rectangle
 
     fig, ax = _figure(ax, (3.2, 3.2))
-    ax.imshow(field.gradient.numpy(), cmap="viridis")
+    image = ax.imshow(field.gradient.numpy(), cmap="viridis")
+    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="|gradient|: 0 = no influence")
     rows, cols = torch.nonzero(field.gradient, as_tuple=True)
     h, w = field.size
     ax.add_patch(Rectangle((int(cols.min()) - 0.5, int(rows.min()) - 0.5), w, h, fill=False, color="C3", lw=1.5))

@@ -131,6 +131,19 @@ def loops_in(function) -> list[str]:
     return sorted(found)
 
 
+def names_in(function) -> set[str]:
+    """The global and attribute names that ``function``'s code uses (``np.convolve`` gives ``np`` and
+    ``convolve``), read from its bytecode, nested functions and comprehensions included: what a
+    check reads to refuse a library call that does the task for the student."""
+    found, codes = set(), [getattr(function, "__code__", None)]
+    while codes:
+        code = codes.pop()
+        if code is not None:
+            found.update(code.co_names)
+            codes.extend(c for c in code.co_consts if inspect.iscode(c))
+    return found
+
+
 def judge_whole(answer, right: int, what: str, hints: dict, otherwise: str) -> str | None:
     """What a checker of one whole number answers: why ``answer`` is not a whole number (``what``
     names it), ``None`` when it is ``right``, else the hint ``hints`` keeps for that slip, else

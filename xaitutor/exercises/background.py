@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from . import Exercise, as_numbers, call, not_a_number, register
+from .answers import names_in
 
 # --- the perceptron rule (eq. 1.5, 1.6) --------------------------------------------------------
 
@@ -77,7 +78,17 @@ def _convolve_solver():
     return my_convolve
 
 
+# the library calls that compute the convolution for the student: the check compares with them
+_READY_MADE = {"convolve", "correlate", "conv1d", "conv2d", "fftconvolve", "oaconvolve", "cross_correlate"}
+
+
 def _convolve_checker(answer):
+    ready_made = sorted(names_in(answer) & _READY_MADE) if callable(answer) else []
+    if ready_made:
+        return (
+            f"your function calls {ready_made[0]}, which computes it for you: write it from the "
+            "definition, a sum of f[i] * g[n - i] (a loop, or slices of f times the flipped kernel)."
+        )
     rng = np.random.default_rng(0)
     for length, k in ((6, 3), (9, 2), (5, 5), (7, 1), (8, 4)):
         f, g = rng.normal(size=length), rng.normal(size=k)
