@@ -13,6 +13,9 @@ The measured results that take too long for the notebook are shipped in
 """
 
 from .fast_gradient_sign import fgsm
+from .fragility import fragility, random_signs, top_k_attack
+from .manipulation import Manipulation, manipulate
 from .projected_gradient_descent import pgd
+from .softplus_swap import smoothed
 
-__all__ = ["fgsm", "pgd"]
+__all__ = ["fgsm", "pgd", "manipulate", "Manipulation", "smoothed", "fragility", "top_k_attack", "random_signs"]
