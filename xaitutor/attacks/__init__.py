@@ -6,14 +6,14 @@
   moves a map towards a chosen target map; its second derivatives go through a copy of the network
   whose ReLUs are softplus functions (:func:`smoothed`).
 * **Fragility** (Ghorbani et al. 2019): how far the top-k pixels of a map move under random noise
-  and under an attack that keeps the label (:mod:`~xaitutor.attacks.fragility`).
+  and under an attack that keeps the label (:func:`fragility`, :func:`top_k_attack`).
 
 The measured results that take too long for the notebook are shipped in
 ``xaitutor/attacks/results/`` (``python -m xaitutor.attacks.results``, ``make attacks``).
 """
 
 from .fast_gradient_sign import fgsm
-from .fragility import fragility, random_signs, top_k_attack
+from .fragile_interpretations import fragility, random_signs, top_k_attack
 from .manipulation import Manipulation, manipulate
 from .projected_gradient_descent import pgd
 from .softplus_swap import smoothed
