@@ -23,6 +23,7 @@ from .faithfulness import Curves, deletion, insertion
 from .localisation import energy_share, pointing_game
 from .maps import centre_maps, explain, pictures_batch, predicted_targets, random_maps
 from .sanity import SanityCheck, cascading_randomization
+from .sensitivity import local_lipschitz, max_sensitivity
 
 __all__ = [
     "explain",
@@ -37,4 +38,6 @@ __all__ = [
     "insertion",
     "SanityCheck",
     "cascading_randomization",
+    "max_sensitivity",
+    "local_lipschitz",
 ]
