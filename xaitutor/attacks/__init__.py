@@ -14,7 +14,8 @@ The measured results that take too long for the notebook are shipped in
 
 from .fast_gradient_sign import fgsm
 from .fragile_interpretations import fragility, random_signs, top_k_attack
-from .manipulation import Manipulation, manipulate
+from .manipulated import Manipulation
+from .manipulation import manipulate
 from .projected_gradient_descent import pgd
 from .softplus_swap import smoothed
 

@@ -14,59 +14,15 @@ network, zero almost everywhere for ReLUs: the loss is differentiated through th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 import torch.nn.functional as F
 
 from ..progress_bar import interruptible
 from ..resolve import resolve_count
-from .differentiable_maps import course_map, differentiable_map, resolve_method
+from .differentiable_maps import differentiable_map, resolve_method
+from .manipulated import Manipulation, judged, kept
 from .pixel_space import as_pixels, model_input, resolve_radius
-from .similarity import pearson, ssim
 from .softplus_swap import BETA, smoothed
-
-
-@dataclass
-class Manipulation:
-    """What :func:`manipulate` found, judged on the ReLU network.
-
-    Attributes:
-        picture, original: the manipulated and the original picture, ``1 x 3 x H x W`` in [0, 1].
-        map, original_map, target_map: ``1 x 1 x H x W``, the method's maps of both pictures and
-            the target, each scaled to [0, 1].
-        method, target: the method and the class whose map was moved.
-        answer, original_answer: the top class and its probability, after and before.
-        probability, original_probability: the explained class's probability, after and before.
-        kept: the top class is the same and its probability moved by at most the tolerance.
-        losses: the loss at each step (on the softplus network).
-    """
-
-    picture: torch.Tensor
-    original: torch.Tensor
-    map: torch.Tensor
-    original_map: torch.Tensor
-    target_map: torch.Tensor
-    method: str
-    target: int
-    answer: tuple[int, float]
-    original_answer: tuple[int, float]
-    probability: float
-    original_probability: float
-    kept: bool
-    losses: list[float]
-
-    @property
-    def size(self) -> int:
-        """The largest change of a pixel, in grey levels of an 8-bit picture (``||delta||_inf * 255``)."""
-        return round(float((self.picture - self.original).abs().max()) * 255)
-
-    def similarity(self) -> dict[str, float]:
-        """Pearson and SSIM of the map to the target map, before and after."""
-        maps = torch.cat([self.original_map, self.map])
-        targets = self.target_map.expand_as(maps)
-        r, s = pearson(maps, targets).tolist(), ssim(maps, targets).tolist()
-        return {"pearson before": r[0], "pearson after": r[1], "ssim before": s[0], "ssim after": s[1]}
 
 
 def manipulate(
@@ -97,7 +53,7 @@ def manipulate(
         tolerance: how far the top class's probability may move for the answer to count as kept.
         progress: a progress bar; Ctrl-C keeps the best change found so far.
 
-    The best step (the lowest loss with the same top class) is kept, its change rounded to 8 bits.
+    The best step (lowest loss, the ReLU network's answer kept) is returned, its change rounded to 8 bits.
     """
     method, eps = resolve_method(method), resolve_radius(eps, "eps")
     original = as_pixels(classifier, picture, "manipulate")
@@ -123,7 +79,7 @@ def manipulate(
                 loss = ((found - goal) ** 2).sum() / (goal**2).sum() + gamma * ((answer - probabilities) ** 2).sum()
                 gradient = run.gradient(run.x, of=loss) / std
             losses.append(float(loss.detach()))
-            if losses[-1] < best_loss and int(answer.argmax()) == top:
+            if losses[-1] < best_loss and kept(classifier, x, probabilities, top, tolerance):
                 best, best_loss = delta.detach().clone(), losses[-1]
             optimizer.zero_grad()
             delta.grad = gradient
@@ -132,20 +88,3 @@ def manipulate(
                 delta.copy_(delta.clamp(-eps, eps).add(original).clamp(0, 1).sub(original))
             bar.update()
     return judged(classifier, original, best, goal, method, target, top, probabilities, tolerance, losses)
-
-
-def judged(classifier, original, delta, goal, method, target, top, probabilities, tolerance, losses) -> Manipulation:
-    """The manipulation rounded to the 8-bit grid and judged on the ReLU network."""
-    picture = (original + (delta * 255).round() / 255).clamp(0, 1)
-    x = model_input(classifier, torch.cat([original, picture]))
-    maps = course_map(method, classifier, x, target)
-    with torch.no_grad():
-        after = classifier.probabilities(x)[1]
-    before = probabilities[0]
-    kept = int(after.argmax()) == top and abs(float(after[top] - before[top])) <= tolerance
-    scale = goal / goal.max().clamp_min(1e-12)
-    return Manipulation(
-        picture, original, maps[1:].clamp(0, 1), maps[:1].clamp(0, 1), scale, method, target,
-        (int(after.argmax()), float(after.max())), (top, float(before[top])),
-        float(after[target]), float(before[target]), kept, losses,
-    )  # fmt: skip

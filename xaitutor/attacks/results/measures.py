@@ -1,0 +1,147 @@
+"""The tables of chapter 9's results, one function per entry of :data:`~xaitutor.attacks.results.ENTRIES`."""
+
+from __future__ import annotations
+
+import torch
+
+from ... import imaging
+from ...evaluation.sensitivity import local_lipschitz, max_sensitivity
+from ...methods.protocol import MAP_KINDS, declared
+from ...methods.smooth_grad import smoothgrad
+from ..differentiable_maps import smooth_map
+from ..fast_gradient_sign import fgsm
+from ..fragile_interpretations import fragility
+from ..manipulation import manipulate
+from ..pixel_space import model_input
+from ..projected_gradient_descent import pgd
+from ..similarity import pearson
+from ..softplus_swap import smoothed
+from .pictures import background, lite0, photos, shapes, shapes_cnn
+
+EPS = (2, 4, 8)  # grey levels
+PUG = 254
+DEFENCE_BETA = 2.0  # the defence's softplus: a smoother network than the attack's
+
+
+def answers(classifier, pixels) -> torch.Tensor:
+    with torch.no_grad():
+        return classifier(model_input(classifier, pixels)).argmax(1)
+
+
+def success() -> list[dict]:
+    """FGSM's and PGD's (10 steps of eps / 4) success, untargeted and targeted, by epsilon."""
+    rows = []
+    for kind in ("photos", "shapes"):
+        classifier = lite0() if kind == "photos" else shapes_cnn()
+        pixels = photos(classifier) if kind == "photos" else shapes(60)[0]
+        before = answers(classifier, pixels)
+        goal = torch.full_like(before, PUG) if kind == "photos" else (before + 1) % len(classifier.labels)
+        for e in EPS:
+            for targeted in (False, True):
+                target = goal if targeted else None
+                row = {"pictures": kind, "n": len(pixels), "eps": e, "targeted": targeted}
+                for name, attack in (("fgsm", fgsm), ("pgd", pgd)):
+                    options = {} if attack is fgsm else {"steps": 10, "step_size": e / 255 / 4}
+                    after = answers(
+                        classifier,
+                        attack(classifier, pixels, target, e / 255, targeted=targeted, progress=False, **options),
+                    )
+                    row[name] = float((after == goal).float().mean() if targeted else (after != before).float().mean())
+                rows.append(row)
+    return rows
+
+
+def defended(method, classifier, pictures, target_map, targets) -> dict:
+    """Pearson of the defended maps (SmoothGrad for saliency, the beta-smoothed network's map) to the target."""
+    x = model_input(classifier, pictures)
+    smooth = smooth_map(method, smoothed(classifier, DEFENCE_BETA), x, targets)
+    found = {"beta-smoothed": pearson(smooth, target_map).tolist()}
+    if method == "saliency":
+        maps = imaging.to_map(smoothgrad(classifier, x, targets, samples=32, progress=False))
+        found["SmoothGrad"] = pearson(maps, target_map).tolist()
+    return found
+
+
+def manipulation(n: int = 20, steps: int = 100) -> list[dict]:
+    """Each method's map of ``n`` held-out shapes pictures moved to their background, by epsilon."""
+    classifier, (pixels, dataset) = shapes_cnn(), shapes(n)
+    rows = []
+    for method in ("saliency", "guided_backprop", "gradcam"):
+        for e in (8, 16):
+            found = [
+                manipulate(
+                    classifier,
+                    pixels[i : i + 1],
+                    background(dataset.masks[i]),
+                    method,
+                    e / 255,
+                    steps=steps,
+                    progress=False,
+                )
+                for i in range(n)
+            ]
+            row = {"method": method, "eps": e, "n": n, "kept": sum(m.kept for m in found)}
+            similarities = [m.similarity() for m in found]
+            row.update({k: sum(s[k] for s in similarities) / n for k in similarities[0]})
+            row["size"] = max(m.size for m in found)
+            targets = torch.tensor([m.target for m in found])
+            goals = torch.cat([m.target_map for m in found])
+            for picture, name in (
+                (torch.cat([m.original for m in found]), "before"),
+                (torch.cat([m.picture for m in found]), "after"),
+            ):
+                for defence, values in defended(method, classifier, picture, goals, targets).items():
+                    row[f"{defence} {name}"] = sum(values) / n
+            rows.append(row)
+    return rows
+
+
+def manipulation_photos(steps: int = 20) -> list[dict]:
+    """Grad-CAM of each photo moved to the next photo's Grad-CAM (Dombrowski et al.'s setting), 8/255."""
+    from ...methods.grad_cam import gradcam
+
+    classifier = lite0()
+    pixels = photos(classifier)
+    maps = gradcam(classifier, model_input(classifier, pixels))
+    rows = []
+    for i in range(len(pixels)):
+        found = manipulate(
+            classifier, pixels[i : i + 1], maps[(i + 1) % len(pixels)], "gradcam", 8 / 255, steps=steps, progress=False
+        )
+        rows.append(
+            {
+                "photo": i,
+                "kept": found.kept,
+                "size": found.size,
+                **found.similarity(),
+                "answer": found.answer,
+                "before": found.original_answer,
+            }
+        )
+    return rows
+
+
+def fragility_table(n: int = 12) -> list[dict]:
+    """Top-k intersection and Spearman of every declared map method under random signs and the top-k attack."""
+    return fragility(shapes_cnn(), shapes(n)[0], eps=tuple(e / 255 for e in EPS), k=64)
+
+
+def sensitivity(n: int = 8) -> list[dict]:
+    """Max-sensitivity (uniform 8/255) and local Lipschitz (Gaussian 0.05) of every declared map method, 5 samples."""
+    import functools
+
+    classifier, pixels = shapes_cnn(), shapes(n)[0]
+    rows = []
+    for method in declared(MAP_KINDS):
+        function = functools.partial(method.quiet, **method.shapes)
+        options = {"per_picture": method.starts_from_picture, "samples": 5}
+        rows.append(
+            {
+                "method": method.name,
+                "max-sensitivity": float(
+                    max_sensitivity(function, classifier, pixels, radius=8 / 255, **options).mean()
+                ),
+                "local lipschitz": float(local_lipschitz(function, classifier, pixels, sigma=0.05, **options).mean()),
+            }
+        )
+    return rows
