@@ -9,6 +9,7 @@ import functools
 import pytest
 import torch
 import torchvision
+from captum.attr import Deconvolution
 from zennit.attribution import Gradient
 from zennit.canonizers import AttributeCanonizer, CompositeCanonizer, NamedMergeBatchNorm
 from zennit.composites import COMPOSITES
@@ -105,3 +106,9 @@ def test_lrp_equals_zennits_on_efficientnet_lite0(lite0, composite):
     clf = without_eps(lite0)
     x = lite0.preprocess([xt.data.sample_image(n) for n in ("chelsea", "coffee")], size=64)
     close(xt.lrp(clf, x, TARGETS, composite=composite), zennit_lrp(clf, x, composite, lite_canonizer(clf.model)))
+
+
+@pytest.mark.parametrize("name", ["vgg16", "resnet18"])
+def test_deconvnet_equals_captums_deconvolution(name):
+    clf, x = random_model(name)
+    close(xt.deconvnet(clf, x, TARGETS), Deconvolution(clf.model).attribute(x, target=TARGETS))
