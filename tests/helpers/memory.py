@@ -186,6 +186,12 @@ CALLS = {
     # chapter 6, model-agnostic (issue #15): Kernel SHAP and RISE
     "kernel_shap": _kernel_shap,
     "rise": _rise,
+    # chapter 7, relevance propagation
+    "lrp": _method(xt.lrp),
+    "lrp_gamma_box_parts": _method(xt.lrp, composite="epsilon_gamma_box", return_parts=True),
+    "deeplift": _method(xt.deeplift),
+    "deeplift_parts": _method(xt.deeplift, return_parts=True),
+    "deconvnet": _method(xt.deconvnet),
 }
 
 
