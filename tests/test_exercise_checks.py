@@ -17,15 +17,22 @@ from helpers.student_answers import (
     perturb_lerp,
     weights_torch,
 )
+from sklearn.metrics import r2_score
 
 import xaitutor as xt
-from xaitutor.methods.lime_image import cosine_distance, kernel
+from xaitutor.methods.lime_image import cosine_distance, kernel, perturb
 
 CHAPTERS = ("start.", "background.", "lime.", "gradcam.", "evaluation.", "toolbox.")
 P, X = [0.9, 0.5, 0.2, 0.1, 0.1], [0.0, 0.25, 0.5, 0.75, 1.0]  # the deletion curve of evaluation.auc
 # toolbox.occlusion: the right map (mean drop of the windows covering each pixel), and the slips
 OCC = np.array([[3, 3.5, 4], [3.5, 4.25, 5], [4, 5, 6]])
 OCC_SUM, OCC_MAX = np.array([[3, 7, 4], [7, 17, 10], [4, 10, 6]]), np.array([[3, 4, 4], [4, 6, 6], [4, 6, 6]])
+
+
+def lime_kernel(distances, width):  # lime's kernel, as a student writes it
+    return np.sqrt(np.exp(-(distances**2) / width**2))
+
+
 OCC_PIXELS = np.array([[1, 0, -1], [0, 2, 3], [2, 0, 1]])
 
 
@@ -167,14 +174,49 @@ CASES = {
                 "do not change with kernel_width",
             ),
             (lambda rows, kernel_width=0.25: np.sqrt(np.exp(-(d(rows) ** 2) / kernel_width)), "kernel_width squared"),
-            (lambda rows, kernel_width=0.25: kernel(1 - np.sqrt(rows.mean(axis=0)), kernel_width), "axis=1"),
+            (lambda rows, kernel_width=0.25: lime_kernel(1 - np.sqrt(rows.mean(axis=0)), kernel_width), "axis=1"),
             (lambda rows, kernel_width=0.25: np.exp(-(d(rows) ** 2) / kernel_width**2), "square root"),
-            (lambda rows, kernel_width=0.25: cosine_distance(rows), "distances"),
-            (lambda rows, kernel_width=0.25: kernel(np.sqrt(rows.mean(axis=1)), kernel_width), "cosine similarity"),
-            (lambda rows, kernel_width=0.25: kernel(1 - rows.mean(axis=1), kernel_width), "fraction of superpixels"),
-            (lambda rows, kernel_width=0.5: kernel(d(rows), kernel_width), "the default kernel_width"),
+            (lambda rows, kernel_width=0.25: d(rows), "distances"),
+            (
+                lambda rows, kernel_width=0.25: lime_kernel(np.sqrt(rows.mean(axis=1)), kernel_width),
+                "cosine similarity",
+            ),
+            (
+                lambda rows, kernel_width=0.25: lime_kernel(1 - rows.mean(axis=1), kernel_width),
+                "fraction of superpixels",
+            ),
+            (lambda rows, kernel_width=0.5: np.sqrt(np.exp(-(d(rows) ** 2) / kernel_width**2)), "the default kernel"),
+            (lambda rows, kernel_width=0.25: kernel(cosine_distance(rows), kernel_width), "cosine_distance and kernel"),
+            (lambda rows, kernel_width=0.25: kernel(d(rows), kernel_width), "calls the package's kernel"),
+            (
+                lambda rows, kernel_width=0.25: np.exp(-(cosine_distance(rows) ** 2) / kernel_width**2) ** 0.5,
+                "cosine_dist",
+            ),
         ],
-        right=[weights_torch, lambda rows, kernel_width=0.25: list(kernel(d(rows), kernel_width))],
+        right=[weights_torch, lambda rows, kernel_width=0.25: list(np.exp(-(d(rows) ** 2) / kernel_width**2) ** 0.5)],
+    ),
+    "lime.weighted_r2": dict(
+        wrong=[
+            (lambda f, g, pi: 1 - np.sum((f - g) ** 2) / np.sum((f - f.mean()) ** 2), "unweighted"),
+            (lambda f, g, pi: 1 - np.sum(pi * (f - g) ** 2) / np.sum(pi * (f - f.mean()) ** 2), "weighted mean"),
+            (lambda f, g, pi: r2_score(f, g, sample_weight=pi), "from the formula"),
+            (
+                lambda f, g, pi: (
+                    1 - np.sum(pi**2 * (f - g) ** 2) / np.sum(pi**2 * (f - np.average(f, weights=pi)) ** 2)
+                ),
+                "pi squared",
+            ),
+            (lambda f, g, pi: np.sum(pi * (f - g) ** 2) / np.sum(pi * (f - np.average(f, weights=pi)) ** 2), "1 minus"),
+            (lambda f, g, pi: [1.0], "one number"),
+        ],
+        right=[
+            lambda f, g, pi: (
+                1 - np.average((f - g) ** 2, weights=pi) / np.average((f - np.average(f, weights=pi)) ** 2, weights=pi)
+            ),
+            lambda f, g, pi: torch.tensor(
+                1 - (pi * (f - g) ** 2).sum() / (pi * (f - (pi * f).sum() / pi.sum()) ** 2).sum()
+            ),
+        ],
     ),
     "lime.perturb": dict(
         wrong=[
@@ -183,6 +225,7 @@ CASES = {
             (lambda p, h, s, r: torch.where(torch.as_tensor(r)[s], p, torch.zeros_like(p)), "black (0)"),
             (lambda p, h, s, r: torch.where(torch.as_tensor(r)[s], h, p), "swapped"),
             (lambda p, h, s, r: torch.as_tensor(r)[s], "one 3 x H x W picture"),
+            (lambda p, h, s, r: perturb(p, h, s, r[None])[0], "calls the package's perturb"),
         ],
         right=[perturb_lerp, lambda p, h, s, r: p * torch.as_tensor(r)[s] + h * ~torch.as_tensor(r)[s]],
     ),

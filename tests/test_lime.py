@@ -113,6 +113,25 @@ def test_map_paints_the_weights_on_their_superpixels(picture):
     torch.testing.assert_close(exp.map()[0, 0], painted)
 
 
+def test_the_figure_draws_for_in_red_and_against_in_blue_with_a_colour_bar(picture):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    black = torch.zeros(3, H, W)  # a black picture: what shows in a superpixel is its tint alone
+    exp = xt.lime(region_classifier("var"), picture, num_samples=60, segmenter=blocks, progress=False)
+    exp.picture = black
+    fig = exp.plot(k=40, positive_only=False)
+    shown, segments = fig.axes[0].images[0].get_array(), exp.segments.numpy()
+    inner = np.zeros_like(segments, dtype=bool)
+    inner[1:-1, 1:-1] = True  # away from the yellow outlines at the picture's edge
+    for i in exp.top(40, positive_only=False):
+        colour = shown[(segments == i) & inner].mean(axis=0)
+        if abs(exp.weights[i]) > 0.5 * np.abs(exp.weights).max():
+            assert (colour[0] > colour[2]) == (exp.weights[i] > 0), (i, exp.weights[i], colour)
+    assert len(fig.axes) == 2 and "red: for, blue: against" in fig.axes[1].get_ylabel()
+    fig.clf()
+
+
 def test_masks_pick_positive_negative_or_both(picture):
     exp = xt.lime(region_classifier("var"), picture, num_samples=60, segmenter=blocks, progress=False)
     w = exp.weights

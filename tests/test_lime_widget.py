@@ -59,7 +59,9 @@ def test_explain_then_display_controls_only_redraw(explorer, calls):
     explorer.evidence.value = "both"
     assert explorer.figure is shown and explorer.explanation is exp  # the same figure, updated
     assert picture(explorer) != before
-    assert "top 2 superpixels for (green) / against (red)" in explorer.figure.axes[1].get_title()
+    assert "top 2 superpixels for and against" in explorer.figure.axes[1].get_title()
+    assert "red: for, blue: against" in explorer.figure.axes[1].get_title()
+    assert len(explorer.figure.axes) == 2, "a redraw added axes (a colour bar each time)"
     assert calls == {"segment": 1, "lime": 1}
 
 

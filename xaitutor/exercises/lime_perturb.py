@@ -9,6 +9,7 @@ import torch
 
 from ..methods.lime_image import perturb
 from . import Exercise, call, loops_in, register
+from .answers import names_in
 
 # --- perturbing a picture without a loop -----------------------------------------------------
 
@@ -34,6 +35,11 @@ def _perturb_examples():
 
 
 def _perturb_checker(answer):
+    if callable(answer) and {"perturb", "hidden_picture"} & names_in(answer):
+        return (
+            "your function calls the package's perturb, which does the exercise for you: write it yourself "
+            "(row indexed by segments gives every pixel's bit, then torch.where)."
+        )
     if callable(answer) and loops_in(answer):
         return (
             f"the task asks for no Python loop, and your code has {' and '.join(loops_in(answer))}: "

@@ -161,6 +161,6 @@ class LimeExplorer(widgets.VBox):
             right.set_title("")
         else:
             positive_only, negative_only = EVIDENCE[self.evidence.value]
-            self.explanation.plot(self.k.value, positive_only, negative_only, ax=right)
+            self.explanation.plot(self.k.value, positive_only, negative_only, ax=right, colorbar=False)
             title(right, right.get_title(), fontsize=9)
         self.output.draw(self.sheet, moving=(*right.images, right.title))

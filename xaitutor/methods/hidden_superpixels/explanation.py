@@ -71,24 +71,35 @@ class SuperpixelExplanation:
         painted = torch.from_numpy(np.asarray(self.attribution)).float()[self.segments][None, None]
         return F.interpolate(painted, size=self.grid, mode="area")
 
-    def plot(self, k: int = 5, positive_only: bool = True, negative_only: bool = False, ax=None):
-        """Show the picture with the :meth:`top` superpixels outlined and tinted (green: for the
-        class, red: against) and the rest dimmed; returns the figure."""
+    def plot(self, k: int = 5, positive_only: bool = True, negative_only: bool = False, ax=None, colorbar=True):
+        """Show the picture with the :meth:`top` superpixels outlined and tinted by their number on
+        the course's diverging scale (red: for the class, blue: against, white: 0) and the rest
+        dimmed, with a colour bar (or, with ``colorbar=False``, for an axes drawn again and again,
+        the scale named in the title); returns the figure."""
         import matplotlib.pyplot as plt
+        from matplotlib.cm import ScalarMappable
+        from matplotlib.colors import Normalize
         from skimage.segmentation import mark_boundaries
 
-        chosen, values = self.top(k, positive_only, negative_only), self.attribution
-        picture = imaging.to_image(self.picture)
-        signs = np.zeros(self.segments.shape)
-        for i in chosen:
-            signs[self.segments.numpy() == i] = np.sign(values[i])
-        tint = np.where(signs[..., None] > 0, [0.1, 0.8, 0.2], [0.9, 0.1, 0.1])
-        shown = np.where(signs[..., None] == 0, 0.35 * picture + 0.65 * 0.5, 0.75 * picture + 0.25 * tint)
-        shown = mark_boundaries(shown, (signs != 0).astype(int) * (self.segments.numpy() + 1), color=(1, 1, 0))
+        chosen, values = self.top(k, positive_only, negative_only), np.asarray(self.attribution, dtype=float)
+        picture, segments = imaging.to_image(self.picture), self.segments.numpy()
+        limit = float(np.abs(values).max()) or 1.0
+        scale = ScalarMappable(Normalize(-limit, limit), "RdBu_r")
+        tint = scale.to_rgba(values)[:, :3][segments]  # each pixel coloured by its superpixel's number
+        picked = np.isin(segments, chosen)[..., None]
+        shown = np.where(picked, 0.45 * picture + 0.55 * tint, 0.35 * picture + 0.65 * 0.5)
+        shown = mark_boundaries(shown, picked[..., 0] * (segments + 1), color=(1, 1, 0))
         if ax is None:
-            fig, ax = plt.subplots(figsize=(4, 4 * picture.shape[0] / picture.shape[1] + 0.4))
+            fig, ax = plt.subplots(figsize=(4.6, 4 * picture.shape[0] / picture.shape[1] + 0.4))
         ax.imshow(shown)
         ax.axis("off")
-        kind = "for" if positive_only else "against" if negative_only else "for (green) / against (red)"
-        ax.set_title(f"top {len(chosen)} superpixels {kind} '{self.label}'\n{self._caption()}", fontsize=9)
+        kind = "for" if positive_only else "against" if negative_only else "for and against"
+        caption = self._caption()
+        if colorbar:
+            bar = ax.figure.colorbar(scale, ax=ax, fraction=0.04, pad=0.02)
+            bar.set_label("red: for, blue: against", fontsize=7)
+            bar.ax.tick_params(labelsize=6)
+        else:
+            caption = ", ".join(filter(None, [caption, "red: for, blue: against"]))
+        ax.set_title(f"top {len(chosen)} superpixels {kind} '{self.label}'\n{caption}", fontsize=9)
         return ax.figure
