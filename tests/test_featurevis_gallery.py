@@ -53,3 +53,17 @@ def test_making_an_entry_again_finds_the_same_top_class(lite0):
     with torch.no_grad():
         judged = lite1(lite1.preprocess(again.pictures)).softmax(-1)[0]
     assert 254 in judged.topk(5).indices.tolist()
+
+
+def test_the_negative_entries_minimise_the_channels_shown_maximised():
+    acts = {block: torch.arange(2 * 4 * 9, dtype=torch.float32).view(2, 4, 3, 3) for block in gallery.NEGATIVE_BLOCKS}
+    for block in gallery.NEGATIVE_BLOCKS:
+        for channel in gallery.CHANNELS:
+            up, down = gallery.ENTRIES[f"channel_{block}_{channel}"], gallery.ENTRIES[f"negative_{block}_{channel}"]
+            assert torch.equal(down.objective(acts, torch.zeros(2, 10)), -up.objective(acts, torch.zeros(2, 10)))
+            assert down.settings == up.settings == {}
+
+
+def test_the_pyramid_recipe_is_lucids_on_three_octaves():
+    recipe = gallery.ENTRIES["pyramid_1"].settings
+    assert recipe == dict(xt.methods.featurevis.RECIPES["lucid"], octaves=3, steps=64)

@@ -81,10 +81,9 @@ class FourierImage:
     very different magnitudes better than one normalised gradient.
     """
 
-    def __init__(self, spectrum: torch.Tensor, size: tuple[int, int], lr: float, decay_power: float = 1.0):
+    def __init__(self, spectrum: torch.Tensor, size: tuple[int, int], lr: float):
         self.leaf = spectrum.detach().clone().requires_grad_(True)
         self.size = size
-        self.scale = spectrum_scale(*size, decay_power).to(spectrum)[..., None]
         self.optimizer = torch.optim.Adam([self.leaf], lr=lr, maximize=True)
 
     @classmethod
@@ -105,9 +104,9 @@ class FourierImage:
         return cls(torch.view_as_real(spectrum) / spectrum_scale(*size).to(pixels)[..., None], size, lr)
 
     def pixels(self) -> torch.Tensor:
-        spectrum = torch.view_as_complex(self.scale * self.leaf)
-        image = torch.fft.irfft2(spectrum, s=self.size, norm="ortho")
-        return torch.sigmoid(correlate_colors(image) / SATURATION)
+        from .spectra import to_pixels  # every part of lucid's picture on; spectra takes them apart
+
+        return to_pixels(self.leaf, self.size)
 
     def step(self, grad: torch.Tensor) -> None:
         self.leaf.grad = grad

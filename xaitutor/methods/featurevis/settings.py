@@ -16,6 +16,9 @@ RECIPES = {
     "essay": dict(param="pixel", transforms=[], octaves=4, octave_scale=1.4, steps=30, lr=0.04, blur=0.9),
     "lucid": dict(param="fourier", transforms=STANDARD, octaves=1, steps=128, lr=0.05, blur=None),
 }
+# Lucid's picture and transformations on the essay's pyramid: 3 octaves of 64 steps (the chapter's
+# class gallery: larger, whole objects, e.g. one goldfish, screws at several angles).
+RECIPES["pyramid"] = dict(RECIPES["lucid"], octaves=3, steps=64)
 # A backward pass holds every activation of the forward: a batch of one 224 x 224 picture on a
 # CPU keeps efficientnet_lite0's visualization at about 0.2 GB.
 BATCH_PIXELS = 224 * 224

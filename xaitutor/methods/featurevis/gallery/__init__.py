@@ -17,7 +17,6 @@ per value on average, and the model gives both p = 1.00.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -25,48 +24,12 @@ import numpy as np
 import torch
 from PIL import Image
 
-from ... import objectives as O
 from ..loop import visualize
-from ..objective import Objective
 from ..result import Visualization
-from ..settings import RECIPES
+from .entries import BLOCKS, CHANNELS, CLASSES, DIVERSE, ENTRIES, MODEL, NEGATIVE_BLOCKS, THREADS, Entry
 
-MODEL = "efficientnet_lite0"
-THREADS = 1  # see above: the pixels do not depend on the machine's cores
-CLASSES = [1, 33, 77, 207, 254, 761, 771, 783, 817, 883, 963]  # the essay's, figs. 4.13 to 4.23
-# Blocks of efficientnet_lite0 from early to late (receptive fields of 11, 67, 211 and 659 pixels:
-# the notebook's table maps them to VGG16's layers), and the channels shown of each.
-BLOCKS = ["_blocks.1", "_blocks.4", "_blocks.8", "_blocks.13"]
-CHANNELS = [0, 1, 2]
-DIVERSE = dict(target=254, layer="_blocks.5", weight=30.0, seeds=(0, 1, 2, 3))
-
-
-@dataclass(frozen=True)
-class Entry:
-    """How a gallery picture is made: ``visualize(model, objective, seed=seeds, **settings)``; an
-    entry with several seeds is one batch, stored as one file per seed."""
-
-    objective: Objective
-    seeds: tuple[int, ...] = (0,)
-    settings: dict = field(default_factory=dict)
-
-
-def _entries() -> dict[str, Entry]:
-    entries = {}
-    for c in CLASSES:
-        entries[f"fourier_{c}"] = Entry(O.class_logit(c))
-        entries[f"essay_{c}"] = Entry(O.class_logit(c), settings=RECIPES["essay"])
-    for block in BLOCKS:
-        entries[f"layer_{block}"] = Entry(O.layer(block))
-        for channel in CHANNELS:
-            entries[f"channel_{block}_{channel}"] = Entry(O.channel(block, channel))
-    target, layer, weight, seeds = DIVERSE["target"], DIVERSE["layer"], DIVERSE["weight"], DIVERSE["seeds"]
-    entries[f"seeds_{target}"] = Entry(O.class_logit(target), seeds)
-    entries[f"diversity_{target}"] = Entry(O.class_logit(target) + weight * O.diversity(layer), seeds)
-    return entries
-
-
-ENTRIES = _entries()
+__all__ = ["BLOCKS", "CHANNELS", "CLASSES", "DIVERSE", "ENTRIES", "MODEL", "NEGATIVE_BLOCKS", "Entry"]
+__all__ += ["folder", "files", "load", "make", "write"]
 
 
 def folder() -> Path:
