@@ -5,6 +5,7 @@ from .common import ClassPicker, FigureOutput, PhotoPicker
 from .featurevis import FeatureVisExplorer, featurevis_explorer
 from .gradcam import GradCamExplorer, gradcam_explorer
 from .lime import LimeExplorer, lime_explorer
+from .relevance import RelevanceExplorer, relevance_explorer
 from .toolbox import ToolboxExplorer, toolbox_explorer
 
 __all__ = [
@@ -22,4 +23,6 @@ __all__ = [
     "FeatureVisExplorer",
     "toolbox_explorer",
     "ToolboxExplorer",
+    "relevance_explorer",
+    "RelevanceExplorer",
 ]
