@@ -10,8 +10,7 @@ import torch
 from matplotlib.colors import rgb_to_hsv
 
 import xaitutor as xt
-from xaitutor.data.concepts import COLOURS, HUES, hue_index
-from xaitutor.data.shapes import CLASSES
+from xaitutor.data.shapes import CLASSES, COLOURS, HUES, hue_index
 
 
 @pytest.fixture(scope="module")

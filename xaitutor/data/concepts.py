@@ -15,53 +15,22 @@ concept score (dissection's IoU, a TCAV direction, a factorised part) can be che
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 import torch
 
 from ..resolve import resolve_count, resolve_seed
-from .shapes import _SHAPES, CLASSES, CUE_NAMES, VISIBLE, _draw_masks, _pixel_grid
+from .shapes import (
+    _SHAPES,
+    CLASSES,
+    COLOURS,
+    CONCEPTS,
+    HUES,
+    VISIBLE,
+    _draw_masks,
+    _pixel_grid,
+)
 
-COLOURS = [f"{c} object" for c in CUE_NAMES]
-HUES = [f"{c} background" for c in CUE_NAMES]
-CONCEPTS = [*CLASSES, "object", "background", *COLOURS, *HUES, "stripes", "dots"]
 GREY = 0.4  # the value of the plain background of a concept picture (no hue, no texture)
-
-
-def hue_index(hues: np.ndarray) -> np.ndarray:
-    """The nearest of the six named hues (0 red, 1 yellow, ... 5 magenta) of hues in [0, 1)."""
-    return np.round(np.asarray(hues) * len(CUE_NAMES)).astype(np.int64) % len(CUE_NAMES)
-
-
-class ConceptMasks(Mapping):
-    """``name -> n x size x size`` bool for every name of ``CONCEPTS``, made when asked for (all
-    22 at once would take 22 bytes per pixel)."""
-
-    def __init__(self, data):
-        self.data = data
-
-    def __iter__(self):
-        return iter(CONCEPTS)
-
-    def __len__(self):
-        return len(CONCEPTS)
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        d, per_picture = self.data, None
-        if name not in CONCEPTS:
-            raise KeyError(f"unknown concept {name!r}; xt.data.CONCEPTS lists them: {', '.join(CONCEPTS)}")
-        if name in ("stripes", "dots"):
-            return d.textures[name]
-        if name in ("object", "background"):
-            return d.masks if name == "object" else ~d.masks
-        if name in CLASSES:
-            per_picture = d.labels == CLASSES.index(name)
-        elif name in COLOURS:
-            per_picture = hue_index(d.hues) == COLOURS.index(name)
-        if per_picture is not None:
-            return d.masks & per_picture[:, None, None]
-        return ~d.masks & (d.cues == HUES.index(name))[:, None, None]
 
 
 def concept_pictures(concept: str, n: int, seed=0, size: int = 64) -> torch.Tensor:

@@ -50,6 +50,8 @@ Example::
     x, y = train[0]                              # 3 x 64 x 64 floats in [0, 1]
 """
 
+from collections.abc import Mapping
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -121,6 +123,46 @@ _SHAPES = [_circle, _square, _triangle, _cross, _star, _ring]
 
 # --- The data set ------------------------------------------------------------
 
+# The concepts every picture shows, known to the pixel (xaitutor/data/concepts.py says more).
+COLOURS = [f"{c} object" for c in CUE_NAMES]
+HUES = [f"{c} background" for c in CUE_NAMES]
+CONCEPTS = [*CLASSES, "object", "background", *COLOURS, *HUES, "stripes", "dots"]
+
+
+def hue_index(hues: np.ndarray) -> np.ndarray:
+    """The nearest of the six named hues (0 red, 1 yellow, ... 5 magenta) of hues in [0, 1)."""
+    return np.round(np.asarray(hues) * len(CUE_NAMES)).astype(np.int64) % len(CUE_NAMES)
+
+
+class ConceptMasks(Mapping):
+    """``name -> n x size x size`` bool for every name of ``CONCEPTS``, made when asked for (all
+    22 at once would take 22 bytes per pixel)."""
+
+    def __init__(self, data):
+        self.data = data
+
+    def __iter__(self):
+        return iter(CONCEPTS)
+
+    def __len__(self):
+        return len(CONCEPTS)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        d, per_picture = self.data, None
+        if name not in CONCEPTS:
+            raise KeyError(f"unknown concept {name!r}; xt.data.CONCEPTS lists them: {', '.join(CONCEPTS)}")
+        if name in ("stripes", "dots"):
+            return d.textures[name]
+        if name in ("object", "background"):
+            return d.masks if name == "object" else ~d.masks
+        if name in CLASSES:
+            per_picture = d.labels == CLASSES.index(name)
+        elif name in COLOURS:
+            per_picture = hue_index(d.hues) == COLOURS.index(name)
+        if per_picture is not None:
+            return d.masks & per_picture[:, None, None]
+        return ~d.masks & (d.cues == HUES.index(name))[:, None, None]
+
 
 class ShapesDataset(Dataset):
     """The images and their annotations, as made by :func:`shapes`.
@@ -149,8 +191,6 @@ class ShapesDataset(Dataset):
 
     @property
     def concept_masks(self):
-        from .concepts import ConceptMasks  # concepts.py builds on this file
-
         return ConceptMasks(self)
 
     def __len__(self):
