@@ -9,7 +9,7 @@ Every method of the course is here under its own name (``xt.gradcam``, ``xt.lime
 from the methods' declarations (:data:`xaitutor.methods.METHODS`).
 """
 
-from . import attacks, background, data, evaluation, exercises, hooks, imaging, models
+from . import attacks, background, concepts, data, evaluation, exercises, hooks, imaging, models
 from .methods import METHODS, objectives
 from .models import Classifier
 
@@ -20,6 +20,7 @@ globals().update({name: method.function for name, method in METHODS.items()})
 __all__ = [
     "attacks",
     "background",
+    "concepts",
     "data",
     "evaluation",
     "exercises",
