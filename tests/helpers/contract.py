@@ -60,10 +60,28 @@ def quick(method) -> dict:
     return options
 
 
+def concept_call(method, model, x: torch.Tensor, target=None, **options):
+    """A concept method (chapter 8) on ``CAM_LAYER`` with ``x`` as its pictures: ``x`` itself as
+    the concept's pictures and the tested ones, the concept's masks the left half of each picture."""
+    name, layer = method.function.__name__, options.pop("layer", CAM_LAYER)
+    if name == "tcav":
+        pool = pictures(len(x) + 1, seed=1)
+        return method.function(model, layer, x, pool, x, 0 if target is None else target, runs=2, **options)
+    if name == "dissect":
+        half = (torch.arange(SIZE) < SIZE // 2).expand(len(x), SIZE, SIZE)
+        return method.function(model, layer, x, {"left": half, "right": ~half}, **options)
+    if name == "factorize":
+        return method.function(model, x, layer, parts=2, **options)
+    return method.function(model, layer, 0, x, k=1, **options)  # top_examples
+
+
 def explain(method, model, x: torch.Tensor, target=None, **options):
     """``method`` (a declaration) on the batch ``x`` as its kind wants it called: a preprocessed
-    batch, one picture (a black box: ``x`` must hold one), or one objective per picture (a
-    visualization: ``target`` is the class whose logit is raised)."""
+    batch, one picture (a black box: ``x`` must hold one), one objective per picture (a
+    visualization: ``target`` is the class whose logit is raised), or a layer and pictures (a
+    concept method: :func:`concept_call`)."""
+    if method.kind == "concept":
+        return concept_call(method, model, x, target, **options)
     options = {**quick(method), **options}
     if method.kind == "visualization":
         objective = xt.objectives.class_logit(0 if target is None else target)
