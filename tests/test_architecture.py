@@ -14,7 +14,7 @@ import pytest
 import xaitutor as xt
 
 PACKAGE = Path(xt.__file__).parent
-SMALL = ["methods", "evaluation", "background"]  # every file of these at most 150 lines
+SMALL = ["methods", "evaluation", "background", "concepts"]  # every file of these at most 150 lines
 
 
 def sources():
@@ -30,6 +30,7 @@ def sources():
         xt.methods.lime_image,
         xt.methods.shapley,
         xt.methods.randomized_input_sampling,
+        xt.concepts,
     ],
 )
 def test_no_name_is_both_a_module_and_a_function(package):

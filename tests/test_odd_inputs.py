@@ -22,11 +22,12 @@ def batch_method(method):
     return lambda m, x, **k: method.function(m, x, **{**quick(method), **layer, **k})
 
 
-# every declared method that takes a preprocessed batch (an attack takes pictures: tests/test_attacks.py)
+# every declared method that takes a preprocessed batch (an attack takes pictures: tests/test_attacks.py; a
+# concept method a layer and sets of pictures: tests/test_concepts*.py)
 BATCH_METHODS = {
     m.function.__name__: batch_method(m)
     for m in xt.methods.declared()
-    if not m.starts_from_picture and m.kind not in ("visualization", "attack")
+    if not m.starts_from_picture and m.kind not in ("visualization", "attack", "concept")
 }
 X = torch.rand(2, 3, 16, 16, generator=torch.Generator().manual_seed(3))  # occlusion's window fits
 
