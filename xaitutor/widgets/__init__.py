@@ -1,5 +1,6 @@
 """ipywidgets explorers for the chapters, and the building blocks they share."""
 
+from .attacks import AttackExplorer, attack_explorer
 from .background import ConvolutionPlayground, GradientDescentExplorer, ReceptiveFieldExplorer
 from .common import ClassPicker, FigureOutput, PhotoPicker
 from .featurevis import FeatureVisExplorer, featurevis_explorer
@@ -25,4 +26,6 @@ __all__ = [
     "ToolboxExplorer",
     "relevance_explorer",
     "RelevanceExplorer",
+    "attack_explorer",
+    "AttackExplorer",
 ]
