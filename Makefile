@@ -21,7 +21,7 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 # JupyterLab's "get notified about Jupyter news?" pop-up and its update check: noise in a course
 NO_NEWS := @jupyterlab/apputils-extension:announcements
 
-.PHONY: lab test format notebooks slides book links venv gallery table
+.PHONY: lab test format notebooks slides book links venv gallery table attacks
 
 venv: $(INSTALLED)
 
@@ -68,6 +68,12 @@ gallery: $(INSTALLED)
 # (xaitutor/evaluation/which_method.json). ARGS="Grad-CAM" measures one method again.
 table: $(INSTALLED)
 	$(BIN)/python -m xaitutor.evaluation.comparison $(ARGS)
+
+# Chapter 9's measured results, too slow for the notebook (about half an hour on one thread): PGD's
+# success by epsilon, the manipulations with their defences, fragility, sensitivity and the two
+# manipulated pictures, shipped in the package (xaitutor/attacks/results/). ARGS="shape" makes one.
+attacks: $(INSTALLED)
+	$(BIN)/python -m xaitutor.attacks.results $(ARGS)
 
 # Lecture decks (reveal.js) for every chapter in build/slides/, working offline: the web assets
 # nbconvert would load come from the npm packages pinned in slides/package-lock.json.
