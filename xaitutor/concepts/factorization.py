@@ -32,12 +32,15 @@ class Factorization:
             and upsampled to the pictures' size (as pytorch-grad-cam shows them).
         raw: the maps as factorised, ``N x parts x h x w`` (the rows of ``H``).
         vectors: each part's channel vector, ``parts x K`` (the columns of ``W``).
+        offset: each channel's minimum, ``K``, subtracted before the factorisation (``vectors +
+            offset`` is a part in the layer's own values, what pytorch-grad-cam returns).
         layer: the layer factorised.
     """
 
     maps: torch.Tensor
     raw: torch.Tensor
     vectors: torch.Tensor
+    offset: torch.Tensor
     layer: str
 
     def segments(self) -> torch.Tensor:
@@ -85,14 +88,16 @@ def factorize(model, x: torch.Tensor, layer, parts: int = 4, seed=0, max_iter: i
     a = layer_activations(model, x, layer, batch_size)
     n, k, h, w = a.shape
     matrix = a.transpose(0, 1).reshape(k, -1).numpy()
-    matrix = matrix - matrix.min(axis=1, keepdims=True)
+    offset = matrix.min(axis=1, keepdims=True)
+    matrix = matrix - offset
     with warnings.catch_warnings():  # a few hundred iterations give the parts; full convergence is not needed
         warnings.simplefilter("ignore", ConvergenceWarning)
         nmf = NMF(n_components=parts, init="random", random_state=resolve_seed(seed), max_iter=max_iter)
         vectors = nmf.fit_transform(matrix)
     raw = torch.from_numpy(nmf.components_).float().view(parts, n, h, w).transpose(0, 1).contiguous()
     maps = F.interpolate(_scaled(raw), size=x.shape[-2:], mode="bilinear", align_corners=False)
-    return Factorization(maps, raw, torch.from_numpy(vectors.T).float(), layer_name(model, layer))
+    vectors, offset = torch.from_numpy(vectors.T).float(), torch.from_numpy(offset[:, 0]).float()
+    return Factorization(maps, raw, vectors, offset, layer_name(model, layer))
 
 
 def _scaled(maps: torch.Tensor) -> torch.Tensor:
