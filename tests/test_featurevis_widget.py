@@ -107,6 +107,14 @@ def test_a_gallery_picture_is_shown_at_once_and_a_run_keeps_its_figure(monkeypat
         ex.gallery.value = (name, path)
     assert ex.picture.value == path.read_bytes() and count.pictures == 0, "the stored PNG, no forward pass"
     assert "fourier_254" in ex.message.value and "class 254" in ex.message.value
+    assert "lucid's recipe" in ex.message.value
+    for entry, recipe in [
+        ("essay_254", "the essay's recipe"),
+        ("pyramid_254", "pyramid"),
+        ("negative__blocks.4_0", "lucid"),
+    ]:
+        ex.gallery.value = next(value for _, value in ex.gallery.options if value and value[0] == entry)
+        assert recipe in ex.message.value, (entry, ex.message.value)
     monkeypatch.undo()
     ex.steps.value, ex.octaves.value = 2, 1
     ex.run()

@@ -19,6 +19,7 @@ from .figures import Sheet
 
 KINDS = ["class", "channel", "layer", "neuron"]
 PICTURES = {"Fourier (lucid)": "fourier", "pixels (essay)": "pixel"}
+RECIPE_WORDS = {"essay": "the essay's recipe", "lucid": "lucid's recipe", "pyramid": "lucid's on a 3-octave pyramid"}
 PREVIEWS = 20  # image refreshes per run: enough to watch it form, few enough to stay fast
 
 
@@ -162,7 +163,9 @@ class FeatureVisExplorer(widgets.VBox):
         self.picture.value = path.read_bytes()
         self.output.outputs = ()
         entry = gallery.ENTRIES[name]
-        recipe = "the essay's recipe" if entry.settings else "lucid's recipe"
+        recipe = next(
+            (RECIPE_WORDS[k] for k in ("essay", "pyramid") if entry.settings == RECIPES[k]), RECIPE_WORDS["lucid"]
+        )
         self.message.value = f"gallery: <b>{path.stem}</b>, {entry.objective.name} on {gallery.MODEL}, {recipe}"
 
     def _report(self) -> None:
