@@ -110,8 +110,8 @@ def test_a_gallery_picture_is_shown_at_once_and_a_run_keeps_its_figure(monkeypat
     assert "lucid's recipe" in ex.message.value
     for entry, recipe in [
         ("essay_254", "the essay's recipe"),
-        ("pyramid_254", "pyramid"),
-        ("negative__blocks.4_0", "lucid"),
+        ("pyramid_254", "lucid's on a 3-octave pyramid"),
+        ("negative__blocks.4_0", "lucid's recipe"),
     ]:
         ex.gallery.value = next(value for _, value in ex.gallery.options if value and value[0] == entry)
         assert recipe in ex.message.value, (entry, ex.message.value)
