@@ -156,6 +156,29 @@ def _featurevis_explorer(clf):
     return explorer.run
 
 
+# Chapter 9, attacks: on pictures in [0, 1]; the manipulation of a small picture, two steps
+def _attack(function, **kwargs):
+    def setup(clf):
+        x = xt.imaging.denormalize(_batch(clf), clf.mean, clf.std)
+        classes = itertools.cycle([None, 281, 285])
+        return lambda: function(clf, x, target=next(classes), progress=False, **kwargs)
+
+    return setup
+
+
+def _manipulate(clf):
+    small = _small(clf, 48)
+    x = xt.imaging.denormalize(small.preprocess(xt.data.sample_image("chelsea")), clf.mean, clf.std)
+    goal = torch.rand(x.shape[-2:], generator=torch.Generator().manual_seed(0))
+    return lambda: xt.attacks.manipulate(small, x, goal, steps=2, progress=False)
+
+
+def _attack_explorer(clf):
+    explorer = xt.widgets.attack_explorer(_small(clf, 64))
+    eps = itertools.cycle(range(1, 17))  # more than the cache keeps: every change attacks and explains
+    return lambda: setattr(explorer.eps, "value", next(eps))
+
+
 CALLS = {
     "gradcam": _method(xt.gradcam),
     "gradcam_parts": _method(xt.gradcam, return_parts=True),
@@ -192,6 +215,11 @@ CALLS = {
     "deeplift": _method(xt.deeplift),
     "deeplift_parts": _method(xt.deeplift, return_parts=True),
     "deconvnet": _method(xt.deconvnet),
+    # chapter 9, attacks
+    "fgsm": _attack(xt.attacks.fgsm),
+    "pgd": _attack(xt.attacks.pgd, steps=2),
+    "manipulate": _manipulate,
+    "attack_explorer": _attack_explorer,
 }
 
 
