@@ -1,5 +1,6 @@
 """Exercise of chapter 7: which of two composites tells the cat from the espresso, measured (the
-correlation between the two classes' LRP maps on the pair, Sixt et al. 2020)."""
+correlation between the two classes' LRP maps on the pair, Sixt et al. 2020): z+ in every
+convolution, and in the linear layer γ = 0 (LRP-0) or γ = 100 (nearly z+)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from . import Exercise, as_numbers, judge, not_a_number, register
 
 # --- which composite is class-sensitive: measured on the cat and the espresso --------------------
 
-GAMMAS = (0.05, 20.0)  # γ everywhere: near LRP-0, near z+
+GAMMAS = (0.0, 100.0)  # the linear layer's γ: LRP-0, nearly z+
 
 
 @functools.cache
@@ -24,7 +25,7 @@ def _correlations(channels: bool = False):
     targets = [clf.labels.index("Egyptian cat"), clf.labels.index("espresso")]
     found = []
     for gamma in GAMMAS:
-        composite = {"conv": rules.gamma(gamma), "linear": rules.epsilon()}
+        composite = {"conv": "zplus", "linear": rules.gamma(gamma)}
         maps = xt.lrp(clf, pair, target=targets, composite=composite)
         maps = maps if channels else xt.imaging.to_map(maps)
         found.append(torch.corrcoef(maps.flatten(1))[0, 1].item())
@@ -40,9 +41,9 @@ def _class_solver():
 def _class_checker(answer):
     values = as_numbers(answer, 2)
     if values is None:
-        return not_a_number(answer, "two correlations [γ = 0.05, γ = 20]")
+        return not_a_number(answer, "two correlations [γ = 0, γ = 100]")
     hints = [
-        (_correlations()[::-1], "the right numbers in the wrong order: γ = 0.05 first."),
+        (_correlations()[::-1], "the right numbers in the wrong order: γ = 0 first."),
         (_correlations(channels=True), "reduce each map to one channel first: xt.imaging.to_map(maps)."),
         ([1.0, 1.0], "a map correlated with itself: explain the pair once for each class (target=[cat, espresso])."),
     ]
@@ -52,8 +53,8 @@ def _class_checker(answer):
 register(
     Exercise(
         name="relevance.class_sensitive",
-        task="On the cat-and-coffee pair at 128 x 256, explain 'Egyptian cat' and 'espresso' with LRP whose "
-        "convolutions all use rules.gamma(γ) (linear: rules.epsilon()), for γ in GAMMAS = (0.05, 20). Give the "
+        task="On the cat-and-coffee pair at 128 x 256, explain 'Egyptian cat' and 'espresso' with LRP, z+ in "
+        "every convolution and rules.gamma(γ) in the linear layer, for γ in GAMMAS = (0, 100). Give the "
         "correlation between the two classes' maps (to_map, then torch.corrcoef) for each γ, to 2 decimals: "
         "which one tells the classes apart?",
         checker=_class_checker,

@@ -23,7 +23,8 @@ def relevance_picture(relevance: torch.Tensor, percentile: float = 99.5) -> torc
 def conservation_figure(curves: dict, ax=None):
     """The total relevance at each layer, from the output (left) to the pixels (right), as a share
     of the class score: ``curves`` maps a label to ``(layer names, totals)``. A conserving rule draws
-    a flat line at 1."""
+    a flat line at 1. The axis is logarithmic beyond ±0.1 (linear inside), so that a total that
+    grows tenfold and one that falls to a hundredth are both seen."""
     import matplotlib.pyplot as plt
 
     if ax is None:
@@ -33,6 +34,7 @@ def conservation_figure(curves: dict, ax=None):
     names = next(iter(curves.values()))[0]
     ax.set_xticks(np.arange(len(names)), names, rotation=60, ha="right", fontsize=8)
     ax.axhline(1.0, color="grey", linewidth=0.8, linestyle=":")
+    ax.set_yscale("symlog", linthresh=0.1)
     ax.set_ylabel("total relevance / class score")
     ax.legend(fontsize=8, frameon=False)
     ax.figure.tight_layout()

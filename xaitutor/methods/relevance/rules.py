@@ -52,30 +52,44 @@ def send_back(layer: Layer, terms, share: Callable) -> list[torch.Tensor]:
     """For the terms ``(input, weight, bias)``: ``z_k = layer(input_k)``, ``s_k = share(z)[k]``, and
     each input times its gradient, ``input_k * d(sum_j z_kj s_kj) / d input_k``."""
     inputs = [i.detach().requires_grad_() for i, _, _ in terms]
+    live = [k for k, i in enumerate(inputs) if i.any()]  # x^- of an input after a ReLU is all 0: skip it
+    if not live:
+        return [torch.zeros_like(i) for i in inputs]
     with torch.enable_grad():
-        zs = [layer.run(i, w, b) for i, (_, w, b) in zip(inputs, terms)]
-        score = sum((z * s.detach()).sum() for z, s in zip(zs, share([z.detach() for z in zs])))
-        return [i.detach() * g for i, g in zip(inputs, gradient(score, inputs))]
+        zs = {k: layer.run(inputs[k], terms[k][1], terms[k][2]) for k in live}
+        like = zs[live[0]].detach()
+        shares = share([zs[k].detach() if k in live else bias_only(terms[k][2], like) for k in range(len(terms))])
+        grads = dict(zip(live, gradient(sum((zs[k] * shares[k]).sum() for k in live), [inputs[k] for k in live])))
+    return [inputs[k].detach() * grads[k] if k in live else torch.zeros_like(inputs[k]) for k in range(len(terms))]
 
 
-def epsilon(epsilon: float = STABILIZER) -> Callable:
+def bias_only(bias, like: torch.Tensor) -> torch.Tensor:
+    """A layer's output on an input of zeros: its bias alone, shaped ``like`` an output."""
+    if bias is None:
+        return torch.zeros_like(like)
+    return bias.reshape(1, -1, *[1] * (like.dim() - 2)).expand_as(like)
+
+
+def epsilon(epsilon: float = STABILIZER, bias: bool = True) -> Callable:
     """LRP-ε (Overview eq. 4): ``R_i = sum_j x_i w_ij / (z_j + ε sign z_j) R_j``; the bias and ε keep
-    some relevance (it does not reach the inputs); ε = 0 is LRP-0 (eq. 1)."""
+    some relevance (it does not reach the inputs); ε = 0 is LRP-0 (eq. 1). ``bias=False`` leaves the
+    bias out of ``z_j`` (zennit's ``zero_params=["bias"]``)."""
 
     def rule(layer, x, relevance):
-        (r,) = send_back(layer, [(x, layer.weight, layer.bias)], lambda z: [relevance / stabilize(z[0], epsilon)])
+        b = layer.bias if bias else None
+        (r,) = send_back(layer, [(x, layer.weight, b)], lambda z: [relevance / stabilize(z[0], epsilon)])
         return r
 
     return rule
 
 
-def zplus(stabilizer: float = STABILIZER) -> Callable:
+def zplus(stabilizer: float = STABILIZER, bias: bool = True) -> Callable:
     """z+ (= α1β0, Montavon et al. 2017, Deep Taylor decomposition): only the positive contributions
-    ``(x_i w_ij)^+`` share ``R_j``; the relevance is kept whole and is never negative."""
+    ``(x_i w_ij)^+`` (and a positive bias, unless ``bias=False``) share ``R_j``: never negative."""
 
     def rule(layer, x, relevance):
         terms = [
-            (positive(x), positive(layer.weight), positive(layer.bias)),
+            (positive(x), positive(layer.weight), positive(layer.bias) if bias else None),
             (negative(x), negative(layer.weight), None),
         ]
         return sum(send_back(layer, terms, lambda z: [relevance / stabilize(z[0] + z[1], stabilizer)] * 2))
