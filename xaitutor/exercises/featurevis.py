@@ -94,7 +94,7 @@ def _pyramid_checker(answer):
     fractions = [v for v in values if not (np.isfinite(v) and v == round(v))]
     if fractions:
         return (
-            f"a picture has a whole number of pixels: round each side ({fractions[0]:g} is not a side); "
+            f"a picture has a whole number of pixels: round each side ({fractions[0]:.10g} is not a side); "
             "each octave's side is 224 / 1.4**k, rounded to the nearest whole pixel."
         )
     sides = [int(v) for v in values]
