@@ -62,9 +62,11 @@ def test_plot_writes_a_changed_label_in_red():
     matplotlib.use("Agg")
     judge, grey = _brightness_judge(), torch.full((3, 4, 4), 0.2)
     series = xt.methods.degradation_series(judge, grey, "brightness", strengths=[0.0, 0.25, 0.5])
-    fig = series.plot(judge.labels)
-    top_row = fig.axes[:3]  # plt.subplots(3, columns) lists the axes row by row
-    assert [ax.get_title().split("\n")[1].split(" ")[0] for ax in top_row] == ["dark", "dark", "bright"]
+    fig = series.plot(judge.labels, per_row=2)
+    axes = fig.axes[:-1]  # plt.subplots(6, 2) lists the axes row by row; the colour bar comes last
+    assert len(axes) == 12 and not axes[7].get_title() and not axes[7].axison  # the fourth place stays empty
+    top_row = [axes[0], axes[1], axes[6]]  # each strength's picture, the third one in the second block
+    assert [ax.get_title().split(": ")[1].split(" ")[0] for ax in top_row] == ["dark", "dark", "bright"]
     assert [matplotlib.colors.to_hex(ax.title.get_color()) for ax in top_row] == ["#000000", "#000000", "#ff0000"]
 
 

@@ -240,6 +240,19 @@ CASES = {
         ],
         right=[0, -0.0, np.float32(0), torch.tensor(0.0), 1e-9],
     ),
+    "gradcam.cam_scale": dict(
+        wrong=[
+            (1, "alpha = w / Z"),
+            (7, "rows and columns"),
+            (18, "not h plus w"),
+            (1280, "channels are summed"),
+            (75264, "not the picture's pixels"),
+            (1 / 77, "multiplies CAM"),
+            ("77", "is text"),
+            (76, "differentiate"),
+        ],
+        right=[77, 77.0, np.int64(77), torch.tensor(77)],
+    ),
     "gradcam.alpha": dict(
         wrong=[
             (lambda g: F.adaptive_avg_pool2d(g, 1).squeeze(), "squeeze"),

@@ -93,3 +93,15 @@ def test_a_blur_wider_than_a_small_picture_repeats_its_border():
         .probabilities.isfinite()
         .all()
     )
+
+
+def test_a_gradient_pictures_colour_bar_counts_standard_deviations_around_grey():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    gradient = torch.randn(1, 3, 8, 8)
+    fig = xt.imaging.show([xt.imaging.gradient_picture(gradient, spread=0.25)[0]], ["guided"])
+    bar = xt.imaging.gradient_colorbar(fig.axes[0], spread=0.25)
+    assert [t.get_text() for t in bar.ax.get_yticklabels()] == ["-2", "0", "+2"]
+    assert bar.cmap.name == "gray" and bar.ax.get_ylabel() == "sd"
+    fig.clf()

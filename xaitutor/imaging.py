@@ -370,6 +370,16 @@ def add_colorbar(fig, cmap: str = CMAP, label: str = "heatmap, scaled to [0, 1]"
     return bar
 
 
+def gradient_colorbar(ax, spread: float = 0.1):
+    """The colour bar of a :func:`gradient_picture` drawn in ``ax``, beside it: grey is the
+    gradient's mean (about 0), brighter is more, darker is less, in standard deviations of the
+    gradient (``spread`` as given to :func:`gradient_picture`). Returns it."""
+    reach = 0.5 / spread
+    bar = add_colorbar(ax.figure, "gray", "sd", ax=ax)
+    bar.set_ticks([0, 0.5, 1], labels=[f"-{reach:g}", "0", f"+{reach:g}"])
+    return bar
+
+
 def _colorbar(bar, label: str | None = None):
     """Small ticks (three at most) and an optional label: a colour bar that does not crowd."""
     from matplotlib.ticker import MaxNLocator

@@ -16,10 +16,12 @@ Three families of measures, each a few small functions on ``N x 1 x H x W`` maps
 :func:`explain` turns any method of the package into maps, one channel each, on the classifier's
 input grid; :func:`random_maps` and :func:`centre_maps` are the baselines every score should be
 compared with. One file per family: ``maps.py`` (explain, the baselines), ``localisation.py``,
-``faithfulness.py``, ``sanity.py``.
+``faithfulness.py``, ``sanity.py``; and ``layer_choice.py``, Grad-CAM's layer chosen by
+measurement (:func:`gradcam_by_layer`).
 """
 
 from .faithfulness import Curves, deletion, insertion
+from .layer_choice import LayerChoice, gradcam_by_layer
 from .localisation import energy_share, pointing_game
 from .maps import centre_maps, explain, pictures_batch, predicted_targets, random_maps
 from .sanity import SanityCheck, cascading_randomization
@@ -40,4 +42,6 @@ __all__ = [
     "cascading_randomization",
     "max_sensitivity",
     "local_lipschitz",
+    "LayerChoice",
+    "gradcam_by_layer",
 ]

@@ -45,21 +45,26 @@ class DegradationSeries:
         ``original`` (``None`` if the label never changes). A later picture may flip back."""
         return next((j for j, (index, _, _) in enumerate(self.predictions) if index != self.original), None)
 
-    def plot(self, labels: list[str], size: float = 1.8):
-        """A grid, one column per strength: the picture and its prediction (in red once the top
-        class is no longer the original one), Grad-CAM for the top class, Grad-CAM for the
-        original class. Returns the figure."""
+    def plot(self, labels: list[str], size: float = 2.9, per_row: int = 3):
+        """A grid, ``per_row`` strengths side by side and three rows for each: the picture and its
+        prediction (in red once the top class is no longer the original one), Grad-CAM for the top
+        class, Grad-CAM for the original class. Returns the figure."""
         import matplotlib.pyplot as plt
 
-        columns = len(self.strengths)
-        fig, grid = plt.subplots(3, columns, figsize=(size * columns, size * 2.3), squeeze=False)
+        blocks = -(-len(self.strengths) // per_row)
+        fig, grid = plt.subplots(3 * blocks, per_row, figsize=(size * per_row, size * 2.1 * blocks), squeeze=False)
+        for ax in grid.flat:
+            ax.axis("off")
         for j, (picture, (index, label, p)) in enumerate(zip(self.pictures, self.predictions)):
-            show(picture, f"{self.kind} {self.strengths[j]:g}\n{label} ({p:.0%})", ax=grid[0, j])
-            grid[0, j].title.set_color("black" if index == self.original else "red")
-            show(overlay(picture, self.top_cams[j]), f"top: {label}", ax=grid[1, j])
-            show(overlay(picture, self.original_cams[j]), f"original: {labels[self.original]}", ax=grid[2, j])
-            for row in (1, 2):
-                grid[row, j].title.set_fontsize(8)
+            column = grid[3 * (j // per_row) : 3 * (j // per_row) + 3, j % per_row]
+            show(picture, f"{self.kind} {self.strengths[j]:g}: {label} ({p:.0%})", ax=column[0])
+            column[0].title.set_color("black" if index == self.original else "red")
+            show(overlay(picture, self.top_cams[j]), f"Grad-CAM of the top class, {label}", ax=column[1])
+            show(
+                overlay(picture, self.original_cams[j]), f"of the original class, {labels[self.original]}", ax=column[2]
+            )
+            for ax in column:
+                ax.title.set_fontsize(9)
         fig.tight_layout()
         add_colorbar(fig)  # the maps' scale, once for the grid
         return fig
