@@ -59,10 +59,13 @@ def concept_vector(concept: torch.Tensor, other: torch.Tensor, alpha: float = 1.
     without a seed, where the ``SGDClassifier`` of Kim et al.'s code and captum's default runs
     hundreds of epochs (half a second per vector here) and depends on its seed."""
     from sklearn.linear_model import RidgeClassifier
+    from threadpoolctl import threadpool_limits
 
     x = torch.cat([concept, other]).float().numpy()  # float32: four times faster than float64 here
     y = np.r_[np.ones(len(concept)), np.zeros(len(other))]
-    return torch.from_numpy(np.ravel(RidgeClassifier(alpha=alpha).fit(x, y).coef_)).float()  # towards y = 1
+    # one BLAS thread: numpy's OpenBLAS threads beside torch's took 100 times longer for these small products
+    with threadpool_limits(1, user_api="blas"):
+        return torch.from_numpy(np.ravel(RidgeClassifier(alpha=alpha).fit(x, y).coef_)).float()  # towards y = 1
 
 
 def sensitivities(model, layer, pictures: torch.Tensor, target, batch_size=None) -> torch.Tensor:

@@ -83,6 +83,7 @@ def factorize(model, x: torch.Tensor, layer, parts: int = 4, seed=0, max_iter: i
 
     from sklearn.decomposition import NMF
     from sklearn.exceptions import ConvergenceWarning
+    from threadpoolctl import threadpool_limits
 
     parts = resolve_count(parts, "parts")
     a = layer_activations(model, x, layer, batch_size)
@@ -90,8 +91,8 @@ def factorize(model, x: torch.Tensor, layer, parts: int = 4, seed=0, max_iter: i
     matrix = a.transpose(0, 1).reshape(k, -1).numpy()
     offset = matrix.min(axis=1, keepdims=True)
     matrix = matrix - offset
-    with warnings.catch_warnings():  # a few hundred iterations give the parts; full convergence is not needed
-        warnings.simplefilter("ignore", ConvergenceWarning)
+    with warnings.catch_warnings(), threadpool_limits(1, user_api="blas"):  # as concept_vector: one BLAS thread
+        warnings.simplefilter("ignore", ConvergenceWarning)  # a few hundred iterations find the parts
         nmf = NMF(n_components=parts, init="random", random_state=resolve_seed(seed), max_iter=max_iter)
         vectors = nmf.fit_transform(matrix)
     raw = torch.from_numpy(nmf.components_).float().view(parts, n, h, w).transpose(0, 1).contiguous()
