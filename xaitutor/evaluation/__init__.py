@@ -24,6 +24,7 @@ from .faithfulness import Curves, deletion, insertion
 from .layer_choice import LayerChoice, gradcam_by_layer
 from .localisation import energy_share, pointing_game
 from .maps import centre_maps, explain, pictures_batch, predicted_targets, random_maps
+from .road import Road, road
 from .sanity import SanityCheck, cascading_randomization
 from .sensitivity import local_lipschitz, max_sensitivity
 
@@ -38,6 +39,8 @@ __all__ = [
     "Curves",
     "deletion",
     "insertion",
+    "Road",
+    "road",
     "SanityCheck",
     "cascading_randomization",
     "max_sensitivity",
