@@ -10,6 +10,7 @@ from .concept_activation_vectors import ConceptTest, concept_vector, tcav
 from .dataset_examples import DatasetExamples, photo_pool, top_examples
 from .dissection import Dissection, dissect, random_rotation, reinitialised, unit_masks
 from .factorization import Factorization, factorize
+from .layer_activations import layer_activations
 
 __all__ = [
     "DatasetExamples",
@@ -25,4 +26,5 @@ __all__ = [
     "random_rotation",
     "reinitialised",
     "unit_masks",
+    "layer_activations",
 ]
