@@ -3,6 +3,7 @@
 from .attacks import AttackExplorer, attack_explorer
 from .background import ConvolutionPlayground, GradientDescentExplorer, ReceptiveFieldExplorer
 from .common import ClassPicker, FigureOutput, PhotoPicker
+from .concepts import ConceptExplorer, concept_explorer
 from .featurevis import FeatureVisExplorer, featurevis_explorer
 from .gradcam import GradCamExplorer, gradcam_explorer
 from .lime import LimeExplorer, lime_explorer
@@ -28,4 +29,6 @@ __all__ = [
     "RelevanceExplorer",
     "attack_explorer",
     "AttackExplorer",
+    "concept_explorer",
+    "ConceptExplorer",
 ]
