@@ -82,14 +82,16 @@ def slope(call, at: torch.Tensor, of: torch.Tensor) -> torch.Tensor:
 
 
 def rescaled(g, delta_out, delta_in, slope_at_x):
-    """``g * Δy / Δx`` (in float32 at least: a half's Δx underflows), the slope where ``Δx`` is 0."""
-    ratio = torch.as_tensor(delta_out).float() / delta_in.float()
-    return torch.where(delta_in.float().abs() < EPS, slope_at_x, (g * ratio).to(g.dtype))
+    """``g * Δy / Δx`` (in float32 at least: a half's Δx underflows); where ``Δx`` is about 0, the
+    slope ``slope_at_x()``, computed only when such a unit exists."""
+    small = delta_in.float().abs() < EPS
+    multiplied = (g * (torch.as_tensor(delta_out).float() / delta_in.float())).to(g.dtype)
+    return torch.where(small, slope_at_x(), multiplied) if small.any() else multiplied
 
 
 def elementwise(call, x, x0, y0):
     delta_in, delta_out = x - x0, call.run(x, *call.args[1:]) - y0
-    return lambda g: (rescaled(g, delta_out, delta_in, slope(call, x, g)),)
+    return lambda g: (rescaled(g, delta_out, delta_in, lambda: slope(call, x, g)),)
 
 
 def pooled(call, x, x0, y0):
@@ -99,7 +101,7 @@ def pooled(call, x, x0, y0):
 
     def rule(g):
         routed = slope(call, x, g * (top - y0)) + slope(call, x0, g * (y - top))
-        return (rescaled(routed, 1, delta_in, slope(call, x, g)),)
+        return (rescaled(routed, 1, delta_in, lambda: slope(call, x, g)),)
 
     return rule
 
