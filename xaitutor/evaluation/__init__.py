@@ -24,6 +24,8 @@ from .faithfulness import Curves, deletion, insertion
 from .layer_choice import LayerChoice, gradcam_by_layer
 from .localisation import energy_share, pointing_game
 from .maps import centre_maps, explain, pictures_batch, predicted_targets, random_maps
+from .random_logit import random_logit
+from .randomisation import Randomisation, efficient_mprt, smooth_mprt
 from .road import Road, road
 from .sanity import SanityCheck, cascading_randomization
 from .sensitivity import local_lipschitz, max_sensitivity
@@ -43,6 +45,10 @@ __all__ = [
     "road",
     "SanityCheck",
     "cascading_randomization",
+    "Randomisation",
+    "smooth_mprt",
+    "efficient_mprt",
+    "random_logit",
     "max_sensitivity",
     "local_lipschitz",
     "LayerChoice",

@@ -1,0 +1,49 @@
+"""The random-logit test (Sixt et al. 2020, "When explanations lie", ICML,
+https://arxiv.org/abs/1912.09818, sec. 5): explain the picture for a class it does not show and
+compare with the map of its own class. A map that explains the class must change; the modified
+backpropagation rules that Sixt et al. studied give almost the same map for any class."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from .. import imaging
+from ..resolve import resolve_seed
+from .maps import pictures_batch, predicted_targets
+from .randomisation import maps_of
+
+
+def random_logit(method, classifier, pictures, target=None, seed: int = 0, **kwargs) -> torch.Tensor:
+    """``N`` structural similarities (SSIM) between each picture's map for its target and its map
+    for another class drawn at random (a numpy ``RandomState(seed)``: class ``k`` of the others,
+    ``k = randint(0, classes - 1)`` per picture, as quantus's ``RandomLogit`` draws it). High:
+    the map does not depend on the class.
+
+    Both maps are divided by their largest absolute value; the SSIM is taken as quantus 0.6 takes
+    it, on the flattened maps (a 7-pixel window along the rows), over the pair's range of values.
+
+    Args:
+        method, classifier, pictures, target, ``**kwargs``: as for :func:`explain`.
+        seed: seeds the other classes.
+    """
+    from skimage.metrics import structural_similarity
+
+    pixels = pictures_batch(classifier, pictures)
+    targets = predicted_targets(classifier, pixels, target)
+    x = imaging.normalize(pixels, classifier.mean, classifier.std)
+    classes = len(classifier.labels)
+    draws = torch.from_numpy(np.random.RandomState(resolve_seed(seed)).randint(0, classes - 1, len(x)))
+    others = (draws + (draws >= targets.cpu()).long()).to(targets)
+    maps = [_by_max(maps_of(method, classifier, x, t, **kwargs).cpu()) for t in (targets, others)]
+    similarity = []
+    for a, b in zip(*(m.flatten(1).numpy() for m in maps)):
+        both = np.concatenate([a, b])
+        similarity.append(structural_similarity(a, b, data_range=float(both.max() - both.min())))
+    return torch.tensor(similarity, dtype=torch.float32)
+
+
+def _by_max(maps: torch.Tensor) -> torch.Tensor:
+    """Each map divided by its largest absolute value (an all-zero map stays zero)."""
+    peak = maps.flatten(1).abs().amax(1).view(-1, 1, 1, 1)
+    return maps / torch.where(peak > 0, peak, 1)
