@@ -59,8 +59,8 @@ def test_by_hand_on_a_linear_model():
     net = nn.Sequential(nn.Flatten(), nn.Linear(3 * 4 * 4, 2))
     clf = xt.models.wrap(net, mean=0.0, std=1.0, labels=["a", "b"], input_size=None)
     x = torch.rand(2, 3, 4, 4) * 0.5 + 0.25
-    assert torch.all(xt.evaluation.max_sensitivity(xt.saliency, clf, x, radius=0.1, samples=3) == 0)
-    lipschitz = xt.evaluation.local_lipschitz(xt.input_x_gradient, clf, x, sigma=0.05, samples=3)
+    assert torch.all(xt.evaluation.max_sensitivity(xt.saliency, clf, x, radius=0.1, draws=3) == 0)
+    lipschitz = xt.evaluation.local_lipschitz(xt.input_x_gradient, clf, x, sigma=0.05, draws=3)
     assert torch.all(lipschitz > 0) and torch.all(lipschitz <= net[1].weight.abs().max() + 1e-6)
 
 
@@ -74,6 +74,8 @@ def test_the_noise_is_seeded_bounded_and_kept_in_the_picture():
 def test_smoothgrad_moves_less_than_saliency_on_the_shapes():
     clf = xt.models.load("shapes_cnn")
     pictures = xt.data.shapes(4, seed=11).images
-    plain = xt.evaluation.max_sensitivity(xt.saliency, clf, pictures, radius=0.03, samples=3)
-    smooth = xt.evaluation.max_sensitivity(xt.smoothgrad, clf, pictures, radius=0.03, samples=3, progress=False)
+    plain = xt.evaluation.max_sensitivity(xt.saliency, clf, pictures, radius=0.03, draws=3)
+    smooth = xt.evaluation.max_sensitivity(
+        xt.smoothgrad, clf, pictures, radius=0.03, draws=3, samples=16, progress=False
+    )
     assert smooth.mean() < plain.mean()

@@ -26,12 +26,12 @@ from ..resolve import resolve_count, resolve_seed
 from .maps import explain, pictures_batch, predicted_targets
 
 
-def perturbed(pixels: torch.Tensor, samples: int, seed, radius: float | None = None, sigma: float | None = None):
-    """``samples`` noisy copies of the batch, uniform in ``[-radius, radius]`` or Gaussian with
+def perturbed(pixels: torch.Tensor, draws: int, seed, radius: float | None = None, sigma: float | None = None):
+    """``draws`` noisy copies of the batch, uniform in ``[-radius, radius]`` or Gaussian with
     ``sigma`` per pixel, each kept in [0, 1], drawn with ``seed``."""
     generator = torch.Generator().manual_seed(resolve_seed(seed))
     copies = []
-    for _ in range(resolve_count(samples, "samples")):
+    for _ in range(resolve_count(draws, "draws")):
         if radius is not None:
             noise = (torch.rand(pixels.shape, generator=generator) * 2 - 1) * radius
         else:
@@ -62,25 +62,25 @@ def _worst(method, classifier, pictures, target, copies, ratio, **options) -> to
     return worst
 
 
-def max_sensitivity(method, classifier, pictures, target=None, radius=0.02, samples=10, seed=0, copies=None, **options):
+def max_sensitivity(method, classifier, pictures, target=None, radius=0.02, draws=10, seed=0, copies=None, **options):
     """Max-sensitivity of ``method``'s maps for each picture, ``N`` values (0: the map never moved).
 
     Args:
         method: a method of the package (as :func:`~xaitutor.evaluation.explain` takes it).
         classifier, pictures, target: as :func:`~xaitutor.evaluation.explain`.
         radius: each pixel moves by at most this (uniform noise in ``[-radius, radius]``).
-        samples, seed: how many noisy pictures, drawn with ``seed``.
+        draws, seed: how many noisy pictures, drawn with ``seed``.
         copies: the noisy pictures themselves, a list of batches like the pictures (instead of drawing them).
         **options: passed to the method.
     """
-    draw = (lambda p: perturbed(p, samples, seed, radius=radius)) if copies is None else (lambda p: copies)
+    draw = (lambda p: perturbed(p, draws, seed, radius=radius)) if copies is None else (lambda p: copies)
     return _worst(method, classifier, pictures, target, draw, relative_change, **options)
 
 
-def local_lipschitz(method, classifier, pictures, target=None, sigma=0.1, samples=10, seed=0, copies=None, **options):
+def local_lipschitz(method, classifier, pictures, target=None, sigma=0.1, draws=10, seed=0, copies=None, **options):
     """The local Lipschitz estimate of ``method``'s maps for each picture, ``N`` values.
 
     Args: as :func:`max_sensitivity`, with Gaussian noise of standard deviation ``sigma`` per pixel.
     """
-    draw = (lambda p: perturbed(p, samples, seed, sigma=sigma)) if copies is None else (lambda p: copies)
+    draw = (lambda p: perturbed(p, draws, seed, sigma=sigma)) if copies is None else (lambda p: copies)
     return _worst(method, classifier, pictures, target, draw, lipschitz_ratio, **options)

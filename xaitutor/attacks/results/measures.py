@@ -134,7 +134,7 @@ def sensitivity(n: int = 8) -> list[dict]:
     rows = []
     for method in declared(MAP_KINDS):
         function = functools.partial(method.quiet, **method.shapes)
-        options = {"per_picture": method.starts_from_picture, "samples": 5}
+        options = {"per_picture": method.starts_from_picture, "draws": 5}
         rows.append(
             {
                 "method": method.name,
