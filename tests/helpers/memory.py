@@ -179,6 +179,35 @@ def _attack_explorer(clf):
     return lambda: setattr(explorer.eps, "value", next(eps))
 
 
+def _concept(name):
+    """A chapter 8 method on 64 x 64 pictures at _blocks.4 (each call other pictures: a leak shows)."""
+
+    def setup(clf):
+        small, seeds = _small(clf, 64), itertools.count()
+        half = torch.zeros(6, 64, 64, dtype=torch.bool)
+        half[:, :, :32] = True
+
+        def call():
+            x = torch.rand(6, 3, 64, 64, generator=torch.Generator().manual_seed(next(seeds)))
+            if name == "tcav":
+                return xt.concepts.tcav(small, "_blocks.4", x[:3], x, x[3:], 1, runs=2)
+            if name == "dissect":
+                return xt.concepts.dissect(small, "_blocks.4", x, {"left": half, "right": ~half})
+            if name == "factorize":
+                return xt.concepts.factorize(small, x, "_blocks.4", parts=2, max_iter=20)
+            return xt.concepts.top_examples(small, "_blocks.4", 0, x, k=2, patch=16)
+
+        return call
+
+    return setup
+
+
+def _concept_explorer(clf):
+    explorer = xt.widgets.concept_explorer("shapes_cnn", pictures=24, steps=2)
+    units = itertools.cycle(range(1, 64))  # from 1 (it shows 0); more than the cache keeps: it visualizes again
+    return lambda: setattr(explorer.unit, "value", next(units))
+
+
 CALLS = {
     "gradcam": _method(xt.gradcam),
     "gradcam_parts": _method(xt.gradcam, return_parts=True),
@@ -220,6 +249,12 @@ CALLS = {
     "pgd": _attack(xt.attacks.pgd, steps=2),
     "manipulate": _manipulate,
     "attack_explorer": _attack_explorer,
+    # chapter 8, concepts
+    "tcav": _concept("tcav"),
+    "dissect": _concept("dissect"),
+    "factorize": _concept("factorize"),
+    "top_examples": _concept("top_examples"),
+    "concept_explorer": _concept_explorer,
 }
 
 
