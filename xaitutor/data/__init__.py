@@ -10,6 +10,7 @@ from PIL import Image, UnidentifiedImageError
 from .. import imaging
 from .concepts import CONCEPTS, concept_pictures
 from .shapes import ShapesDataset, shapes
+from .tagged import TAGGED_CLASS, TaggedShapes, tag_mask, tagged_shapes
 
 # name -> how to get it from skimage.data (all bundled with scikit-image, no network)
 _SAMPLES = {
@@ -65,4 +66,16 @@ def load_image(path) -> Image.Image:
         raise ValueError(f"{path!r} is not a picture PIL can read (JPEG, PNG, BMP, ...)") from None
 
 
-__all__ = ["CONCEPTS", "concept_pictures", "load_image", "sample_image", "sample_names", "shapes", "ShapesDataset"]
+__all__ = [
+    "CONCEPTS",
+    "concept_pictures",
+    "load_image",
+    "sample_image",
+    "sample_names",
+    "shapes",
+    "ShapesDataset",
+    "TAGGED_CLASS",
+    "TaggedShapes",
+    "tag_mask",
+    "tagged_shapes",
+]

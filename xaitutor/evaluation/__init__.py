@@ -21,6 +21,7 @@ measurement (:func:`gradcam_by_layer`).
 """
 
 from .faithfulness import Curves, deletion, insertion
+from .grid_pointing import Grids, grid_pictures, grid_pointing_game
 from .layer_choice import LayerChoice, gradcam_by_layer
 from .localisation import energy_share, pointing_game
 from .maps import centre_maps, explain, pictures_batch, predicted_targets, random_maps
@@ -29,6 +30,7 @@ from .randomisation import Randomisation, efficient_mprt, smooth_mprt
 from .road import Road, road
 from .sanity import SanityCheck, cascading_randomization
 from .sensitivity import local_lipschitz, max_sensitivity
+from .spray import Spray, spray
 
 __all__ = [
     "explain",
@@ -51,6 +53,11 @@ __all__ = [
     "random_logit",
     "max_sensitivity",
     "local_lipschitz",
+    "Grids",
+    "grid_pictures",
+    "grid_pointing_game",
+    "Spray",
+    "spray",
     "LayerChoice",
     "gradcam_by_layer",
 ]
