@@ -6,11 +6,11 @@ declared as a method of kind ``"concept"`` (xaitutor/methods/protocol.py).
 >>> d.detectors(0.04)
 """
 
+from .activations import layer_activations
 from .concept_activation_vectors import ConceptTest, concept_vector, tcav
 from .dataset_examples import DatasetExamples, photo_pool, top_examples
 from .dissection import Dissection, dissect, random_rotation, reinitialised, unit_masks
 from .factorization import Factorization, factorize
-from .layer_activations import layer_activations
 
 __all__ = [
     "DatasetExamples",

@@ -24,7 +24,7 @@ import torch
 from ..methods.driver import forward
 from ..methods.protocol import declare
 from ..resolve import resolve_batch_size, resolve_count, resolve_seed
-from .layer_activations import layer_activations, layer_name
+from .activations import layer_activations, layer_name
 
 
 @dataclass
@@ -61,10 +61,8 @@ def concept_vector(concept: torch.Tensor, other: torch.Tensor, alpha: float = 1.
     from sklearn.linear_model import RidgeClassifier
     from threadpoolctl import threadpool_limits
 
-    x = torch.cat([concept, other]).float().numpy()  # float32: four times faster than float64 here
-    y = np.r_[np.ones(len(concept)), np.zeros(len(other))]
-    # one BLAS thread: numpy's OpenBLAS threads beside torch's took 100 times longer for these small products
-    with threadpool_limits(1, user_api="blas"):
+    x, y = torch.cat([concept, other]).float().numpy(), np.r_[np.ones(len(concept)), np.zeros(len(other))]
+    with threadpool_limits(1, user_api="blas"):  # OpenBLAS's threads beside torch's: 100 times slower here
         return torch.from_numpy(np.ravel(RidgeClassifier(alpha=alpha).fit(x, y).coef_)).float()  # towards y = 1
 
 
@@ -139,8 +137,7 @@ def tcav(
 
 
 def _p_value(scores: torch.Tensor, random_scores: torch.Tensor, layers_tested: int) -> float:
-    """Student's two-sided t-test (as Kim et al.'s code), Bonferroni-corrected; two constant lists are equal (p = 1) or
-    apart (p = 0)."""
+    """Student's two-sided t-test (Kim et al.'s), Bonferroni-corrected; two constant lists: p = 1 or 0."""
     import warnings
 
     from scipy.stats import ttest_ind

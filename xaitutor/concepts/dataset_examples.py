@@ -12,7 +12,7 @@ import torch
 
 from ..methods.protocol import declare
 from ..resolve import resolve_count
-from .layer_activations import layer_activations, layer_name
+from .activations import layer_activations, layer_name
 
 
 @dataclass

@@ -22,7 +22,7 @@ import torch.nn.functional as F
 
 from ..methods.protocol import declare
 from ..resolve import resolve_model, resolve_seed
-from .layer_activations import layer_activations, layer_name
+from .activations import layer_activations, layer_name
 
 BAU_IOU, BAU_QUANTILE = 0.04, 0.005
 

@@ -20,7 +20,7 @@ import torch.nn.functional as F
 
 from ..methods.protocol import declare
 from ..resolve import resolve_count, resolve_seed
-from .layer_activations import layer_activations, layer_name
+from .activations import layer_activations, layer_name
 
 
 @dataclass

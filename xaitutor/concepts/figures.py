@@ -10,10 +10,10 @@ import torch
 from .. import imaging
 
 
-def _grid(rows: int, cols: int, size: float = 1.6, **options):
+def _grid(rows: int, cols: int, size: float = 1.6, aspect: float = 1.0):
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(rows, cols, figsize=(size * cols, size * rows + 0.3), squeeze=False, **options)
+    fig, axes = plt.subplots(rows, cols, figsize=(size * aspect * cols, size * rows + 0.3), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
     return fig, axes
@@ -102,7 +102,7 @@ def show_parts(factorization, pictures: torch.Tensor, count: int = 4) -> object:
     parts = factorization.maps.shape[1]
     colours = plt.get_cmap("tab10")(np.arange(parts))[:, :3]
     segments = factorization.segments()
-    fig, axes = _grid(2, count, size=2.2)
+    fig, axes = _grid(2, count, size=2.2, aspect=pictures.shape[-1] / pictures.shape[-2])
     for j in range(count):
         picture = imaging.to_image(pictures[j])
         axes[0, j].imshow(picture)
