@@ -57,8 +57,8 @@ def _fgsm_checker(answer):
 register(
     Exercise(
         name="attacks.fgsm_linear",
-        task=f"A linear classifier answers class 1 when z = w . x + b > 0, with w = {list(W)}, b = {B}; at "
-        f"x = {list(X)} it answers class 1 (z = 0.4). Take one untargeted FGSM step of eps = {EPS} against "
+        task=f"A linear classifier answers class 1 when z = w . x + b > 0, with w = {W.tolist()}, b = {B}; at "
+        f"x = {X.tolist()} it answers class 1 (z = 0.4). Take one untargeted FGSM step of eps = {EPS} against "
         "this answer (the loss is L = -log sigmoid(z)) and give the attacked picture x' (four numbers, 3 decimals).",
         checker=_fgsm_checker,
         solver=_fgsm_solver,

@@ -53,7 +53,7 @@ def picture(name: str) -> torch.Tensor:
     """The stored manipulated picture of a showcase entry, ``1 x 3 x H x W`` in [0, 1]."""
     if name not in SHOWCASES:
         raise KeyError(f"no picture {name!r}; known: {', '.join(SHOWCASES)}")
-    pixels = np.asarray(Image.open(folder() / f"{name}.png").convert("RGB"))
+    pixels = np.array(Image.open(folder() / f"{name}.png").convert("RGB"))  # a copy torch may write
     return torch.from_numpy(pixels).permute(2, 0, 1)[None].float() / 255
 
 
