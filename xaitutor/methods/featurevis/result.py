@@ -85,8 +85,8 @@ def probabilities(classifier, pictures, classes) -> list[float]:
     classes = [classes] if isinstance(classes, int) else list(classes)
     if len(classes) != len(pictures):
         raise ValueError(f"give one class per picture: {len(pictures)} pictures, {len(classes)} classes")
-    with torch.no_grad():
-        probs = classifier.probabilities(classifier.preprocess(pictures))  # in eval mode
+    with torch.no_grad():  # a few pictures at a time: a batch's activations are what a forward holds
+        probs = torch.cat([classifier.probabilities(classifier.preprocess(chunk)) for chunk in pictures.split(4)])
     return [float(probs[i, c]) for i, c in enumerate(classes)]
 
 
