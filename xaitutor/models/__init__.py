@@ -4,6 +4,7 @@
 >>> judge = xt.models.load("efficientnet_lite1")   # a second, separately trained one (240 px)
 >>> clf = xt.models.load("resnet18")               # the essay's model: torchvision's weights
 >>> clf = xt.models.load("shapes_cnn")             # a small CNN trained here on xt.data.shapes
+>>> clf = xt.models.load("shapes_cnn", seed=2)     # the same training, another seed (0 to 3)
 >>> clf = xt.models.from_torchvision("resnet50")   # any torchvision classifier whose weights are cached
 """
 
@@ -19,20 +20,28 @@ EFFICIENTNET_MEAN = (127 / 255,) * 3
 EFFICIENTNET_STD = (128 / 255,) * 3
 # name -> the resolution it was trained at
 EFFICIENTNET_LITE = {"efficientnet_lite0": 224, "efficientnet_lite1": 240}
+# Trained here (xaitutor.models.train): on the shapes, the shapes with a background shortcut, with
+# a corner tag on half the rings (a Clever Hans) and with the tag on half of every class (repaired).
+SHAPES_MODELS = ["shapes_cnn", "shapes_cnn_shortcut", "shapes_cnn_tagged", "shapes_cnn_tag_everywhere"]
 
 
 def names() -> list[str]:
     """The names ``load`` knows."""
-    return ["efficientnet_lite0", *ESSAY_MODELS, "efficientnet_lite1", "shapes_cnn", "shapes_cnn_shortcut"]
+    return ["efficientnet_lite0", *ESSAY_MODELS, "efficientnet_lite1", *SHAPES_MODELS]
 
 
-def load(name: str) -> Classifier:
+def load(name: str, seed: int = 0) -> Classifier:
     """A course model as a :class:`Classifier`, its module in eval mode, on the CPU.
 
     ``"efficientnet_lite0"`` and ``"efficientnet_lite1"`` work offline; ``"resnet18"`` and
     ``"vgg16"`` read torchvision's ImageNet weights from the cache or download them, and say what
-    to do when neither works.
+    to do when neither works. The shapes models (``xaitutor.models.train``) come in several
+    independently trained runs, ``seed=k`` (``shapes_cnn`` and ``shapes_cnn_shortcut``: 0 to 3; 0, the
+    default, is the one every chapter uses), so that a measure can say how much it owes to one
+    training run.
     """
+    if seed and name not in SHAPES_MODELS:
+        raise ValueError(f"only the shapes models ({', '.join(SHAPES_MODELS)}) come in several seeds, not {name!r}")
     if name in EFFICIENTNET_LITE:
         from .efficientnet_lite import load_efficientnet_lite
 
@@ -52,13 +61,12 @@ def load(name: str) -> Classifier:
         return Classifier(
             model.eval(), imagenet_labels(), IMAGENET_MEAN, IMAGENET_STD, input_size=224, cam_layer=cam_layer, name=name
         )
-    if name in ("shapes_cnn", "shapes_cnn_shortcut"):
+    if name in SHAPES_MODELS:
         from ..data.shapes import CLASSES
         from .shapes_cnn import CAM_LAYER, MEAN, STD, load_shapes_cnn
 
-        return Classifier(
-            load_shapes_cnn(name), list(CLASSES), MEAN, STD, input_size=64, cam_layer=CAM_LAYER, name=name
-        )
+        model, name = load_shapes_cnn(name, seed), f"{name}_seed{seed}" if seed else name
+        return Classifier(model, list(CLASSES), MEAN, STD, input_size=64, cam_layer=CAM_LAYER, name=name)
     raise ValueError(
         f"unknown model {name!r}; known: {', '.join(names())}. "
         "For your own model use xt.models.wrap(model, mean=..., std=..., labels=...)"

@@ -61,14 +61,16 @@ class ShapesCNN(nn.Module):
 WEIGHTS = Path(__file__).parent / "weights"
 
 
-def load_shapes_cnn(name: str) -> ShapesCNN:
-    """The trained ``"shapes_cnn"`` or ``"shapes_cnn_shortcut"`` (see ``xaitutor.models.train``),
-    in eval mode, from the weights shipped in the package."""
-    path = WEIGHTS / f"{name}.pt"
+def load_shapes_cnn(name: str, seed: int = 0) -> ShapesCNN:
+    """A trained shapes model (``"shapes_cnn"``, ``"shapes_cnn_shortcut"``, ...; see
+    ``xaitutor.models.train``) of the training run ``seed``, in eval mode, from the weights shipped
+    in the package."""
+    path = WEIGHTS / f"{name}{f'_seed{seed}' if seed else ''}.pt"
     if not path.exists():
+        shipped = sorted(int(p.stem.rsplit("_seed", 1)[1]) for p in WEIGHTS.glob(f"{name}_seed*.pt"))
         raise FileNotFoundError(
-            f"the weights {path} are missing: train them with "
-            "`python -m xaitutor.models.train` (a few minutes on a CPU)"
+            f"the weights {path} are missing (seeds shipped for {name}: {[0, *shipped]}): train them with "
+            f"`python -m xaitutor.models.train --only {name} --seed {seed}` (a few minutes on a CPU)"
         )
     model = ShapesCNN()
     model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))

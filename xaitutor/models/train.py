@@ -1,7 +1,8 @@
-"""Train the course's two shapes classifiers and save their weights in the package.
+"""Train the course's shapes classifiers and save their weights in the package.
 
-    python -m xaitutor.models.train              # both models, a few minutes on a laptop CPU
+    python -m xaitutor.models.train              # every model, a few minutes each on a laptop CPU
     python -m xaitutor.models.train --only shapes_cnn_shortcut
+    python -m xaitutor.models.train --only shapes_cnn --seed 1   # another seed: shapes_cnn_seed1.pt
 
 ``shapes_cnn`` learns from shapes on backgrounds whose colour says nothing about the class
 (``shortcut=0``). ``shapes_cnn_shortcut`` learns from pictures where the background's hue always
@@ -14,6 +15,12 @@ the backgrounds' colours differ, and both are tested on held-out pictures twice:
 
 A model that reads the shape scores the same on both; a model that reads the background colour
 is nearly perfect where the cue holds and falls towards chance (1/6) when it is randomised.
+
+``shapes_cnn_tagged`` learns from pictures where every ring carries a corner tag
+(``xt.data.tagged_shapes``, Lapuschkin et al.'s Clever Hans; with the tag on half or 80 % of the
+rings the model learns the ring's shape anyway and ignores the tag), and
+``shapes_cnn_tag_everywhere`` from pictures where half of every class's pictures carry it (the
+repair: the tag then tells nothing about the class).
 
 Every epoch draws fresh pictures (``xt.data.shapes`` with a new seed), so no picture is seen
 twice and there is nothing to memorise. Everything is seeded: the same command gives the same
@@ -31,17 +38,24 @@ from tqdm.auto import tqdm
 
 from .. import imaging
 from ..data import shapes
+from ..data.tagged import tagged_shapes
 from ..guard import evaluating
 from .shapes_cnn import MEAN, STD, WEIGHTS, ShapesCNN
 
-# name -> (the probability that a training picture's background carries its class's cue, epochs).
-# The background colour is learnt in a few hundred steps; the shapes need about 20 000 pictures.
-MODELS = {"shapes_cnn": (0.0, 7), "shapes_cnn_shortcut": (1.0, 3)}
+# name -> (the probability that a training picture's background carries its class's cue, epochs,
+# the pictures' tag: None, or the share and classes of tagged_shapes). The background colour is
+# learnt in a few hundred steps; the shapes need about 20 000 pictures.
+MODELS = {
+    "shapes_cnn": (0.0, 7, None),
+    "shapes_cnn_shortcut": (1.0, 3, None),
+    "shapes_cnn_tagged": (0.0, 7, (1.0, ("ring",))),
+    "shapes_cnn_tag_everywhere": (0.0, 7, (0.5, "all")),
+}
 PER_EPOCH, BATCH, LEARNING_RATE = 3000, 32, 5e-3
 TEST_SEED = 10_000  # far from the training seeds 0, 1, 2, ...
 
 
-def train(shortcut: float, epochs: int, per_epoch: int = PER_EPOCH, seed: int = 0) -> ShapesCNN:
+def train(shortcut: float, epochs: int, per_epoch: int = PER_EPOCH, seed: int = 0, tag=None) -> ShapesCNN:
     """Train a :class:`ShapesCNN` on fresh shapes every epoch and return it in eval mode.
 
     Args:
@@ -49,6 +63,7 @@ def train(shortcut: float, epochs: int, per_epoch: int = PER_EPOCH, seed: int = 
         epochs, per_epoch: how many epochs, and how many new pictures each one draws.
         seed: seeds the initial weights, the batches and the pictures (epoch ``e`` draws
             ``shapes(per_epoch, seed=1000 * seed + e)``).
+        tag: ``None``, or ``(share, classes)``: the pictures drawn by ``tagged_shapes`` instead.
     """
     torch.manual_seed(seed)
     model = ShapesCNN()
@@ -61,7 +76,7 @@ def train(shortcut: float, epochs: int, per_epoch: int = PER_EPOCH, seed: int = 
     model.train()
     with tqdm(total=steps, desc=f"shortcut={shortcut}") as bar:
         for epoch in range(epochs):
-            x, y = _tensors(shapes(per_epoch, seed=1000 * seed + epoch, shortcut=shortcut))
+            x, y = _tensors(_draw(per_epoch, 1000 * seed + epoch, shortcut, tag))
             order = torch.randperm(per_epoch, generator=generator)[: per_step * BATCH]
             for batch in order.view(per_step, BATCH):
                 loss = nn.functional.cross_entropy(model(x[batch]), y[batch])
@@ -72,6 +87,12 @@ def train(shortcut: float, epochs: int, per_epoch: int = PER_EPOCH, seed: int = 
                 bar.update()
                 bar.set_postfix(loss=f"{loss.item():.3f}")
     return model.eval()
+
+
+def _draw(n, seed, shortcut, tag):
+    if tag is None:
+        return shapes(n, seed=seed, shortcut=shortcut)
+    return tagged_shapes(n, seed=seed, shortcut=shortcut, tag=tag[0], classes=tag[1])
 
 
 def accuracy(model, dataset, batch_size: int = 500) -> float:
@@ -102,19 +123,20 @@ def test_sets(n: int = 1000, seed: int = TEST_SEED) -> dict:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", choices=sorted(MODELS), help="train one model only")
+    parser.add_argument("--seed", type=int, default=0, help="0: the shipped weights; k: NAME_seedK.pt")
     args = parser.parse_args(argv)
     tests = test_sets()
     WEIGHTS.mkdir(exist_ok=True)
-    for name, (shortcut, epochs) in MODELS.items():
+    for name, (shortcut, epochs, tag) in MODELS.items():
         if args.only and name != args.only:
             continue
         start, cpu = time.perf_counter(), time.process_time()
-        model = train(shortcut, epochs)
-        path = WEIGHTS / f"{name}.pt"
+        model = train(shortcut, epochs, seed=args.seed, tag=tag)
+        path = WEIGHTS / f"{name}{f'_seed{args.seed}' if args.seed else ''}.pt"
         torch.save(model.state_dict(), path)
         scores = ", ".join(f"{k}: {accuracy(model, d):.1%}" for k, d in tests.items())
         print(
-            f"{name} (shortcut={shortcut}): held-out accuracy {scores}; trained in "
+            f"{name} (shortcut={shortcut}, tag={tag}, seed={args.seed}): held-out accuracy {scores}; trained in "
             f"{time.perf_counter() - start:.0f} s ({time.process_time() - cpu:.0f} s of CPU time), "
             f"saved to {path} ({path.stat().st_size / 1e3:.0f} kB)",
             flush=True,
