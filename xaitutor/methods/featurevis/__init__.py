@@ -18,7 +18,10 @@ The parts, one file each:
 * ``settings``: checks, the octaves of the pyramid (program 4.5), batches, the recipes;
 * ``run``: one batch being optimised, and the gradient of one step;
 * ``loop``: :func:`visualize`, the loop over batches, octaves and steps;
-* ``result``: :class:`Visualization`, the pictures and what a classifier thinks of them.
+* ``result``: :class:`Visualization`, the pictures and what a classifier thinks of them;
+* ``spectra``: lucid's picture taken apart (waves, 1/f, colours, sigmoid) and the power by frequency;
+* ``fields``: receptive fields, to match layers across networks;
+* ``figures``: chapter 4's figures; ``gallery``: its precomputed pictures (``make gallery``).
 
 Every step costs one forward and one backward pass to the picture (the weights are frozen and
 get no gradient); the picture lives in [0, 1] and goes through the classifier's own
