@@ -9,7 +9,7 @@ import xaitutor as xt
 from xaitutor.models import train as training
 
 HELD_OUT_SEED = 20_000
-SEEDS = (1, 2)
+SEEDS = (1, 2, 3)
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +29,15 @@ def test_every_seed_learns_what_its_training_teaches(tests, seed):
 def test_the_seeds_are_different_trainings_and_seed_0_is_the_default():
     weights = [xt.models.load("shapes_cnn", seed=k).model.fc.weight for k in (0, *SEEDS)]
     assert torch.equal(weights[0], xt.models.load("shapes_cnn").model.fc.weight)
-    assert not torch.equal(weights[0], weights[1]) and not torch.equal(weights[1], weights[2])
+    assert (
+        not torch.equal(weights[0], weights[1])
+        and not torch.equal(weights[1], weights[2])
+        and not torch.equal(weights[2], weights[3])
+    )
 
 
 def test_a_missing_seed_says_which_exist_and_how_to_train_it():
-    with pytest.raises(FileNotFoundError, match=r"seeds shipped for shapes_cnn: \[0, 1, 2.*--seed 99"):
+    with pytest.raises(FileNotFoundError, match=r"seeds shipped for shapes_cnn: \[0, 1, 2, 3.*--seed 99"):
         xt.models.load("shapes_cnn", seed=99)
     with pytest.raises(ValueError, match="only the shapes models"):
         xt.models.load("efficientnet_lite0", seed=1)
