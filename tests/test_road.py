@@ -8,7 +8,7 @@ import torch
 import torchvision
 
 import xaitutor as xt
-from xaitutor.evaluation.road import impute
+from xaitutor.evaluation.road_imputation import impute
 
 pytestmark = pytest.mark.usefixtures("same_layout_as_the_peers")
 PERCENTAGES = (25, 50, 75)  # H * W * p / 100 whole: grad-cam's percentile removes as many pixels

@@ -20,17 +20,17 @@ compared with. One file per family: ``maps.py`` (explain, the baselines), ``loca
 measurement (:func:`gradcam_by_layer`).
 """
 
+from .class_sensitivity import random_logit
 from .faithfulness import Curves, deletion, insertion
 from .grid_pointing import Grids, grid_pictures, grid_pointing_game
 from .layer_choice import LayerChoice, gradcam_by_layer
 from .localisation import energy_share, pointing_game
 from .maps import centre_maps, explain, pictures_batch, predicted_targets, random_maps
-from .random_logit import random_logit
 from .randomisation import Randomisation, efficient_mprt, smooth_mprt
-from .road import Road, road
+from .road_imputation import Road, road
 from .sanity import SanityCheck, cascading_randomization
 from .sensitivity import local_lipschitz, max_sensitivity
-from .spray import Spray, spray
+from .spectral_clusters import Spray, spray
 
 __all__ = [
     "explain",

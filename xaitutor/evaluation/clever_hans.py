@@ -17,7 +17,7 @@ import torch
 from .. import models
 from ..data.tagged import TAGGED_CLASS, tagged_shapes
 from .maps import explain
-from .spray import spray
+from .spectral_clusters import spray
 
 TEST_SEED = 30_000  # far from the training seeds (1000 * seed + epoch)
 MODELS = ("shapes_cnn_tagged", "shapes_cnn", "shapes_cnn_tag_everywhere")

@@ -16,8 +16,7 @@ from ..progress_bar import interruptible
 from ..resolve import resolve_seed
 from .maps import one_channel, pictures_batch, predicted_targets
 
-# A missing pixel is the weighted mean of its eight neighbours: 1/6 for the four sharing a side,
-# 1/12 for the four sharing a corner (Rong et al., sec. 4.2; the peers' NoisyLinearImputer).
+# A missing pixel is the weighted mean of its eight neighbours, 1/6 sharing a side, 1/12 a corner.
 NEIGHBOURS = [((1, 1), 1 / 12), ((0, 1), 1 / 6), ((-1, 1), 1 / 12), ((1, -1), 1 / 12)]
 NEIGHBOURS += [((0, -1), 1 / 6), ((-1, -1), 1 / 12), ((1, 0), 1 / 6), ((-1, 0), 1 / 6)]
 
