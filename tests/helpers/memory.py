@@ -208,6 +208,21 @@ def _concept_explorer(clf):
     return lambda: setattr(explorer.unit, "value", next(units))
 
 
+def _evaluation(measure):
+    """Issue 28's measures on the cat (ROAD at one share; the MPRT variants randomise a copy)."""
+
+    def setup(clf):
+        cat, maps = [xt.data.sample_image("chelsea")], torch.rand(1, 1, 224, 224)
+        calls = {
+            "road": lambda: xt.evaluation.road(clf, cat, maps, percentages=(10,), progress=False),
+            "efficient_mprt": lambda: xt.evaluation.efficient_mprt(xt.saliency, clf, cat),
+            "random_logit": lambda: xt.evaluation.random_logit(xt.saliency, clf, cat),
+        }
+        return calls[measure]
+
+    return setup
+
+
 CALLS = {
     "gradcam": _method(xt.gradcam),
     "gradcam_parts": _method(xt.gradcam, return_parts=True),
@@ -255,6 +270,10 @@ CALLS = {
     "factorize": _concept("factorize"),
     "top_examples": _concept("top_examples"),
     "concept_explorer": _concept_explorer,
+    # issue 28, evaluation
+    "road": _evaluation("road"),
+    "efficient_mprt": _evaluation("efficient_mprt"),
+    "random_logit": _evaluation("random_logit"),
 }
 
 
