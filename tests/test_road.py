@@ -106,3 +106,18 @@ def test_road_names_what_is_wrong(case):
         xt.evaluation.road(clf, pixels, maps, order="top", progress=False)
     with pytest.raises(ValueError, match="percent"):
         xt.evaluation.road(clf, pixels, maps, percentages=(0.5, 120), progress=False)
+
+
+def test_the_model_comes_back_as_it_went_in(case):
+    clf, pixels, maps = case
+    clf.model.train()
+    before = {k: v.clone() for k, v in clf.model.state_dict().items()}
+    try:
+        xt.evaluation.road(clf, pixels[:1], maps[:1], percentages=(50,), progress=False)
+        xt.evaluation.random_logit(xt.saliency, clf, pixels[:1])
+        xt.evaluation.efficient_mprt(xt.saliency, clf, pixels[:1])
+        assert clf.model.training and all(m.training for m in clf.model.modules())
+        assert all(torch.equal(v, clf.model.state_dict()[k]) for k, v in before.items())
+        assert all(p.grad is None and p.requires_grad for p in clf.model.parameters())
+    finally:
+        clf.model.eval()
