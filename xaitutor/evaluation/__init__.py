@@ -18,6 +18,12 @@ input grid; :func:`random_maps` and :func:`centre_maps` are the baselines every 
 compared with. One file per family: ``maps.py`` (explain, the baselines), ``localisation.py``,
 ``faithfulness.py``, ``sanity.py``; and ``layer_choice.py``, Grad-CAM's layer chosen by
 measurement (:func:`gradcam_by_layer`).
+
+The measures the field now uses: :func:`road` (deletion with noisy linear imputation, Rong et
+al. 2022), :func:`smooth_mprt` and :func:`efficient_mprt` (Hedström et al. 2023-24),
+:func:`random_logit` (Sixt et al. 2020), :func:`grid_pointing_game` on :func:`grid_pictures`
+(Rao et al. 2022), and :func:`spray` (Lapuschkin et al. 2019), which clusters many maps to find a
+Clever Hans (``clever_hans.py``, on ``xt.data.tagged_shapes``).
 """
 
 from .class_sensitivity import random_logit
