@@ -20,8 +20,7 @@ EFFICIENTNET_MEAN = (127 / 255,) * 3
 EFFICIENTNET_STD = (128 / 255,) * 3
 # name -> the resolution it was trained at
 EFFICIENTNET_LITE = {"efficientnet_lite0": 224, "efficientnet_lite1": 240}
-# Trained here (xaitutor.models.train): on the shapes, the shapes with a background shortcut, with
-# a corner tag on half the rings (a Clever Hans) and with the tag on half of every class (repaired).
+# Trained here (xaitutor.models.train): plain, shortcut, a corner tag on the rings, tag everywhere.
 SHAPES_MODELS = ["shapes_cnn", "shapes_cnn_shortcut", "shapes_cnn_tagged", "shapes_cnn_tag_everywhere"]
 
 
@@ -35,25 +34,17 @@ def load(name: str, seed: int = 0) -> Classifier:
 
     ``"efficientnet_lite0"`` and ``"efficientnet_lite1"`` work offline; ``"resnet18"`` and
     ``"vgg16"`` read torchvision's ImageNet weights from the cache or download them, and say what
-    to do when neither works. The shapes models (``xaitutor.models.train``) come in several
-    independently trained runs, ``seed=k`` (``shapes_cnn`` and ``shapes_cnn_shortcut``: 0 to 3; 0, the
-    default, is the one every chapter uses), so that a measure can say how much it owes to one
-    training run.
+    to do when neither works. ``shapes_cnn`` and ``shapes_cnn_shortcut`` come in independently
+    trained runs, ``seed=`` 0 (the default, every chapter's) to 3: a measure's spread over seeds.
     """
     if seed and name not in SHAPES_MODELS:
-        raise ValueError(f"only the shapes models ({', '.join(SHAPES_MODELS)}) come in several seeds, not {name!r}")
+        raise ValueError(f"only the shapes models ({', '.join(SHAPES_MODELS)}) come in seeds, not {name!r}")
     if name in EFFICIENTNET_LITE:
         from .efficientnet_lite import load_efficientnet_lite
 
-        return Classifier(
-            load_efficientnet_lite(name.split("_")[1]),
-            imagenet_labels(),
-            EFFICIENTNET_MEAN,
-            EFFICIENTNET_STD,
-            input_size=EFFICIENTNET_LITE[name],
-            cam_layer="_head_act",
-            name=name,
-        )
+        lite, mean, std = load_efficientnet_lite(name.split("_")[1]), EFFICIENTNET_MEAN, EFFICIENTNET_STD
+        size = EFFICIENTNET_LITE[name]
+        return Classifier(lite, imagenet_labels(), mean, std, input_size=size, cam_layer="_head_act", name=name)
     if name in ESSAY_MODELS:
         from .torchvision_models import build
 
