@@ -332,8 +332,38 @@ CASES = {
         right=[0.325, np.trapezoid(P, X), torch.trapezoid(torch.tensor(P), torch.tensor(X)), 0.3249],
     ),
     "evaluation.shortcut": dict(
-        wrong=[("red", "not that one"), (4, "index"), ("purple", "colour names"), (["blue"], "not a list")],
-        right=["Blue", " blue\n"],
+        wrong=[
+            ("blue", "a count"),
+            (16, "star-shaped objects"),
+            (4, "whatever its shape"),
+            (100, "every picture"),
+            (0.19, "not a share"),
+            (18, "run the model"),
+            (19.5, "whole number"),
+        ],
+        right=[19, 19.0, np.int64(19), torch.tensor(19)],
+    ),
+    "evaluation.spearman": dict(
+        wrong=[
+            (0.52, "Pearson"),
+            (0.6, "square the rank differences"),
+            (0.44, "n (n² - 1)"),
+            (6, "put it into"),
+            ("0.4", "is text"),
+            (0.8, "rank each map"),
+        ],
+        right=[0.4, 0.40, np.float32(0.4), torch.tensor(0.4), 2 / 5],
+    ),
+    "toolbox.display_zero": dict(
+        wrong=[
+            (0, "minimum, -2, goes to 0"),
+            (0.5, "not centred"),
+            (1 / 3, "whole range"),
+            (0.75, "from the top"),
+            ("0.25", "is text"),
+            (0.3, "min-max scaling sends v"),
+        ],
+        right=[0.25, 1 / 4, np.float32(0.25), torch.tensor(0.25)],
     ),
     "toolbox.ig_completeness": dict(
         wrong=[

@@ -3,10 +3,7 @@ share, the area under a deletion curve, and the shortcut found by probing the mo
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
-import torch
 
 from . import Exercise, as_number, not_a_number, register, within
 
@@ -119,57 +116,5 @@ register(
         "trapezoidal rule, as Curves.auc does, to 3 decimals.",
         checker=_auc_checker,
         solver=_auc_solver,
-    )
-)
-
-
-# --- the shortcut, found by probing ---------------------------------------------------------
-
-
-def _shortcut_solver():
-    import xaitutor as xt
-    from xaitutor.data.shapes import CUE_NAMES
-
-    clf = xt.models.load("shapes_cnn_shortcut")
-    data = xt.data.shapes(120, seed=7, shortcut=0.0)  # background hues drawn at random
-    x = clf.preprocess(list(data.images))
-    with torch.no_grad():
-        star = clf(x).softmax(dim=-1)[:, clf.labels.index("star")]
-    # The model's belief in "star", averaged over the pictures of each background hue.
-    per_cue = [star[torch.from_numpy(data.cues == k)].mean().item() for k in range(len(CUE_NAMES))]
-    return CUE_NAMES[int(np.argmax(per_cue))]
-
-
-@functools.lru_cache(maxsize=1)
-def _shortcut_colour() -> str:
-    return _shortcut_solver()
-
-
-def _shortcut_checker(answer):
-    from xaitutor.data.shapes import CUE_NAMES
-
-    if isinstance(answer, (int, np.integer)) and not isinstance(answer, bool) and 0 <= answer < len(CUE_NAMES):
-        return "that is an index into CUE_NAMES: answer with the colour's name, CUE_NAMES[your index]."
-    if not isinstance(answer, str):
-        return f"answer with one colour name from {CUE_NAMES}, as a string, not a {type(answer).__name__}."
-    if answer.strip().lower() not in CUE_NAMES:
-        return f"answer with one of the colour names {CUE_NAMES}, as a string."
-    if answer.strip().lower() == _shortcut_colour():
-        return None
-    return (
-        "not that one: group pictures with random backgrounds by their cue (data.cues) and see "
-        "for which hue the model's probability of 'star' is highest, whatever the shape."
-    )
-
-
-register(
-    Exercise(
-        name="evaluation.shortcut",
-        task="Which background colour makes shapes_cnn_shortcut say 'star'? Probe it with pictures of "
-        "random background hues (xt.data.shapes(..., shortcut=0.0), whose .cues say each picture's "
-        "hue) and answer with a colour name from CUE_NAMES (from xaitutor.data.shapes import "
-        "CUE_NAMES).",
-        checker=_shortcut_checker,
-        solver=_shortcut_solver,
     )
 )
