@@ -53,7 +53,8 @@ def write_sources(dest: Path = SOURCES) -> None:
     """Lay out the book's sources in ``dest``: pages, notebooks, reference, web assets."""
     shutil.rmtree(dest, ignore_errors=True)
     (dest / "notebooks").mkdir(parents=True)
-    shutil.copy(BOOK / "index.md", dest)
+    for page in ("index.md", "glossary.md"):
+        shutil.copy(BOOK / page, dest)
     shutil.copy(ROOT / "docs" / "instructors.md", dest)
     for notebook in sorted((ROOT / "notebooks").glob("0*.ipynb")):
         shutil.copy(notebook, dest / "notebooks")

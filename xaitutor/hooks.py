@@ -197,11 +197,13 @@ class Rewritten(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, rule, compute, *inputs):
+        """The operation's own result; ``rule`` is kept for the backward pass."""
         ctx.rule = rule
         return compute()
 
     @staticmethod
     def backward(ctx, gradient):
+        """The rule's gradients for the inputs (none for the rule and the computation)."""
         return None, None, *ctx.rule(gradient)
 
 

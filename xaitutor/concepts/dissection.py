@@ -4,7 +4,7 @@ detector of the concept whose pixels its strongest activations cover.
 For unit ``k`` of a layer, ``T_k`` is the top ``quantile`` of its activations over all the pictures
 and positions (Bau: 0.005, the top half percent). Its map on each picture, upsampled to the
 picture's size, thresholded at ``T_k``, is the unit's mask ``M_k``; with ``L_c`` the mask of
-concept ``c``, summed over the whole data set (eq. 1 of the paper),
+concept ``c``, summed over the whole data set (eq. 1 of the paper)::
 
     IoU_{k,c} = sum |M_k(x) ∩ L_c(x)| / sum |M_k(x) ∪ L_c(x)|
 

@@ -173,12 +173,13 @@ class ShapesDataset(Dataset):
         masks: ``n x size x size`` bool, True exactly on the object's pixels.
         cues: ``n`` int64 background cue (hue ``CUE_NAMES[cue]``).
         classes: the class names.
-        concept_masks: every concept of ``xt.data.CONCEPTS`` -> ``n x size x size`` bool, the
-            pixels that show it (made on access from the masks, labels, cues, ``hues`` and
-            ``textures``: see ``xaitutor/data/concepts.py``).
+        concept_masks: each concept of ``xt.data.CONCEPTS`` -> ``n x size x size`` bool, its pixels.
         hues: ``n`` floats in [0, 1), the hue of each object's colour.
-        textures: ``{"stripes": ..., "dots": ...}``, ``n x size x size`` bool, the background's
-            pixels that its stripes and its dots visibly brighten or darken.
+        textures: ``{"stripes": ..., "dots": ...}``, ``n x size x size`` bool, the textures' pixels.
+
+    ``concept_masks`` is made on access from the masks, labels, cues, ``hues`` and ``textures``
+    (``xaitutor/data/concepts.py``); ``textures`` holds the background's pixels that its stripes
+    and its dots visibly brighten or darken.
 
     ``dataset[i]`` is ``(x, label)`` with ``x`` a float32 tensor of shape
     ``3 x size x size`` in [0, 1] (not normalised) and ``label`` an int.
