@@ -111,3 +111,14 @@ def test_nbval_compares_a_cell_tagged_to_be_checked(tmp_path):
         )
         assert (ran.returncode != 0) == fails, ran.stdout[-2000:]
         assert ("41" in ran.stdout and "42" in ran.stdout) == fails, ran.stdout[-2000:]  # the diff shown
+
+
+LONGEST_CELL = 15  # lines: a code cell a student reads at a glance; longer helpers go into the package
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_code_cell_is_short(path):
+    cells = nbformat.read(path, as_version=4).cells
+    long = {i: len(c.source.splitlines()) for i, c in enumerate(cells) if c.cell_type == "code"}
+    long = {i: n for i, n in long.items() if n > LONGEST_CELL}
+    assert not long, f"{path.name}: cells {long} (cell: lines) are longer than {LONGEST_CELL} lines: split them"
