@@ -104,9 +104,7 @@ class FourierImage:
         return cls(torch.view_as_real(spectrum) / spectrum_scale(*size).to(pixels)[..., None], size, lr)
 
     def pixels(self) -> torch.Tensor:
-        from .spectra import to_pixels  # every part of lucid's picture on; spectra takes them apart
-
-        return to_pixels(self.leaf, self.size)
+        return to_pixels(self.leaf, self.size)  # every part of lucid's picture on
 
     def step(self, grad: torch.Tensor) -> None:
         self.leaf.grad = grad
@@ -127,3 +125,22 @@ def normalized_gradient(grad: torch.Tensor) -> torch.Tensor:
     std = flat.std(1)
     std = torch.where(std > 1e-6 * flat.abs().amax(1), std, torch.inf).view(-1, 1, 1, 1)
     return (grad - mean) / std
+
+
+def to_pixels(
+    spectrum: torch.Tensor, size, scale: bool = True, decorrelate: bool = True, saturation: float | None = SATURATION
+) -> torch.Tensor:
+    """The picture of a spectrum ``N x 3 x H x (W // 2 + 1) x 2`` (real and imaginary parts), with
+    lucid's parts switched on or off: the ``1 / f`` ``scale``, the colour correlation of ImageNet
+    (``decorrelate``: the three channels are decorrelated colours, not R, G, B), and a sigmoid of
+    the values divided by ``saturation`` (``None``: no sigmoid, the values standardised to a mean of
+    0.5 and a standard deviation of 0.15 and clamped to [0, 1], to look at them at one contrast)."""
+    if scale:
+        spectrum = spectrum * spectrum_scale(*size).to(spectrum)[..., None]
+    image = torch.fft.irfft2(torch.view_as_complex(spectrum.contiguous()), s=tuple(size), norm="ortho")
+    if decorrelate:
+        image = correlate_colors(image)
+    if saturation:
+        return torch.sigmoid(image / saturation)
+    centred = image - image.mean((1, 2, 3), keepdim=True)
+    return (0.5 + 0.15 * centred / centred.std((1, 2, 3), keepdim=True)).clamp(0, 1)

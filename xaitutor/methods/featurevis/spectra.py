@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import torch
 
-from .images import SATURATION, correlate_colors, spectrum_scale
+from .images import to_pixels  # the picture of a spectrum, each of lucid's parts switched on or off
+
+__all__ = ["frequencies", "power_below", "split", "to_pixels"]
 
 
 def frequencies(height: int, width: int) -> torch.Tensor:
@@ -38,22 +40,3 @@ def split(picture: torch.Tensor, cutoff: float) -> tuple[torch.Tensor, torch.Ten
     f = (torch.fft.fftfreq(height)[:, None] ** 2 + torch.fft.rfftfreq(width)[None, :] ** 2).sqrt()
     low = torch.fft.irfft2(spectrum * (f < cutoff), s=(height, width))
     return low, picture - low
-
-
-def to_pixels(
-    spectrum: torch.Tensor, size, scale: bool = True, decorrelate: bool = True, saturation: float | None = SATURATION
-) -> torch.Tensor:
-    """The picture of a spectrum ``N x 3 x H x (W // 2 + 1) x 2`` (real and imaginary parts), with
-    lucid's parts switched on or off: the ``1 / f`` ``scale``, the colour correlation of ImageNet
-    (``decorrelate``: the three channels are decorrelated colours, not R, G, B), and a sigmoid of
-    the values divided by ``saturation`` (``None``: no sigmoid, the values standardised to a mean of
-    0.5 and a standard deviation of 0.15 and clamped to [0, 1], to look at them at one contrast)."""
-    if scale:
-        spectrum = spectrum * spectrum_scale(*size).to(spectrum)[..., None]
-    image = torch.fft.irfft2(torch.view_as_complex(spectrum.contiguous()), s=tuple(size), norm="ortho")
-    if decorrelate:
-        image = correlate_colors(image)
-    if saturation:
-        return torch.sigmoid(image / saturation)
-    centred = image - image.mean((1, 2, 3), keepdim=True)
-    return (0.5 + 0.15 * centred / centred.std((1, 2, 3), keepdim=True)).clamp(0, 1)
