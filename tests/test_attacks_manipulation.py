@@ -4,8 +4,7 @@ exactly), fragility's top-k attack, the similarities by hand, and the stored res
 
 import pytest
 import torch
-from helpers.contract import classifier
-from test_method_contract import assert_same, snapshot
+from helpers.contract import assert_same, classifier, in_every_state, snapshot
 from torch import nn
 
 import xaitutor as xt
@@ -58,10 +57,7 @@ def test_a_model_without_relu_modules_is_refused():
 @pytest.mark.parametrize("method", ["saliency", "guided_backprop", "gradcam"])
 def test_the_manipulation_gives_the_model_back_exactly(method):
     clf = classifier()
-    net = clf.model
-    net.train()
-    net.features[0].weight.requires_grad_(False)
-    net.head[4].weight.grad = torch.ones_like(net.head[4].weight)
+    net = in_every_state(clf.model)
     x, before = torch.rand(1, 3, 16, 16), snapshot(net)
     kept = x.clone()
     found = xt.attacks.manipulate(clf, x, torch.rand(16, 16), method, steps=3, progress=False)

@@ -7,10 +7,21 @@ import inspect
 
 import pytest
 import torch
-from helpers.contract import CAM_LAYER, ContractNet, as_map, classifier, explain, graph_tensors, pictures, tensors_in
+from helpers.contract import (
+    CAM_LAYER,
+    ContractNet,
+    as_map,
+    assert_same,
+    classifier,
+    explain,
+    graph_tensors,
+    in_every_state,
+    pictures,
+    snapshot,
+    tensors_in,
+)
 
 import xaitutor as xt
-from xaitutor.hooks import HOOK_DICTS
 
 METHODS = xt.methods.declared()
 NAMES = [m.function.__name__ for m in METHODS]
@@ -20,33 +31,10 @@ PER_PICTURE = [m for m in METHODS if m.kind != "concept"]
 TARGETED = [m for m in METHODS if m.kind != "concept" or "target" in inspect.signature(m.function).parameters]
 
 
-def snapshot(model: torch.nn.Module) -> dict:
-    """Everything of the model a method must give back as it came."""
-    return {
-        "state": {k: v.clone() for k, v in model.state_dict().items()},
-        "training": [m.training for m in model.modules()],
-        "requires_grad": [p.requires_grad for p in model.parameters()],
-        "grad": [p.grad for p in model.parameters()],
-        "hooks": [list(getattr(m, d)) for m in model.modules() for d in HOOK_DICTS],
-    }
-
-
-def assert_same(before: dict, after: dict) -> None:
-    assert after["training"] == before["training"], "a module's training flag changed"
-    assert after["requires_grad"] == before["requires_grad"], "a parameter's requires_grad changed"
-    assert all(a is b for a, b in zip(after["grad"], before["grad"])), "a parameter's .grad was replaced"
-    assert after["hooks"] == before["hooks"], "the model's hooks changed"
-    for name, value in before["state"].items():
-        assert torch.equal(after["state"][name], value), f"{name} changed (weights or batch-norm statistics)"
-
-
 @pytest.mark.parametrize("method", METHODS, ids=NAMES)
 def test_the_model_and_the_batch_come_back_exactly_as_they_went_in(method):
     clf = classifier()
-    net = clf.model
-    net.train()
-    net.features[0].weight.requires_grad_(False)
-    net.head[4].weight.grad = torch.ones_like(net.head[4].weight)
+    net = in_every_state(clf.model)
     calls = []
     handle = net.head.register_forward_hook(lambda *_: calls.append(1))  # the user's own hook stays
     x = pictures(1)

@@ -4,6 +4,7 @@ a right answer written another way than the solution."""
 import numpy as np
 import pytest
 import torch
+from helpers.exercise_cases import assert_names_slips_and_accepts
 
 import xaitutor as xt
 from xaitutor.exercises import relevance_classes
@@ -49,12 +50,7 @@ CASES = {
 
 @pytest.mark.parametrize("name", CASES)
 def test_each_check_refuses_the_usual_mistakes_and_accepts_other_right_forms(name):
-    for answer, hint in CASES[name]["wrong"]:
-        result = xt.exercises.check(name, answer)
-        assert not result and hint in result.message, (hint, result.message)
-    for answer in CASES[name]["right"]:
-        assert xt.exercises.check(name, answer), (answer, xt.exercises.check(name, answer).message)
-    assert xt.exercises.check(name, xt.exercises.solution(name, show=False))
+    assert_names_slips_and_accepts(name, CASES[name]["wrong"], CASES[name]["right"])
 
 
 def test_the_class_check_measures_and_names_the_slips():

@@ -11,6 +11,7 @@ import torch
 from torch import nn
 
 import xaitutor as xt
+from xaitutor.hooks import HOOK_DICTS
 
 SIZE, CLASSES, PASSES = 16, 3, 8
 CAM_LAYER = "features.3"
@@ -113,3 +114,32 @@ def graph_tensors() -> set[int]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # isinstance over every object wakes deprecated torch names
         return {id(o) for o in gc.get_objects() if isinstance(o, torch.Tensor) and o.grad_fn is not None}
+
+
+def in_every_state(net: nn.Module) -> nn.Module:
+    """``net`` put in the states a method must give back as they were: training mode, a frozen
+    layer, a parameter holding a ``.grad``. Returns it."""
+    net.train()
+    net.features[0].weight.requires_grad_(False)
+    net.head[4].weight.grad = torch.ones_like(net.head[4].weight)
+    return net
+
+
+def snapshot(model: torch.nn.Module) -> dict:
+    """Everything of the model a method must give back as it came."""
+    return {
+        "state": {k: v.clone() for k, v in model.state_dict().items()},
+        "training": [m.training for m in model.modules()],
+        "requires_grad": [p.requires_grad for p in model.parameters()],
+        "grad": [p.grad for p in model.parameters()],
+        "hooks": [list(getattr(m, d)) for m in model.modules() for d in HOOK_DICTS],
+    }
+
+
+def assert_same(before: dict, after: dict) -> None:
+    assert after["training"] == before["training"], "a module's training flag changed"
+    assert after["requires_grad"] == before["requires_grad"], "a parameter's requires_grad changed"
+    assert all(a is b for a, b in zip(after["grad"], before["grad"])), "a parameter's .grad was replaced"
+    assert after["hooks"] == before["hooks"], "the model's hooks changed"
+    for name, value in before["state"].items():
+        assert torch.equal(after["state"][name], value), f"{name} changed (weights or batch-norm statistics)"
