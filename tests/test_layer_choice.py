@@ -7,7 +7,7 @@ import torch
 from helpers.contract import CAM_LAYER, classifier, pictures
 
 import xaitutor as xt
-from xaitutor.evaluation.layer_choice import _pearson
+from xaitutor.evaluation.correlation import pearson
 
 
 def test_each_layers_maps_are_gradcams_and_the_measures_follow_their_definitions():
@@ -25,7 +25,7 @@ def test_each_layers_maps_are_gradcams_and_the_measures_follow_their_definitions
                 alone = xt.gradcam(clf, x[i : i + 1], target=int(targets[i, j]), layer=layer)[0, 0]
                 torch.testing.assert_close(result.maps[k, i, j], alone, atol=1e-5, rtol=1e-5)
         maps = result.maps[k]
-        expected = _pearson(maps[:, 0], maps[:, 1]).mean()
+        expected = pearson(maps[:, 0], maps[:, 1]).mean()
         torch.testing.assert_close(result.class_correlation[k], expected)
         share = (maps.clamp_min(0) * masks).flatten(2).sum(2) / maps.clamp_min(0).flatten(2).sum(2)
         torch.testing.assert_close(result.on_object[k], share.nanmean(0))
@@ -33,8 +33,8 @@ def test_each_layers_maps_are_gradcams_and_the_measures_follow_their_definitions
 
 def test_pearson_of_a_map_with_itself_and_its_negative():
     a = torch.rand(3, 5, 7)
-    torch.testing.assert_close(_pearson(a, a), torch.ones(3))
-    torch.testing.assert_close(_pearson(a, -a), -torch.ones(3))
+    torch.testing.assert_close(pearson(a, a), torch.ones(3, dtype=torch.float64))
+    torch.testing.assert_close(pearson(a, -a), -torch.ones(3, dtype=torch.float64))
 
 
 @pytest.mark.parametrize(

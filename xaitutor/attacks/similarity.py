@@ -7,16 +7,13 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from ..evaluation.correlation import pearson  # the manipulation's measure is chapter 3's too
+
+__all__ = ["pearson", "ssim", "top_k_intersection", "rank_correlation"]
+
 
 def _flat(maps: torch.Tensor) -> torch.Tensor:
     return maps.detach().double().flatten(1)
-
-
-def pearson(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """Pearson's correlation of each pair of maps (``N x 1 x H x W`` each), ``N`` values in [-1, 1]."""
-    a, b = _flat(a), _flat(b)
-    a, b = a - a.mean(1, keepdim=True), b - b.mean(1, keepdim=True)
-    return (a * b).sum(1) / (a.norm(dim=1) * b.norm(dim=1)).clamp_min(1e-30)
 
 
 def ssim(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import torch
 
 from ..methods.grad_cam import gradcam
+from .correlation import pearson
 from .localisation import energy_share
 
 
@@ -36,11 +37,6 @@ class LayerChoice:
     on_object: torch.Tensor
 
 
-def _pearson(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    a, b = a.flatten(1) - a.flatten(1).mean(1, keepdim=True), b.flatten(1) - b.flatten(1).mean(1, keepdim=True)
-    return (a * b).sum(1) / (a.norm(dim=1) * b.norm(dim=1)).clamp_min(1e-12)
-
-
 def gradcam_by_layer(classifier, x: torch.Tensor, targets, masks, layers: list[str]) -> LayerChoice:
     """Grad-CAM of each picture of ``x`` for each of its ``T >= 2`` classes ``targets``
     (``N x T``) at each of ``layers``, measured against ``masks`` (``N x T x H x W`` booleans on
@@ -64,7 +60,7 @@ def gradcam_by_layer(classifier, x: torch.Tensor, targets, masks, layers: list[s
         cams = parts.cam.reshape(n, t, *parts.cam.shape[-2:])
         grids.append(tuple(parts.raw.shape[-2:]))
         maps.append(cams)
-        correlations.append(torch.stack([_pearson(cams[:, i], cams[:, j]) for i, j in pairs]).mean())
+        correlations.append(torch.stack([pearson(cams[:, i], cams[:, j]) for i, j in pairs]).mean())
         share = energy_share(cams.flatten(0, 1)[:, None], masks.flatten(0, 1)).reshape(n, t)
         shares.append(share.nanmean(dim=0))
     return LayerChoice(list(layers), grids, torch.stack(maps), torch.stack(correlations), torch.stack(shares))
