@@ -1,4 +1,5 @@
-"""The reference input x' of the perturbation methods (integrated gradients, occlusion).
+"""The reference input x' of the methods that explain a difference from it (integrated gradients,
+DeepLIFT, occlusion), and what integrated gradients and DeepLIFT return with ``return_parts``.
 
 A baseline is a picture that should carry no evidence: black, grey, a blurred copy, or noise. For a
 ``Classifier`` it is made in pixel space and normalised as the model's input is, so "black" is the
@@ -9,6 +10,7 @@ space (black = 0).
 from __future__ import annotations
 
 import numbers
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -17,6 +19,29 @@ from .. import imaging
 from ..resolve import resolve_seed
 
 BASELINES = ("black", "grey", "gray", "blur", "noise")
+
+
+@dataclass
+class CompletenessParts:
+    """One run of a method whose attributions should add up to ``f(x) - f(x')`` (completeness, or
+    DeepLIFT's summation-to-delta), for the lesson's check (all detached).
+
+    Attributes:
+        attribution: ``N x C x H x W`` attributions.
+        baseline: the baseline ``x'``, ``N x C x H x W``, in the model's input space.
+        scores: the target logits ``f(x)`` at the input, ``N``.
+        baseline_scores: the target logits ``f(x')`` at the baseline, ``N``.
+        gap: ``sum attribution - (f(x) - f(x'))`` per image, ``N``: near 0 when integrated
+            gradients' ``steps`` suffice, 0 up to float rounding for DeepLIFT's rescale rule.
+        targets: the class explained for each image, ``N``.
+    """
+
+    attribution: torch.Tensor
+    baseline: torch.Tensor
+    scores: torch.Tensor
+    baseline_scores: torch.Tensor
+    gap: torch.Tensor
+    targets: torch.Tensor
 
 
 def resolve_baseline(model, x: torch.Tensor, baseline, seed: int = 0) -> torch.Tensor:

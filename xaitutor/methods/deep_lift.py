@@ -19,32 +19,16 @@ The nonlinearities are the torch functions (``F.relu``, ``F.relu6``, ``F.max_poo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 
 from ..hooks import Rewritten
 from ..resolve import resolve_input, resolve_model
-from .baselines import resolve_baseline
+from .baselines import CompletenessParts, resolve_baseline
 from .driver import fixed_targets, forward, gradient, target_scores
 from .protocol import declare
 
 ELEMENTWISE = ("relu", "relu6", "hardtanh", "leaky_relu", "elu", "gelu", "silu", "sigmoid", "tanh", "softplus")
 EPS = 1e-10  # captum's: below it, Δx counts as 0
-
-
-@dataclass
-class DeepLiftParts:
-    """One DeepLIFT run (all detached): ``attribution`` (``N x C x H x W``), the ``baseline``, the
-    ``scores`` f(x) and ``baseline_scores`` f(x'), the ``gap`` ``sum attribution - (f(x) - f(x'))``
-    per image (0 up to float rounding for the rescale rule), the ``targets``."""
-
-    attribution: torch.Tensor
-    baseline: torch.Tensor
-    scores: torch.Tensor
-    baseline_scores: torch.Tensor
-    gap: torch.Tensor
-    targets: torch.Tensor
 
 
 def recorder(seen: list) -> dict:
@@ -123,10 +107,10 @@ def deeplift(model, x: torch.Tensor, target=None, baseline=None, return_parts: b
         target: ``None`` (each image's top class at ``x``), an int or one class per image.
         baseline: the reference ``x'``: ``None``/``"black"``, ``"grey"``, ``"blur"``, a pixel value or
             a tensor in the model's input space, as for integrated gradients.
-        return_parts: return a :class:`DeepLiftParts` with the summation-to-delta gap.
+        return_parts: return a :class:`CompletenessParts` with the summation-to-delta gap.
 
     Returns:
-        ``(x - x') * m``, ``N x 3 x H x W``, summing to ``f(x) - f(x')``; or a :class:`DeepLiftParts`.
+        ``(x - x') * m``, ``N x 3 x H x W``, summing to ``f(x) - f(x')``; or a :class:`CompletenessParts`.
     """
     x = resolve_input(resolve_model(model), x)
     targets, seen = fixed_targets(model, x, target), []
@@ -138,4 +122,4 @@ def deeplift(model, x: torch.Tensor, target=None, baseline=None, return_parts: b
     if not return_parts:
         return attribution
     gap = attribution.flatten(1).sum(1) - (scores - reference)
-    return DeepLiftParts(attribution, start, scores, reference, gap, run.targets)
+    return CompletenessParts(attribution, start, scores, reference, gap, run.targets)

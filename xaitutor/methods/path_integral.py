@@ -15,36 +15,13 @@ approximation is. The cost is ``steps`` forward and backward passes, batched ove
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 
 from ..progress_bar import interruptible
 from ..resolve import resolve_copies, resolve_count, resolve_input, resolve_model
-from .baselines import resolve_baseline
+from .baselines import CompletenessParts, resolve_baseline
 from .driver import copies_gradient, fixed_targets
 from .protocol import declare
-
-
-@dataclass
-class IntegratedGradientsParts:
-    """One integrated-gradients run, for the lesson's completeness check (all detached).
-
-    Attributes:
-        attribution: ``(x - x') * average gradient``, ``N x C x H x W``.
-        baseline: the baseline ``x'``, ``N x C x H x W``, in the model's input space.
-        scores: the target logits ``F(x)`` at the input, ``N``.
-        baseline_scores: the target logits ``F(x')`` at the baseline, ``N``.
-        gap: ``sum_i IG_i - (F(x) - F(x'))`` per image, ``N`` (near 0 when ``steps`` suffice).
-        targets: the class explained for each image, ``N``.
-    """
-
-    attribution: torch.Tensor
-    baseline: torch.Tensor
-    scores: torch.Tensor
-    baseline_scores: torch.Tensor
-    gap: torch.Tensor
-    targets: torch.Tensor
 
 
 def trapezoid(steps: int, device=None) -> tuple[torch.Tensor, torch.Tensor]:
@@ -92,10 +69,10 @@ def integrated_gradients(
             so the result is then ``(x - x')`` times the average gradient over the points done
             (a coarser, biased estimate, said in the warning) and the scores not reached are NaN.
         seed: the seed of ``baseline="noise"`` (``None``: fresh randomness at each call).
-        return_parts: return an :class:`IntegratedGradientsParts` with the completeness gap.
+        return_parts: return a :class:`CompletenessParts` with the completeness gap.
 
     Returns:
-        ``N x C x H x W`` attributions, or an :class:`IntegratedGradientsParts`.
+        ``N x C x H x W`` attributions, or a :class:`CompletenessParts`.
     """
     steps = resolve_count(steps, "steps", minimum=2)
     x = resolve_input(resolve_model(model), x)
@@ -119,4 +96,4 @@ def integrated_gradients(
     if not return_parts:
         return attribution
     gap = attribution.flatten(1).sum(dim=1) - (ends[1] - ends[0])
-    return IntegratedGradientsParts(attribution, start, ends[1], ends[0], gap, targets)
+    return CompletenessParts(attribution, start, ends[1], ends[0], gap, targets)
