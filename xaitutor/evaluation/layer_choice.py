@@ -53,9 +53,9 @@ def gradcam_by_layer(classifier, x: torch.Tensor, targets, masks, layers: list[s
     if not layers:
         raise ValueError("give at least one layer, e.g. classifier.conv_layers[-1]")
     pairs = [(i, j) for i in range(t) for j in range(i + 1, t)]
+    every = x.repeat_interleave(t, dim=0)  # each picture once per class
     grids, maps, correlations, shares = [], [], [], []
     for layer in layers:
-        every = x.repeat_interleave(t, dim=0)  # each picture once per class
         parts = gradcam(classifier, every, target=targets.flatten().tolist(), layer=layer, return_parts=True)
         cams = parts.cam.reshape(n, t, *parts.cam.shape[-2:])
         grids.append(tuple(parts.raw.shape[-2:]))
