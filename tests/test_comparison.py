@@ -1,31 +1,47 @@
-"""Chapter 6's table: the shipped one covers every method with every measure, and one of its rows
-is made again here by the command's own code."""
+"""Chapter 6's table: the shipped one covers every method with every measure, each a mean inside
+its interval, and one of its rows is made again here by the command's own code."""
 
 import pytest
 
-from xaitutor.evaluation import comparison
+from xaitutor.evaluation import comparison, table_view
 from xaitutor.evaluation.contenders import CONTENDERS, contender
 
+FIELDS = comparison.MEASURES + comparison.VARIANTS
 
-def test_the_shipped_table_has_every_method_of_the_course_with_every_measure():
+
+def test_the_shipped_table_has_every_method_with_every_measure_and_its_interval():
     table = comparison.load_table()
     assert [row["method"] for row in table] == [c.name for c in CONTENDERS]
     for row in table:
-        assert set(comparison.FIELDS) <= set(row), row["method"]
-        assert 0 <= row["pointing"] <= 1 and 0 <= row["energy"] <= 1 and -1 <= row["sanity"] <= 1
-        assert row["reveals_shortcut"] == (row["share_shortcut"] <= 0.5 * row["share_clean"])
+        assert row["seeds"] == list(comparison.SEEDS), row["method"]
+        for field in FIELDS:
+            value = row[field]
+            assert value["low"] <= value["mean"] <= value["high"], (row["method"], field)
+            assert value["high"] - value["low"] < 0.5, (row["method"], field)
+        assert 0 <= row["pointing"]["mean"] <= 1 and 0 <= row["energy"]["mean"] <= 1
+        assert row["shortcut"]["mean"] == pytest.approx(row["energy"]["mean"] - row["share_shortcut"]["mean"], abs=2e-3)
+        assert all(len(row["by_seed"][f]) == len(comparison.SEEDS) for f in comparison.MEASURES)
         assert row["pictures"] >= 1 and row["seconds"] > 0
-    text = comparison.show(table)
+    text = table_view.show(table)
     assert len(text.splitlines()) == len(table) + 1 and "Kernel SHAP" in text
 
 
 def test_a_row_of_the_shipped_table_is_made_again():
     shipped = {row["method"]: row for row in comparison.load_table()}["Grad-CAM"]
-    again = comparison.measure(contender("Grad-CAM"))
-    for field in comparison.FIELDS:
-        if field != "seconds":  # the CPU's
-            assert again[field] == pytest.approx(shipped[field], abs=0.01), field
-    assert again["pictures"] == 1, "Grad-CAM is one forward pass"
+    again = comparison.measure(contender("Grad-CAM"), progress=False)
+    for field in FIELDS:
+        for part in ("mean", "low", "high"):  # 600 picture-seeds: one pointing hit more is 0.002
+            assert again[field][part] == pytest.approx(shipped[field][part], abs=0.01), (field, part)
+    for field, means in shipped["by_seed"].items():
+        assert again["by_seed"][field] == pytest.approx(means, abs=0.01), field
+
+
+def test_the_plot_draws_every_method_under_each_measure():
+    table = comparison.load_table()
+    fig = table_view.plot(table, ["pointing", "sanity"])
+    assert len(fig.axes) == 2
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [r["method"] for r in table]
+    assert "lower is better" in fig.axes[1].get_title()
 
 
 def test_an_unknown_method_is_named_with_the_known_ones():

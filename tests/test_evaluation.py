@@ -146,6 +146,23 @@ def test_deletion_of_the_region_first_gives_the_exact_curve():
     assert curves.auc.item() == pytest.approx(float(high + low) / 8 + 3 * float(low) / 4)
 
 
+def test_deletion_fills_the_deleted_pixels_with_the_chosen_baseline():
+    region = torch.zeros(4, 4)
+    region[:2, :2] = 1
+    clf = region_classifier(region)
+    picture = torch.zeros(1, 3, 4, 4)
+    picture[..., :2, :2] = 1.0  # the region bright on black: its mean colour is 4/16
+    oracle = region[None, None] + 0.01 * torch.rand(1, 1, 4, 4)
+    args = dict(steps=4, progress=False)
+    after = {b: ev.deletion(clf, picture, oracle, baseline=b, **args).probabilities[0, 1] for b in ev.BASELINES}
+    blurred_region = xt.imaging.gaussian_blur(picture, kernel_size=11, sigma=5.0)[0, :, :2, :2].mean()
+    expected = {"black": 0.0, "mean": 0.25, "blur": float(blurred_region)}
+    for baseline, brightness in expected.items():  # the region deleted: its brightness is the baseline's
+        assert after[baseline] == pytest.approx(float(torch.sigmoid(torch.tensor(10 * brightness - 5))), abs=1e-6)
+    with pytest.raises(ValueError, match="'black', 'blur', 'mean'"):
+        ev.deletion(clf, picture, oracle, baseline="grey", **args)
+
+
 def test_an_oracle_order_beats_a_random_one():
     region = torch.zeros(16, 16)
     region[4:10, 6:12] = 1

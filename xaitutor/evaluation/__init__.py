@@ -27,7 +27,7 @@ Clever Hans (``clever_hans.py``, on ``xt.data.tagged_shapes``).
 """
 
 from .class_sensitivity import random_logit
-from .faithfulness import Curves, deletion, insertion
+from .faithfulness import BASELINES, Curves, deletion, insertion
 from .grid_pointing import Grids, grid_pictures, grid_pointing_game
 from .layer_choice import LayerChoice, gradcam_by_layer
 from .localisation import energy_share, pointing_game
@@ -46,6 +46,7 @@ __all__ = [
     "centre_maps",
     "pointing_game",
     "energy_share",
+    "BASELINES",
     "Curves",
     "deletion",
     "insertion",

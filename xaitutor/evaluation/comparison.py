@@ -1,17 +1,28 @@
 """Which method when, measured: every method of the course scored with chapter 5's measures on
-data with a known answer, and its cost. Chapter 6 shows the table; it takes longer than a notebook
-may, so one command makes it and the package ships it:
+data with a known answer, each score a mean with its 95 % interval, and its cost. Chapter 6 shows
+the table; it takes longer than a notebook may, so one command makes it and the package ships it:
 
     make table      # python -m xaitutor.evaluation.comparison [METHOD ...]
 
-The measures, per method (:data:`FIELDS`): on 24 shapes pictures explained by ``shapes_cnn`` for
-their true class, the pointing game and the energy share on the object's mask, and the areas
-under the deletion and insertion curves (16 steps); the sanity check, the Spearman correlation of
-the maps of 6 pictures with every layer of the model randomised against the original maps (near 0:
-the map depends on the model); the shortcut lab, the energy share on the object for
-``shapes_cnn`` and ``shapes_cnn_shortcut`` on 8 pictures whose background cue holds (the method
-*reveals* the shortcut when the share falls by at least half); the cost of explaining one 224 x 224
-photo for efficientnet_lite0, in pictures through the network and seconds on one thread."""
+Every measure is taken for each of :data:`PICTURES` shapes pictures under each of the trained
+:data:`SEEDS` of ``shapes_cnn`` (the sanity check on the first :data:`SANITY_PICTURES`), and
+bootstrapped over pictures and seeds (``uncertainty.py``). The pictures carry their class's
+background colour, the cue ``shapes_cnn_shortcut`` learnt; ``shapes_cnn``, trained on random
+backgrounds, has no use for it. The measures (:data:`MEASURES`), each map explaining the true
+class:
+
+* ``pointing``, ``energy``: the pointing game and the energy share on the object's mask;
+* ``deletion`` (black holes; ``deletion_blur``, ``deletion_mean``: other fillings) and
+  ``insertion``: the areas under the curves, 16 steps; ``road``: the mean probability left after
+  ROAD removes 10, 30, 50, 70 and 90 % of the pixels, most relevant first (Rong et al. 2022);
+* ``sanity``: the Spearman correlation of the absolute values of the map of the trained model
+  and of the map with every layer randomised (Adebayo et al. 2018 compare absolute values: a map
+  whose sign flips has not stopped showing the picture); near 0 the map depends on the model;
+* ``shortcut``: how much the energy share falls when ``shapes_cnn_shortcut`` (same seed) is
+  explained instead (its share is ``share_shortcut``): a map that shows the shortcut falls far.
+
+The cost, of explaining one 224 x 224 photo for efficientnet_lite0: ``pictures`` through the
+network and ``seconds`` on one thread (one measurement, no interval)."""
 
 from __future__ import annotations
 
@@ -28,66 +39,61 @@ from ..hooks import counting
 from ..imaging import normalize
 from ..methods.protocol import Method
 from ..models import load
+from ..progress_bar import interruptible
 from .contenders import CONTENDERS, contender
 from .faithfulness import deletion, insertion
 from .localisation import energy_share, pointing_game
 from .maps import explain, pictures_batch, predicted_targets
-from .sanity import cascading_randomization
+from .randomisation import randomised_models
+from .road_imputation import road
+from .sanity import _similarities
+from .uncertainty import interval
 
 TABLE = "which_method.json"
-PICTURES, SEED, SANITY_PICTURES, STEPS = 24, 5, 6, 16  # chapter 5's localisation pictures
-CUE_PICTURES, CUE_SEED, PHOTO = 8, 11, "chelsea"  # chapter 5's shortcut lab; chapter 3's cat
-FIELDS = [
-    "pointing",
-    "energy",
-    "deletion",
-    "insertion",
-    "sanity",
-    "share_clean",
-    "share_shortcut",
-    "reveals_shortcut",
-    "pictures",
-    "seconds",
-]
+PICTURES, SANITY_PICTURES, DATA_SEED, SEEDS, STEPS = 200, 50, 5, (0, 1, 2), 16
+ROAD_PERCENTAGES, PHOTO = (10, 30, 50, 70, 90), "chelsea"  # chapter 3's cat
+MEASURES = ["pointing", "energy", "deletion", "insertion", "road", "sanity", "shortcut"]
+VARIANTS = ["deletion_blur", "deletion_mean", "share_shortcut"]
+LOWER_IS_BETTER = {"deletion", "deletion_blur", "deletion_mean", "road", "sanity"}
 
 
-def measure(entry: Method) -> dict:
-    """One row of the table: the measures of :data:`FIELDS` for ``entry``."""
-    clean, cue_model = load("shapes_cnn"), load("shapes_cnn_shortcut")
-    data = shapes(PICTURES, seed=SEED)
+def per_picture(entry: Method, seed: int) -> dict[str, torch.Tensor]:
+    """Every measure of ``entry`` for each picture, under the models of training seed ``seed``."""
+    clean, cue_model = load("shapes_cnn", seed=seed), load("shapes_cnn_shortcut", seed=seed)
+    data = shapes(PICTURES, seed=DATA_SEED, shortcut=1.0)
     maps = explain(entry.quiet, clean, data.images, target=data.labels, **entry.shapes)
-    curves = {
-        kind: curve(clean, data.images, maps, target=data.labels, steps=STEPS, progress=False).auc.mean()
-        for kind, curve in (("deletion", deletion), ("insertion", insertion))
-    }
-    check = cascading_randomization(
-        entry.quiet,
-        clean,
-        data.images[:SANITY_PICTURES],
-        target=data.labels[:SANITY_PICTURES],
-        progress=False,
-        **entry.shapes,
-    )
-    same = shapes(CUE_PICTURES, seed=CUE_SEED, shortcut=1.0)
-    share = {
-        clf.name: energy_share(
-            explain(entry.quiet, clf, same.images, target=same.labels, **entry.shapes), same.masks
-        ).nanmean()
-        for clf in (clean, cue_model)
-    }
-    row = dict(
-        method=entry.name,
-        chapter=entry.chapter,
-        pointing=pointing_game(maps, data.masks).mean(),
-        energy=energy_share(maps, data.masks).nanmean(),
-        sanity=check.spearman[-1].nanmean(),
-        share_clean=share[clean.name],
-        share_shortcut=share[cue_model.name],
-        **curves,
-        **photo_cost(entry),
-    )
-    row["reveals_shortcut"] = bool(row["share_shortcut"] <= 0.5 * row["share_clean"])
-    return {k: round(float(v), 3) if isinstance(v, (float, torch.Tensor)) else v for k, v in row.items()}
+    scores = dict(pointing=pointing_game(maps, data.masks), energy=energy_share(maps, data.masks))
+    curve = dict(target=data.labels, steps=STEPS, progress=False)
+    for name, baseline in (("deletion", "black"), ("deletion_blur", "blur"), ("deletion_mean", "mean")):
+        scores[name] = deletion(clean, data.images, maps, baseline=baseline, **curve).auc
+    scores["insertion"] = insertion(clean, data.images, maps, **curve).auc
+    removed = road(clean, data.images, maps, data.labels, percentages=ROAD_PERCENTAGES, seed=seed, progress=False)
+    scores["road"] = removed.probabilities.mean(dim=1)
+    *_, (_, random_model) = randomised_models(clean, seed)  # the last: every layer random
+    few = slice(SANITY_PICTURES)
+    broken = explain(entry.quiet, random_model, data.images[few], target=data.labels[few], **entry.shapes)
+    scores["sanity"] = _similarities(maps[few].abs().cpu(), broken.abs().cpu())[0]
+    cue_maps = explain(entry.quiet, cue_model, data.images, target=data.labels, **entry.shapes)
+    scores["share_shortcut"] = energy_share(cue_maps, data.masks)
+    scores["shortcut"] = scores["energy"] - scores["share_shortcut"]
+    return scores
+
+
+def measure(entry: Method, seeds=SEEDS, progress: bool = True) -> dict:
+    """One row of the table, without the cost: each measure's mean over pictures and ``seeds``
+    with its 95 % interval, ``{"mean", "low", "high"}``, and in ``by_seed`` each measure's mean
+    under each seed, all rounded to 3 decimals."""
+    scores = []
+    with interruptible(len(seeds), entry.name, progress, unit="seed", partial="the row covers the seeds done") as bar:
+        for seed in seeds:
+            scores.append(per_picture(entry, seed))
+            bar.update()
+    row = {"method": entry.name, "chapter": entry.chapter, "seeds": list(seeds[: len(scores)])}
+    for field in MEASURES + VARIANTS:
+        stats = interval(torch.stack([s[field] for s in scores]).double().numpy())
+        row[field] = {k: round(v, 3) for k, v in stats.items()}
+    row["by_seed"] = {field: [round(s[field].nanmean().item(), 3) for s in scores] for field in MEASURES}
+    return row
 
 
 def photo_cost(entry: Method, **options) -> dict:
@@ -104,12 +110,7 @@ def photo_cost(entry: Method, **options) -> dict:
         start = time.perf_counter()
         entry.quiet(lite, picture, target=target, **{**entry.photo, **options})
         seconds = time.perf_counter() - start
-    return dict(pictures=count.pictures, seconds=seconds)
-
-
-def table(names=None) -> list[dict]:
-    """The rows of ``names`` (all methods by default), measured now."""
-    return [measure(contender(n)) for n in (names or [c.name for c in CONTENDERS])]
+    return dict(pictures=count.pictures, seconds=round(seconds, 3))
 
 
 def load_table() -> list[dict]:
@@ -117,29 +118,19 @@ def load_table() -> list[dict]:
     return json.loads(resources.files(__package__).joinpath(TABLE).read_text())
 
 
-def show(rows) -> str:
-    """``rows`` as a text table, one method per line."""
-    lines = [
-        f"{'method':21s} ch {'pointing':>8s} {'energy':>6s} {'delet.':>6s} {'insert.':>7s} {'sanity':>6s} "
-        f"{'shortcut':>14s} {'pictures':>8s} {'s':>6s}"
-    ]
-    for r in rows:
-        cue = f"{r['share_clean']:.2f}->{r['share_shortcut']:.2f} {'yes' if r['reveals_shortcut'] else 'no':3s}"
-        lines.append(
-            f"{r['method']:21s} {r['chapter']:2d} {r['pointing']:8.2f} {r['energy']:6.2f} {r['deletion']:6.2f} "
-            f"{r['insertion']:7.2f} {r['sanity']:6.2f} {cue:>14s} {r['pictures']:8d} {r['seconds']:6.2f}"
-        )
-    return "\n".join(lines)
-
-
 def main(names) -> None:
-    """Measure ``names`` (all by default), on one thread, and write them into the shipped table."""
-    torch.set_num_threads(1)  # the seconds of the table are one thread's, as on a small laptop
+    """Measure ``names`` (all by default), on two threads, and write them into the shipped table."""
+    torch.set_num_threads(2)
     photo_cost(contender("LIME"), num_samples=8)  # warm up: the first call pays for imports, not work
     rows = {r["method"]: r for r in (load_table() if names else [])}
+    start = time.perf_counter()
     for entry in [contender(n) for n in (names or [c.name for c in CONTENDERS])]:
-        rows[entry.name] = measure(entry)
-        print(show([rows[entry.name]]).splitlines()[-1], flush=True)
+        torch.set_num_threads(1)  # the seconds are one thread's, as on a small laptop
+        cost = photo_cost(entry)
+        torch.set_num_threads(2)
+        rows[entry.name] = {**measure(entry), **cost}
+        means = ", ".join(f"{f} {rows[entry.name][f]['mean']:.2f}" for f in MEASURES)
+        print(f"{entry.name}: {means} ({time.perf_counter() - start:.0f} s)", flush=True)
     order = [c.name for c in CONTENDERS]
     path = Path(__file__).with_name(TABLE)
     path.write_text(json.dumps(sorted(rows.values(), key=lambda r: order.index(r["method"])), indent=1) + "\n")

@@ -15,6 +15,8 @@ from ..progress_bar import interruptible
 from ..resolve import resolve_batch_size, resolve_count
 from .maps import one_channel, pictures_batch, predicted_targets
 
+BASELINES = ("black", "blur", "mean")  # what deletion turns a deleted pixel into
+
 
 @dataclass
 class Curves:
@@ -56,20 +58,14 @@ class Curves:
 
 
 def deletion(
-    classifier,
-    pictures,
-    maps: torch.Tensor,
-    target=None,
-    steps: int = 32,
-    batch_size: int | None = None,
-    progress: bool = True,
-) -> Curves:
+    classifier, pictures, maps: torch.Tensor, target=None, steps: int = 32, batch_size: int | None = None,
+    progress: bool = True, baseline: str = "black",
+) -> Curves:  # fmt: skip
     """Delete pixels in the order of ``maps``, most important first, and track the probability
     of the class (Petsiuk et al. 2018, RISE, https://arxiv.org/abs/1806.07421, sec. 4.1).
 
-    Deleted pixels become black. A faithful map names the pixels the model needs, so the
-    probability falls early and the area under the curve is small; compare it with the area for
-    :func:`random_maps` (a random order).
+    A faithful map names the pixels the model needs, so the probability falls early and the area
+    under the curve is small; compare it with the area for :func:`random_maps` (a random order).
 
     Args:
         classifier: a :class:`~xaitutor.Classifier`.
@@ -81,8 +77,14 @@ def deletion(
         batch_size: perturbed pictures per forward pass (``None``: as many as keep the memory
             bounded, eight 224 x 224 pictures on a CPU).
         progress: show a progress bar; Ctrl-C returns the curves so far (NaN beyond).
+        baseline: what a deleted pixel becomes: ``"black"`` (RISE's choice), ``"blur"`` (the
+            picture blurred as :func:`insertion` starts) or ``"mean"`` (the picture's mean
+            colour). Each makes its own kind of unnatural picture; a ranking of methods that
+            changes with it measures the holes, not the maps (ROAD, :func:`road`, fills them).
     """
-    return _curves("deletion", classifier, pictures, maps, target, steps, batch_size, progress)
+    if baseline not in BASELINES:
+        raise ValueError(f"baseline is one of {', '.join(map(repr, BASELINES))}, got {baseline!r}")
+    return _curves("deletion", classifier, pictures, maps, target, steps, batch_size, progress, baseline)
 
 
 def insertion(
@@ -105,7 +107,18 @@ def insertion(
     return _curves("insertion", classifier, pictures, maps, target, steps, batch_size, progress)
 
 
-def _curves(kind, classifier, pictures, maps, target, steps, batch_size, progress) -> Curves:
+def _blurred(pixels: torch.Tensor) -> torch.Tensor:
+    return imaging.gaussian_blur(pixels, kernel_size=11, sigma=5.0)  # RISE's blur
+
+
+def _deleted(pixels: torch.Tensor, baseline: str) -> torch.Tensor:
+    """The pictures with every pixel deleted: black, blurred or each picture's mean colour."""
+    if baseline == "mean":
+        return pixels.mean(dim=(2, 3), keepdim=True).expand_as(pixels)
+    return _blurred(pixels) if baseline == "blur" else torch.zeros_like(pixels)
+
+
+def _curves(kind, classifier, pictures, maps, target, steps, batch_size, progress, baseline="black") -> Curves:
     resolve_count(steps, "steps")
     pixels = pictures_batch(classifier, pictures)
     targets = predicted_targets(classifier, pixels, target)
@@ -116,10 +129,7 @@ def _curves(kind, classifier, pictures, maps, target, steps, batch_size, progres
     order = maps.flatten(1).argsort(dim=1, descending=True, stable=True)
     rank = torch.empty_like(order).scatter_(1, order, torch.arange(h * w, device=order.device).expand(n, -1))
     counts = torch.linspace(0, h * w, steps + 1, device=pixels.device).round().long()
-    if kind == "deletion":
-        start, end = pixels, torch.zeros_like(pixels)
-    else:
-        start, end = imaging.gaussian_blur(pixels, kernel_size=11, sigma=5.0), pixels
+    start, end = (pixels, _deleted(pixels, baseline)) if kind == "deletion" else (_blurred(pixels), pixels)
 
     # Every (picture, step) pair is one perturbed picture to classify; batch them all.
     pairs = torch.cartesian_prod(torch.arange(n), torch.arange(steps + 1)).to(pixels.device)
