@@ -63,9 +63,10 @@ notebooks: $(INSTALLED)
 gallery: $(INSTALLED)
 	$(BIN)/python -m xaitutor.methods.featurevis.gallery $(ARGS)
 
-# Chapter 6's table, which method when: every method scored with chapter 5's measures and its cost,
-# too slow for the notebook (about six minutes on one thread), shipped in the package
-# (xaitutor/evaluation/which_method.json). ARGS="Grad-CAM" measures one method again.
+# Chapter 6's table, which method when: every method scored with chapter 5's measures on 200 shapes
+# pictures under 3 trained seeds, with 95 % intervals, and its cost; too slow for the notebook
+# (under an hour on two threads), shipped in the package (xaitutor/evaluation/which_method.json).
+# ARGS="Grad-CAM" measures one method again (about 2 minutes; RISE, the slowest, about 10).
 table: $(INSTALLED)
 	$(BIN)/python -m xaitutor.evaluation.comparison $(ARGS)
 
