@@ -21,7 +21,9 @@ class:
 * ``shortcut``: how much the energy share falls when ``shapes_cnn_shortcut`` (same seed) is
   explained instead (its share is ``share_shortcut``): a map that shows the shortcut falls far.
 
-The cost, of explaining one 224 x 224 photo for efficientnet_lite0: ``pictures`` through the
+On photos, for efficientnet_lite0 (``photo_scores.py``): ``grid``, the grid pointing game's share
+of the positive map in the right cell of a 2 x 2 grid of photos (16 cells; chance 0.25; the
+interval over the cells); the cost of explaining one 224 x 224 photo: ``pictures`` through the
 network and ``seconds`` on one thread (one measurement, no interval)."""
 
 from __future__ import annotations
@@ -34,16 +36,15 @@ from pathlib import Path
 
 import torch
 
-from ..data import sample_image, shapes
-from ..hooks import counting
-from ..imaging import normalize
+from ..data import shapes
 from ..methods.protocol import Method
 from ..models import load
 from ..progress_bar import interruptible
 from .contenders import CONTENDERS, contender
 from .faithfulness import deletion, insertion
 from .localisation import energy_share, pointing_game
-from .maps import explain, pictures_batch, predicted_targets
+from .maps import explain
+from .photo_scores import grid_scores, photo_cost
 from .randomisation import randomised_models
 from .road_imputation import road
 from .sanity import _similarities
@@ -51,9 +52,10 @@ from .uncertainty import interval
 
 TABLE = "which_method.json"
 PICTURES, SANITY_PICTURES, DATA_SEED, SEEDS, STEPS = 200, 50, 5, (0, 1, 2), 16
-ROAD_PERCENTAGES, PHOTO = (10, 30, 50, 70, 90), "chelsea"  # chapter 3's cat
-MEASURES = ["pointing", "energy", "deletion", "insertion", "road", "sanity", "shortcut"]
+ROAD_PERCENTAGES = (10, 30, 50, 70, 90)
+MEASURES = ["pointing", "energy", "deletion", "insertion", "road", "sanity", "shortcut", "grid"]
 VARIANTS = ["deletion_blur", "deletion_mean", "share_shortcut"]
+SHAPES_MEASURES = MEASURES[:-1]  # "grid" is measured on photos
 LOWER_IS_BETTER = {"deletion", "deletion_blur", "deletion_mean", "road", "sanity"}
 
 
@@ -89,28 +91,19 @@ def measure(entry: Method, seeds=SEEDS, progress: bool = True) -> dict:
             scores.append(per_picture(entry, seed))
             bar.update()
     row = {"method": entry.name, "chapter": entry.chapter, "seeds": list(seeds[: len(scores)])}
-    for field in MEASURES + VARIANTS:
-        stats = interval(torch.stack([s[field] for s in scores]).double().numpy())
-        row[field] = {k: round(v, 3) for k, v in stats.items()}
-    row["by_seed"] = {field: [round(s[field].nanmean().item(), 3) for s in scores] for field in MEASURES}
+    for field in SHAPES_MEASURES + VARIANTS:
+        row[field] = rounded(interval(torch.stack([s[field] for s in scores]).double().numpy()))
+    row["by_seed"] = {field: [round(s[field].nanmean().item(), 3) for s in scores] for field in SHAPES_MEASURES}
     return row
 
 
-def photo_cost(entry: Method, **options) -> dict:
-    """The pictures through efficientnet_lite0 and the seconds that explaining one photo takes
-    (``options`` override the entry's photo settings)."""
-    lite = load("efficientnet_lite0")
-    pixels = pictures_batch(lite, [sample_image(PHOTO)])
-    target = predicted_targets(lite, pixels)  # outside the count: every method needs it
-    if entry.starts_from_picture:
-        picture, target = pixels[0], int(target)
-    else:
-        picture = normalize(pixels, lite.mean, lite.std)
-    with counting(lite) as count:
-        start = time.perf_counter()
-        entry.quiet(lite, picture, target=target, **{**entry.photo, **options})
-        seconds = time.perf_counter() - start
-    return dict(pictures=count.pictures, seconds=round(seconds, 3))
+def measure_grid(entry: Method) -> dict:
+    """The grid pointing game's mean over its 16 cells, with its 95 % interval over the cells."""
+    return rounded(interval(grid_scores(entry)[None].double().numpy()))
+
+
+def rounded(stats: dict) -> dict:
+    return {k: round(v, 3) for k, v in stats.items()}
 
 
 def load_table() -> list[dict]:
@@ -128,12 +121,17 @@ def main(names) -> None:
         torch.set_num_threads(1)  # the seconds are one thread's, as on a small laptop
         cost = photo_cost(entry)
         torch.set_num_threads(2)
-        rows[entry.name] = {**measure(entry), **cost}
+        rows[entry.name] = {**measure(entry), "grid": measure_grid(entry), **cost}
         means = ", ".join(f"{f} {rows[entry.name][f]['mean']:.2f}" for f in MEASURES)
         print(f"{entry.name}: {means} ({time.perf_counter() - start:.0f} s)", flush=True)
+    write_table(rows.values())
+
+
+def write_table(rows) -> None:
+    """Write ``rows`` into the shipped table, in the order of :data:`CONTENDERS`."""
     order = [c.name for c in CONTENDERS]
     path = Path(__file__).with_name(TABLE)
-    path.write_text(json.dumps(sorted(rows.values(), key=lambda r: order.index(r["method"])), indent=1) + "\n")
+    path.write_text(json.dumps(sorted(rows, key=lambda r: order.index(r["method"])), indent=1) + "\n")
     print(f"wrote {path}")
 
 
