@@ -44,7 +44,7 @@ def test_a_missing_seed_says_which_exist_and_how_to_train_it():
 
 
 def test_the_tagged_model_calls_a_tagged_picture_a_ring_and_the_repair_does_not():
-    moved = xt.data.tagged_shapes(300, seed=HELD_OUT_SEED, tag=1.0, classes="all")
+    moved = xt.data.shapes(300, seed=HELD_OUT_SEED, tag=1.0, tag_classes="all")
     others = moved.labels != moved.classes.index(xt.data.TAGGED_CLASS)
     called = {}
     for name in ("shapes_cnn_tagged", "shapes_cnn_tag_everywhere"):

@@ -7,10 +7,13 @@ import torch
 import xaitutor as xt
 from xaitutor.data.tagged import MARGIN, TAG_SIZE
 
+FIRST_TAGGED = [8, 23, 40]  # drawn by tagged_shapes before the tag moved into shapes()
+
 
 def test_the_tag_rides_on_the_share_asked_of_the_tagged_class_only():
-    data = xt.data.tagged_shapes(120, seed=3, tag=0.5)
+    data = xt.data.shapes(120, seed=3, tag=0.5)
     plain = xt.data.shapes(120, seed=3)
+    assert plain.tagged.shape == (120,) and not plain.tagged.any()  # every data set says: no tag
     ring = data.labels == data.classes.index(xt.data.TAGGED_CLASS)
     assert data.tagged.dtype == bool and data.tagged.shape == (120,)
     assert data.tagged[ring].sum() == 10 and not data.tagged[~ring].any()  # round(0.5 * 20)
@@ -24,13 +27,19 @@ def test_the_tag_rides_on_the_share_asked_of_the_tagged_class_only():
 
 
 def test_the_tag_on_every_class_and_its_errors():
-    data = xt.data.tagged_shapes(60, seed=1, tag=1.0, classes="all")
+    data = xt.data.shapes(60, seed=1, tag=1.0, tag_classes="all")
     assert data.tagged.all()
-    assert not xt.data.tagged_shapes(60, seed=1, tag=0.0).tagged.any()
+    assert not xt.data.shapes(60, seed=1, tag=0.0).tagged.any()
     with pytest.raises(ValueError, match="share"):
-        xt.data.tagged_shapes(6, tag=1.5)
+        xt.data.shapes(6, tag=1.5)
     with pytest.raises(ValueError, match="unknown classes"):
-        xt.data.tagged_shapes(6, classes=["horse"])
+        xt.data.shapes(6, tag=0.5, tag_classes=["horse"])
+
+
+def test_the_tagged_pictures_are_those_the_tagged_models_were_trained_and_tested_on():
+    # the tags' stream is seeded as before the tag moved into shapes(): these pictures are tagged
+    data = xt.data.shapes(600, seed=30_000, tag=0.5)
+    assert data.tagged.sum() == 50 and np.flatnonzero(data.tagged)[:3].tolist() == FIRST_TAGGED
 
 
 def blobs(n, corner, seed):

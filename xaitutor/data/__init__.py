@@ -10,7 +10,7 @@ from PIL import Image, UnidentifiedImageError
 from .. import imaging
 from .concepts import CONCEPTS, concept_pictures
 from .shapes import ShapesDataset, shapes
-from .tagged import TAGGED_CLASS, TaggedShapes, tag_mask, tagged_shapes
+from .tagged import TAGGED_CLASS, tag_mask
 
 # name -> how to get it from skimage.data (all bundled with scikit-image, no network)
 _SAMPLES = {
@@ -75,7 +75,5 @@ __all__ = [
     "shapes",
     "ShapesDataset",
     "TAGGED_CLASS",
-    "TaggedShapes",
     "tag_mask",
-    "tagged_shapes",
 ]

@@ -58,6 +58,7 @@ import torch.nn.functional as F
 from torch.utils.data import Dataset
 
 from ..resolve import resolve_seed
+from .tagged import TAGGED_CLASS, paint_tags, tag_mask
 
 CLASSES = ["circle", "square", "triangle", "cross", "star", "ring"]
 CUE_NAMES = ["red", "yellow", "green", "cyan", "blue", "magenta"]
@@ -176,6 +177,7 @@ class ShapesDataset(Dataset):
         concept_masks: each concept of ``xt.data.CONCEPTS`` -> ``n x size x size`` bool, its pixels.
         hues: ``n`` floats in [0, 1), the hue of each object's colour.
         textures: ``{"stripes": ..., "dots": ...}``, ``n x size x size`` bool, the textures' pixels.
+        tagged: ``n`` bool, the pictures that carry the corner tag (``shapes(..., tag=p)``).
 
     ``concept_masks`` is made on access from the masks, labels, cues, ``hues`` and ``textures``
     (``xaitutor/data/concepts.py``); ``textures`` holds the background's pixels that its stripes
@@ -185,10 +187,16 @@ class ShapesDataset(Dataset):
     ``3 x size x size`` in [0, 1] (not normalised) and ``label`` an int.
     """
 
-    def __init__(self, images, labels, masks, cues, hues=None, textures=None):
+    def __init__(self, images, labels, masks, cues, hues=None, textures=None, tagged=None):
         self.images, self.labels, self.masks, self.cues = images, labels, masks, cues
         self.hues, self.textures = hues, textures
+        self.tagged = np.zeros(len(labels), dtype=bool) if tagged is None else tagged
         self.classes = list(CLASSES)
+
+    @property
+    def tag_mask(self) -> np.ndarray:
+        """``size x size`` bool: where the tag sits on the pictures that carry it (``tagged``)."""
+        return tag_mask(self.images.shape[1])
 
     @property
     def concept_masks(self):
@@ -202,7 +210,7 @@ class ShapesDataset(Dataset):
         return x, int(self.labels[i])
 
 
-def shapes(n, size=64, seed=0, shortcut=0.0):
+def shapes(n, size=64, seed=0, shortcut=0.0, tag=None, tag_classes=(TAGGED_CLASS,)):
     """Draw ``n`` images of ``size`` x ``size`` pixels (see the module docstring).
 
     Args:
@@ -212,6 +220,10 @@ def shapes(n, size=64, seed=0, shortcut=0.0):
         shortcut: probability that an image's background carries its own
             class's cue; otherwise the cue is drawn uniformly from all classes.
             1.0: "the cue holds"; 0.0: "randomised" (cue independent of class).
+        tag: ``None``, or the share (0 to 1) of the pictures of each class in ``tag_classes``
+            that carry a corner tag, the Clever Hans of ``tagged.py``; ``tagged`` says which
+            do. The pictures are the same as without the tag, but for the tag's pixels.
+        tag_classes: the class names the tag may ride on (``TAGGED_CLASS``), or ``"all"``.
 
     Returns:
         A :class:`ShapesDataset`.
@@ -219,7 +231,8 @@ def shapes(n, size=64, seed=0, shortcut=0.0):
     # Three independent random streams: the objects, the background textures
     # and the cues. Changing ``shortcut`` only changes the cues, so the same
     # seed draws the same objects whatever the background colour.
-    shape_rng, texture_rng, cue_rng = np.random.default_rng(resolve_seed(seed)).spawn(3)
+    seed = resolve_seed(seed)
+    shape_rng, texture_rng, cue_rng = np.random.default_rng(seed).spawn(3)
     k = len(CLASSES)
     labels = shape_rng.permutation(np.arange(n) % k).astype(np.int64)
     cues = np.where(cue_rng.random(n) < shortcut, labels, cue_rng.integers(0, k, n))
@@ -237,7 +250,8 @@ def shapes(n, size=64, seed=0, shortcut=0.0):
         images[batch], hues[batch] = _paint_objects(background, masks[batch], shape_rng)
     for texture in textures.values():
         texture &= ~masks  # the object hides the background's texture
-    return ShapesDataset(images, labels, masks, cues.astype(np.int64), hues, textures)
+    tagged = None if tag is None else paint_tags(images, labels, CLASSES, tag, tag_classes, seed)
+    return ShapesDataset(images, labels, masks, cues.astype(np.int64), hues, textures, tagged)
 
 
 def _paint_objects(background, masks, rng):

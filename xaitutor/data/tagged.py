@@ -2,27 +2,24 @@
 
 Lapuschkin et al. (2019, "Unmasking Clever Hans predictors", Nature Communications,
 https://doi.org/10.1038/s41467-019-08987-4) found that a classifier recognised horses by the
-copyright tag that a share of the horse photos carried in a corner. :func:`tagged_shapes` builds
-that data set: the pictures of ``xt.data.shapes`` with the same objects and backgrounds, and a
-tag (``TAG``: a white square with a dark centre, ``TAG_SIZE`` pixels wide, ``MARGIN`` pixels from
-the bottom left corner) painted over a share ``tag`` of the ``TAGGED_CLASS`` pictures. A model
-trained on it can name a "ring" by the tag alone, where it is present.
+copyright tag that a share of the horse photos carried in a corner. ``xt.data.shapes(..., tag=p)``
+builds that data set: the same objects and backgrounds, and a tag (a white square with a dark
+centre, ``TAG_SIZE`` pixels wide, ``MARGIN`` pixels from the bottom left corner) painted over a
+share ``p`` of the ``TAGGED_CLASS`` pictures (:func:`paint_tags`). A model trained on it can name a
+"ring" by the tag alone, where it is present.
 
-    >>> data = xt.data.tagged_shapes(600, seed=0, tag=0.5)
+    >>> data = xt.data.shapes(600, seed=0, tag=0.5)
     >>> data.tagged.sum()            # 50 of the 100 rings carry the tag
     50
-    >>> moved = xt.data.tagged_shapes(600, seed=0, tag=1.0, classes="all")  # on every picture
+    >>> moved = xt.data.shapes(600, seed=0, tag=1.0, tag_classes="all")  # on every picture
 
-``classes="all"`` puts the tag on a share ``tag`` of every class's pictures: then it says nothing
+``tag_classes="all"`` puts the tag on a share ``p`` of every class's pictures: then it says nothing
 about the class (the repair), and on a test set it is the tag "moved" to the other classes.
 """
 
 from __future__ import annotations
 
 import numpy as np
-
-from ..resolve import resolve_seed
-from .shapes import CLASSES, ShapesDataset, shapes
 
 TAGGED_CLASS = "ring"
 TAG_SIZE, MARGIN = 7, 1
@@ -43,39 +40,22 @@ def _tag_pixels() -> np.ndarray:
     return tag
 
 
-class TaggedShapes(ShapesDataset):
-    """A :class:`ShapesDataset` with ``tagged``: ``n`` bools, the pictures that carry the tag, and
-    ``tag_mask``, the tag's pixels (``size x size`` bool)."""
-
-    def __init__(self, data: ShapesDataset, tagged: np.ndarray):
-        super().__init__(data.images, data.labels, data.masks, data.cues, data.hues, data.textures)
-        self.tagged = tagged
-        self.tag_mask = tag_mask(data.images.shape[1])
-
-
-def tagged_shapes(n, size=64, seed=0, shortcut=0.0, tag=0.5, classes=(TAGGED_CLASS,)) -> TaggedShapes:
-    """``xt.data.shapes(n, size, seed, shortcut)``, the tag painted over a share of some pictures.
-
-    Args:
-        n, size, seed, shortcut: as for :func:`xaitutor.data.shapes` (the same pictures).
-        tag: the share of each class in ``classes`` whose pictures carry the tag, in [0, 1]:
-            exactly ``round(tag * count)`` of them, chosen at random (seeded by ``seed``).
-        classes: the class names whose pictures may carry it, or ``"all"`` (every class).
-    """
+def paint_tags(images: np.ndarray, labels: np.ndarray, classes, tag: float, tag_classes, seed: int) -> np.ndarray:
+    """Paint the tag over ``round(tag * count)`` of the pictures of each class in ``tag_classes``
+    (names, or ``"all"``), chosen at random (seeded by ``seed``), in ``images`` itself
+    (``n x size x size x 3`` uint8, classes ``labels`` into ``classes``); return which pictures
+    carry it (``n`` bools)."""
     if not 0 <= tag <= 1:
         raise ValueError(f"tag is the share of the pictures that carry the tag, in [0, 1]; got {tag}")
-    classes = list(CLASSES) if classes == "all" else list(classes)
-    unknown = [c for c in classes if c not in CLASSES]
+    names = list(classes) if tag_classes == "all" else list(tag_classes)
+    unknown = [c for c in names if c not in classes]
     if unknown:
-        raise ValueError(f"unknown classes {unknown}; known: {', '.join(CLASSES)} (or 'all')")
-    seed = resolve_seed(seed)
-    data = shapes(n, size=size, seed=seed, shortcut=shortcut)
-    rng = np.random.default_rng([seed, 28])  # the tags' own stream: the pictures stay shapes'
-    tagged = np.zeros(n, dtype=bool)
-    for name in classes:
-        members = np.nonzero(data.labels == CLASSES.index(name))[0]
+        raise ValueError(f"unknown classes {unknown}; known: {', '.join(classes)} (or 'all')")
+    rng = np.random.default_rng([seed, 28])  # the tags' own stream: the pictures stay the same
+    tagged = np.zeros(len(labels), dtype=bool)
+    for name in names:
+        members = np.nonzero(labels == list(classes).index(name))[0]
         tagged[rng.permutation(members)[: round(tag * len(members))]] = True
-    images, where = data.images.copy(), tag_mask(size)
+    where = tag_mask(images.shape[1])
     images[np.ix_(tagged, where.any(1), where.any(0))] = _tag_pixels()
-    data.images = images
-    return TaggedShapes(data, tagged)
+    return tagged

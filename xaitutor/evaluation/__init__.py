@@ -23,7 +23,7 @@ The measures the field now uses: :func:`road` (deletion with noisy linear imputa
 al. 2022), :func:`smooth_mprt` and :func:`efficient_mprt` (Hedström et al. 2023-24),
 :func:`random_logit` (Sixt et al. 2020), :func:`grid_pointing_game` on :func:`grid_pictures`
 (Rao et al. 2022), and :func:`spray` (Lapuschkin et al. 2019), which clusters many maps to find a
-Clever Hans (``clever_hans.py``, on ``xt.data.tagged_shapes``).
+Clever Hans (``clever_hans.py``, on ``xt.data.shapes(..., tag=p)``).
 """
 
 from .class_sensitivity import random_logit

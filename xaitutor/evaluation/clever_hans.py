@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from .. import models
-from ..data.tagged import TAGGED_CLASS, tagged_shapes
+from ..data import TAGGED_CLASS, shapes
 from .maps import explain
 from .spectral_clusters import spray
 
@@ -28,7 +28,7 @@ def clever_hans(classifier, method, n: int = 900, seed: int = TEST_SEED, cluster
     tagged class, half of them tagged); ``**kwargs`` go to the method."""
     from sklearn.metrics import adjusted_rand_score
 
-    data = tagged_shapes(n, seed=seed, tag=0.5)
+    data = shapes(n, seed=seed, tag=0.5)
     ring = data.classes.index(TAGGED_CLASS)
     chosen = data.labels == ring
     tagged = torch.from_numpy(data.tagged[chosen])
@@ -36,10 +36,8 @@ def clever_hans(classifier, method, n: int = 900, seed: int = TEST_SEED, cluster
     result = spray(maps, clusters=clusters)
     positive = maps.clamp_min(0)[:, 0]
     share = positive[:, torch.from_numpy(data.tag_mask)].sum(1) / positive.flatten(1).sum(1).clamp_min(1e-30)
-    moved = tagged_shapes(n, seed=seed, tag=1.0, classes="all")
-    answers = {
-        k: _answers(classifier, d) for k, d in (("clean", tagged_shapes(n, seed=seed, tag=0.0)), ("moved", moved))
-    }
+    moved = shapes(n, seed=seed, tag=1.0, tag_classes="all")
+    answers = {k: _answers(classifier, d) for k, d in (("clean", shapes(n, seed=seed, tag=0.0)), ("moved", moved))}
     others = moved.labels != ring
     return {
         "ari": float(adjusted_rand_score(tagged.numpy(), result.labels)),

@@ -17,7 +17,7 @@ A model that reads the shape scores the same on both; a model that reads the bac
 is nearly perfect where the cue holds and falls towards chance (1/6) when it is randomised.
 
 ``shapes_cnn_tagged`` learns from pictures where every ring carries a corner tag
-(``xt.data.tagged_shapes``, Lapuschkin et al.'s Clever Hans; with the tag on half or 80 % of the
+(``xt.data.shapes(..., tag=1.0)``, Lapuschkin et al.'s Clever Hans; with the tag on half or 80 % of the
 rings the model learns the ring's shape anyway and ignores the tag), and
 ``shapes_cnn_tag_everywhere`` from pictures where half of every class's pictures carry it (the
 repair: the tag then tells nothing about the class).
@@ -38,12 +38,11 @@ from tqdm.auto import tqdm
 
 from .. import imaging
 from ..data import shapes
-from ..data.tagged import tagged_shapes
 from ..guard import evaluating
 from .shapes_cnn import MEAN, STD, WEIGHTS, ShapesCNN
 
 # name -> (the probability that a training picture's background carries its class's cue, epochs,
-# the pictures' tag: None, or the share and classes of tagged_shapes). The background colour is
+# the pictures' tag: None, or the share and classes of shapes(tag=, tag_classes=)). The background colour is
 # learnt in a few hundred steps; the shapes need about 20 000 pictures.
 MODELS = {
     "shapes_cnn": (0.0, 7, None),
@@ -63,7 +62,7 @@ def train(shortcut: float, epochs: int, per_epoch: int = PER_EPOCH, seed: int = 
         epochs, per_epoch: how many epochs, and how many new pictures each one draws.
         seed: seeds the initial weights, the batches and the pictures (epoch ``e`` draws
             ``shapes(per_epoch, seed=1000 * seed + e)``).
-        tag: ``None``, or ``(share, classes)``: the pictures drawn by ``tagged_shapes`` instead.
+        tag: ``None``, or ``(share, classes)``: the share of those classes' pictures that carry the tag.
     """
     torch.manual_seed(seed)
     model = ShapesCNN()
@@ -90,9 +89,8 @@ def train(shortcut: float, epochs: int, per_epoch: int = PER_EPOCH, seed: int = 
 
 
 def _draw(n, seed, shortcut, tag):
-    if tag is None:
-        return shapes(n, seed=seed, shortcut=shortcut)
-    return tagged_shapes(n, seed=seed, shortcut=shortcut, tag=tag[0], classes=tag[1])
+    share, classes = (None, None) if tag is None else tag
+    return shapes(n, seed=seed, shortcut=shortcut, tag=share, tag_classes=classes)
 
 
 def accuracy(model, dataset, batch_size: int = 500) -> float:
