@@ -93,9 +93,11 @@ def grid_pointing_game(method, classifier, grids: Grids | None = None, **kwargs)
         grids: from :func:`grid_pictures` (made for this classifier by default).
     """
     grids = grid_pictures(classifier) if grids is None else grids
-    pictures = grids.pictures.repeat_interleave(4, dim=0)
-    maps = explain(method, classifier, pictures, target=grids.targets.flatten().tolist(), **kwargs)
-    positive = maps.clamp_min(0)[:, 0].cpu()
+    maps = [  # one grid (four maps) at a time: sixteen maps of a photo network at once need four times the memory
+        explain(method, classifier, picture.repeat(4, 1, 1, 1), target=targets.tolist(), **kwargs)
+        for picture, targets in zip(grids.pictures, grids.targets)
+    ]
+    positive = torch.cat(maps).clamp_min(0)[:, 0].cpu()
     h, w = positive.shape[-2:]
     cell = torch.arange(len(positive)) % 4
     rows, cols = torch.arange(h)[:, None] // (h // 2), torch.arange(w)[None, :] // (w // 2)

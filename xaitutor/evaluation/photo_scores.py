@@ -4,7 +4,6 @@ whether a method finds the right one of four real objects."""
 
 from __future__ import annotations
 
-import dataclasses
 import time
 
 import torch
@@ -14,7 +13,7 @@ from ..hooks import counting
 from ..imaging import normalize
 from ..methods.protocol import Method
 from ..models import load
-from .grid_pointing import grid_pictures, grid_pointing_game
+from .grid_pointing import grid_pointing_game
 from .maps import pictures_batch, predicted_targets
 
 PHOTO = "chelsea"  # chapter 3's cat
@@ -40,13 +39,4 @@ def photo_cost(entry: Method, **options) -> dict:
 def grid_scores(entry: Method) -> torch.Tensor:
     """The share of the positive map in the right cell, for each of the 16 cells of the 4 grids of
     :func:`~xaitutor.evaluation.grid_pictures` (chance: 0.25), at the entry's photo settings."""
-    lite = load("efficientnet_lite0")
-    return torch.cat([grid_pointing_game(entry.quiet, lite, one, **entry.photo) for one in _one_by_one(lite)]).flatten()
-
-
-def _one_by_one(classifier):
-    """The grids one at a time (four maps of 224 x 224 at once, not sixteen)."""
-    grids = grid_pictures(classifier)
-    for k in range(len(grids.pictures)):
-        k = slice(k, k + 1)
-        yield dataclasses.replace(grids, pictures=grids.pictures[k], targets=grids.targets[k], photos=grids.photos[k])
+    return grid_pointing_game(entry.quiet, load("efficientnet_lite0"), **entry.photo).flatten()
