@@ -68,7 +68,7 @@ gallery: $(INSTALLED)
 # (under an hour on two threads), shipped in the package (xaitutor/evaluation/which_method.json).
 # ARGS="Grad-CAM" measures one method again (about 2 minutes; RISE, the slowest, about 10).
 table: $(INSTALLED)
-	$(BIN)/python -m xaitutor.evaluation.comparison $(ARGS)
+	$(BIN)/python -m xaitutor.evaluation.make_table $(ARGS)
 
 # Chapter 9's measured results, too slow for the notebook (about half an hour on one thread): PGD's
 # success by epsilon, the manipulations with their defences, fragility, sensitivity and the two

@@ -27,17 +27,28 @@ def random_logit(method, classifier, pictures, target=None, seed: int = 0, **kwa
         method, classifier, pictures, target, ``**kwargs``: as for :func:`explain`.
         seed: seeds the other classes.
     """
-    from skimage.metrics import structural_similarity
-
     pixels = pictures_batch(classifier, pictures)
     targets = predicted_targets(classifier, pixels, target)
     x = imaging.normalize(pixels, classifier.mean, classifier.std)
-    classes = len(classifier.labels)
-    draws = torch.from_numpy(np.random.RandomState(resolve_seed(seed)).randint(0, classes - 1, len(x)))
-    others = (draws + (draws >= targets.cpu()).long()).to(targets)
-    maps = [_by_max(maps_of(method, classifier, x, t, **kwargs).cpu()) for t in (targets, others)]
+    others = other_classes(targets, len(classifier.labels), seed)
+    return logit_similarity(*[maps_of(method, classifier, x, t, **kwargs).cpu() for t in (targets, others)])
+
+
+def other_classes(targets: torch.Tensor, classes: int, seed: int = 0) -> torch.Tensor:
+    """For each target, another of the ``classes`` drawn at random as quantus's ``RandomLogit``
+    draws it: ``k = randint(0, classes - 1)`` from a numpy ``RandomState(seed)``, the ``k``-th of
+    the classes other than the target."""
+    draws = torch.from_numpy(np.random.RandomState(resolve_seed(seed)).randint(0, classes - 1, len(targets)))
+    return (draws + (draws >= targets.cpu()).long()).to(targets)
+
+
+def logit_similarity(maps: torch.Tensor, other_maps: torch.Tensor) -> torch.Tensor:
+    """The random-logit test's SSIM between each map of the target and its map of another class,
+    both divided by their largest absolute value, on the flattened maps (see :func:`random_logit`)."""
+    from skimage.metrics import structural_similarity
+
     similarity = []
-    for a, b in zip(*(m.flatten(1).numpy() for m in maps)):
+    for a, b in zip(*(_by_max(m).flatten(1).numpy() for m in (maps, other_maps))):
         both = np.concatenate([a, b])
         similarity.append(structural_similarity(a, b, data_range=float(both.max() - both.min())))
     return torch.tensor(similarity, dtype=torch.float32)

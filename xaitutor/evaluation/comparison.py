@@ -2,7 +2,7 @@
 data with a known answer, each score a mean with its 95 % interval, and its cost. Chapter 6 shows
 the table; it takes longer than a notebook may, so one command makes it and the package ships it:
 
-    make table      # python -m xaitutor.evaluation.comparison [METHOD ...]
+    make table      # python -m xaitutor.evaluation.make_table [METHOD ...]
 
 Every measure is taken for each of :data:`PICTURES` shapes pictures under each of the trained
 :data:`SEEDS` of ``shapes_cnn`` (the sanity check on the first :data:`SANITY_PICTURES`), and
@@ -18,21 +18,25 @@ class:
 * ``sanity``: the Spearman correlation of the absolute values of the map of the trained model
   and of the map with every layer randomised (Adebayo et al. 2018 compare absolute values: a map
   whose sign flips has not stopped showing the picture); near 0 the map depends on the model;
+* ``smooth_mprt``: the same on maps smoothed over :data:`SMOOTH_SAMPLES` noisy copies
+  (Hedström et al. 2023); ``efficient_mprt``: the relative rise of the map's entropy when every
+  layer is randomised (higher is better); ``random_logit``: the SSIM between the map of the true
+  class and of another class drawn at random (Sixt et al. 2020; near 0 the map depends on the
+  class), all on the first :data:`SANITY_PICTURES`;
 * ``shortcut``: how much the energy share falls when ``shapes_cnn_shortcut`` (same seed) is
   explained instead (its share is ``share_shortcut``): a map that shows the shortcut falls far.
 
 On photos, for efficientnet_lite0 (``photo_scores.py``): ``grid``, the grid pointing game's share
 of the positive map in the right cell of a 2 x 2 grid of photos (16 cells; chance 0.25; the
 interval over the cells); the cost of explaining one 224 x 224 photo: ``pictures`` through the
-network and ``seconds`` on one thread (one measurement, no interval)."""
+network and ``seconds`` on one thread (one measurement, no interval). ``make_table.py`` measures
+them all."""
 
 from __future__ import annotations
 
 import json
-import sys
-import time
+from functools import partial
 from importlib import resources
-from pathlib import Path
 
 import torch
 
@@ -40,23 +44,24 @@ from ..data import shapes
 from ..methods.protocol import Method
 from ..models import load
 from ..progress_bar import interruptible
-from .contenders import CONTENDERS, contender
+from .class_sensitivity import logit_similarity, other_classes
 from .faithfulness import deletion, insertion
 from .localisation import energy_share, pointing_game
 from .maps import explain
-from .photo_scores import grid_scores, photo_cost
-from .randomisation import randomised_models
+from .photo_scores import grid_scores
+from .randomisation import entropy_rise, randomised_models, smooth_mprt
 from .road_imputation import road
 from .sanity import _similarities
 from .uncertainty import interval
 
 TABLE = "which_method.json"
-PICTURES, SANITY_PICTURES, DATA_SEED, SEEDS, STEPS = 200, 50, 5, (0, 1, 2), 16
+PICTURES, SANITY_PICTURES, DATA_SEED, SEEDS, STEPS, SMOOTH_SAMPLES = 200, 50, 5, (0, 1, 2), 16, 5
 ROAD_PERCENTAGES = (10, 30, 50, 70, 90)
-MEASURES = ["pointing", "energy", "deletion", "insertion", "road", "sanity", "shortcut", "grid"]
+SANITY = ["sanity", "smooth_mprt", "efficient_mprt", "random_logit"]
+MEASURES = ["pointing", "energy", "deletion", "insertion", "road", *SANITY, "shortcut", "grid"]
 VARIANTS = ["deletion_blur", "deletion_mean", "share_shortcut"]
 SHAPES_MEASURES = MEASURES[:-1]  # "grid" is measured on photos
-LOWER_IS_BETTER = {"deletion", "deletion_blur", "deletion_mean", "road", "sanity"}
+LOWER_IS_BETTER = {"deletion", "deletion_blur", "deletion_mean", "road", "sanity", "smooth_mprt", "random_logit"}
 
 
 def per_picture(entry: Method, seed: int) -> dict[str, torch.Tensor]:
@@ -71,14 +76,27 @@ def per_picture(entry: Method, seed: int) -> dict[str, torch.Tensor]:
     scores["insertion"] = insertion(clean, data.images, maps, **curve).auc
     removed = road(clean, data.images, maps, data.labels, percentages=ROAD_PERCENTAGES, seed=seed, progress=False)
     scores["road"] = removed.probabilities.mean(dim=1)
-    *_, (_, random_model) = randomised_models(clean, seed)  # the last: every layer random
-    few = slice(SANITY_PICTURES)
-    broken = explain(entry.quiet, random_model, data.images[few], target=data.labels[few], **entry.shapes)
-    scores["sanity"] = _similarities(maps[few].abs().cpu(), broken.abs().cpu())[0]
+    scores.update(sanity_scores(entry, clean, data, maps[:SANITY_PICTURES].cpu(), seed))
     cue_maps = explain(entry.quiet, cue_model, data.images, target=data.labels, **entry.shapes)
     scores["share_shortcut"] = energy_share(cue_maps, data.masks)
     scores["shortcut"] = scores["energy"] - scores["share_shortcut"]
     return scores
+
+
+def sanity_scores(entry: Method, clean, data, maps: torch.Tensor, seed: int) -> dict[str, torch.Tensor]:
+    """The measures of :data:`SANITY` on the first pictures of ``data``, whose maps are ``maps``."""
+    *_, (_, random_model) = randomised_models(clean, seed)  # the last: every layer random
+    images, labels = data.images[: len(maps)], torch.as_tensor(data.labels[: len(maps)])
+    broken = explain(entry.quiet, random_model, images, target=labels, **entry.shapes).cpu()
+    others = explain(entry.quiet, clean, images, target=other_classes(labels, len(clean.labels), seed), **entry.shapes)
+    method = partial(entry.quiet, **entry.shapes)
+    smoothed = smooth_mprt(method, clean, images, labels, SMOOTH_SAMPLES, seed=seed, last_only=True, progress=False)
+    return dict(
+        sanity=_similarities(maps.abs(), broken.abs())[0],
+        smooth_mprt=smoothed.spearman[-1],
+        efficient_mprt=entropy_rise(maps, broken),
+        random_logit=logit_similarity(maps, others.cpu()),
+    )
 
 
 def measure(entry: Method, seeds=SEEDS, progress: bool = True) -> dict:
@@ -90,7 +108,12 @@ def measure(entry: Method, seeds=SEEDS, progress: bool = True) -> dict:
         for seed in seeds:
             scores.append(per_picture(entry, seed))
             bar.update()
-    row = {"method": entry.name, "chapter": entry.chapter, "seeds": list(seeds[: len(scores)])}
+    return row_of(entry, scores, seeds[: len(scores)])
+
+
+def row_of(entry: Method, scores: list[dict], seeds) -> dict:
+    """The row of ``entry`` from :func:`per_picture`'s scores under each of ``seeds``."""
+    row = {"method": entry.name, "chapter": entry.chapter, "seeds": list(seeds)}
     for field in SHAPES_MEASURES + VARIANTS:
         row[field] = rounded(interval(torch.stack([s[field] for s in scores]).double().numpy()))
     row["by_seed"] = {field: [round(s[field].nanmean().item(), 3) for s in scores] for field in SHAPES_MEASURES}
@@ -109,31 +132,3 @@ def rounded(stats: dict) -> dict:
 def load_table() -> list[dict]:
     """The table shipped with the package, made by ``make table``."""
     return json.loads(resources.files(__package__).joinpath(TABLE).read_text())
-
-
-def main(names) -> None:
-    """Measure ``names`` (all by default), on two threads, and write them into the shipped table."""
-    torch.set_num_threads(2)
-    photo_cost(contender("LIME"), num_samples=8)  # warm up: the first call pays for imports, not work
-    rows = {r["method"]: r for r in (load_table() if names else [])}
-    start = time.perf_counter()
-    for entry in [contender(n) for n in (names or [c.name for c in CONTENDERS])]:
-        torch.set_num_threads(1)  # the seconds are one thread's, as on a small laptop
-        cost = photo_cost(entry)
-        torch.set_num_threads(2)
-        rows[entry.name] = {**measure(entry), "grid": measure_grid(entry), **cost}
-        means = ", ".join(f"{f} {rows[entry.name][f]['mean']:.2f}" for f in MEASURES)
-        print(f"{entry.name}: {means} ({time.perf_counter() - start:.0f} s)", flush=True)
-    write_table(rows.values())
-
-
-def write_table(rows) -> None:
-    """Write ``rows`` into the shipped table, in the order of :data:`CONTENDERS`."""
-    order = [c.name for c in CONTENDERS]
-    path = Path(__file__).with_name(TABLE)
-    path.write_text(json.dumps(sorted(rows, key=lambda r: order.index(r["method"])), indent=1) + "\n")
-    print(f"wrote {path}")
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])

@@ -100,13 +100,18 @@ def efficient_mprt(method, classifier, pictures, target=None, bins: int = 100, s
     ``(H(random) - H(original)) / H(original)``, ``N`` values; a map that explains the model
     becomes noisier (a rise), one that shows the picture keeps its structure (about 0).
     Arguments as for :func:`smooth_mprt`; ``seed`` seeds the new weights."""
-    from scipy.stats import entropy
-
     pixels = pictures_batch(classifier, pictures)
     targets = predicted_targets(classifier, pixels, target)
     x = imaging.normalize(pixels, classifier.mean, classifier.std)
     *_, (_, broken) = randomised_models(classifier, resolve_seed(seed))
-    before, after = [maps_of(method, c, x, targets, **kwargs).cpu() for c in (classifier, broken)]
+    return entropy_rise(*[maps_of(method, c, x, targets, **kwargs).cpu() for c in (classifier, broken)], bins=bins)
+
+
+def entropy_rise(before: torch.Tensor, after: torch.Tensor, bins: int = 100) -> torch.Tensor:
+    """EfficientMPRT's score of each pair of maps, the original's and the randomised model's: the
+    relative rise of the discrete entropy of a ``bins``-bin histogram of the map's values."""
+    from scipy.stats import entropy
+
     h = torch.tensor([[entropy(np.histogram(m.numpy(), bins=bins)[0]) for m in maps] for maps in (before, after)])
     return ((h[1] - h[0]) / h[0]).float()
 
