@@ -36,6 +36,22 @@ def test_fgsm_by_hand_on_a_linear_model():
     torch.testing.assert_close(towards, x + 0.05 * direction)  # targeted at the other class: the same step
 
 
+def test_l2_pgd_steps_along_the_gradient_by_hand_on_a_linear_model():
+    # L2 PGD steps along g / ||g||_2 (Madry et al. 2018), then projects onto the ball. captum's PGD
+    # with norm="L2" steps along sign(g), an L-infinity step, and only projects onto the L2 ball: a
+    # different attack, so its L2 results are not compared; for a linear model g points along
+    # W_other - W_answer at every step
+    clf, x = linear_classifier(), 0.5 + (pictures() - 0.5) / 40
+    weights = clf.model[1].weight.detach()
+    answers = clf(xt.imaging.normalize(x, 0.5, 0.25)).argmax(1)
+    direction = (weights[1 - answers] - weights[answers]).view_as(x)
+    unit = direction / direction.flatten(1).norm(dim=1).view(-1, 1, 1, 1)
+    one = xt.attacks.pgd(clf, x, eps=0.5, steps=1, step_size=0.2, norm="2", progress=False)
+    torch.testing.assert_close(one, x + 0.2 * unit)
+    three = xt.attacks.pgd(clf, x, eps=0.5, steps=3, step_size=0.2, norm="2", progress=False)
+    torch.testing.assert_close(three, x + 0.5 * unit)  # 0.6 along the direction, projected back to 0.5
+
+
 def test_the_pictures_stay_in_the_ball_and_in_0_1():
     clf, x = linear_classifier(), pictures()
     x[0, 0, 0, 0] = 0.0

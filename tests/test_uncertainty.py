@@ -46,3 +46,5 @@ def test_kendall_tau_of_the_same_reversed_and_one_swapped_ranking():
     assert rank_agreement(rows, "m", "n") == pytest.approx(4 / 6)  # 5 of 6 pairs agree, 1 disagrees
     flipped = [{**r, "n": {"mean": -r["m"]["mean"]}} for r in rows]
     assert rank_agreement(flipped, "m", "n") == pytest.approx(-1.0)
+    assert rank_agreement(flipped, "m", "n", lower_is_better={"n"}) == pytest.approx(1.0)  # n's best is its lowest
+    assert rank_agreement(rows, "m", "n", lower_is_better={"m", "n"}) == pytest.approx(4 / 6)

@@ -80,7 +80,9 @@ def pgd(
         eps: the ball's radius in pixel units (L-infinity: per pixel; L2: the change's length).
         steps: how many steps.
         step_size: each step's size (``alpha``), in the same units.
-        norm: ``"inf"`` (the sign of the gradient, clipped per pixel) or ``"2"``.
+        norm: ``"inf"`` (the sign of the gradient, clipped per pixel) or ``"2"`` (along the
+            gradient divided by its length, as Madry et al.; captum's ``PGD(norm="L2")`` steps by
+            the sign and only projects onto the L2 ball).
         random_start: start from a uniform point of the ball, drawn with ``seed``.
         batch_size: pictures per pass (``None``: chosen by the picture's size).
         progress: a progress bar; Ctrl-C keeps every picture as far as it got (inside the ball).

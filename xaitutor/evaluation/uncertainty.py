@@ -45,10 +45,14 @@ def leaders(rows: list[dict], field: str, higher_is_better: bool = True) -> list
     return [r["method"] for r in rows if not apart(r[field], best[field])]
 
 
-def rank_agreement(rows: list[dict], first: str, second: str) -> float:
-    """Kendall's tau between the methods' means under two measures (1: the same ranking; 0:
-    unrelated; -1: reversed). Both measures must point the same way (both lower-is-better, as
-    deletion and ROAD)."""
+def rank_agreement(rows: list[dict], first: str, second: str, lower_is_better=()) -> float:
+    """Kendall's tau between the methods' rankings, best first, under two measures (1: the same
+    ranking; 0: unrelated; -1: reversed). A measure named in ``lower_is_better`` ranks its lowest
+    mean first (``comparison.LOWER_IS_BETTER``), so that a measure where lower is better (the
+    sanity check's correlation) and one where higher is (EfficientMPRT's rise) can agree."""
     from scipy.stats import kendalltau
 
-    return float(kendalltau([r[first]["mean"] for r in rows], [r[second]["mean"] for r in rows]).statistic)
+    first_means, second_means = (
+        [(-1 if f in lower_is_better else 1) * r[f]["mean"] for r in rows] for f in (first, second)
+    )
+    return float(kendalltau(first_means, second_means).statistic)
