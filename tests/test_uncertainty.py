@@ -38,6 +38,8 @@ def test_leaders_are_the_best_and_those_whose_interval_overlaps_it():
     assert leaders(rows, "m") == ["a", "b"]
     assert leaders(rows, "m", higher_is_better=False) == ["b", "c"]
     assert apart(rows[0]["m"], rows[2]["m"]) and not apart(rows[0]["m"], rows[1]["m"])
+    unmeasured = {"method": "d", "m": None}  # a measure not taken for a method: neither best nor tied
+    assert leaders([unmeasured, *rows], "m", higher_is_better=False) == ["b", "c"]
 
 
 def test_kendall_tau_of_the_same_reversed_and_one_swapped_ranking():
@@ -48,3 +50,4 @@ def test_kendall_tau_of_the_same_reversed_and_one_swapped_ranking():
     assert rank_agreement(flipped, "m", "n") == pytest.approx(-1.0)
     assert rank_agreement(flipped, "m", "n", lower_is_better={"n"}) == pytest.approx(1.0)  # n's best is its lowest
     assert rank_agreement(rows, "m", "n", lower_is_better={"m", "n"}) == pytest.approx(4 / 6)
+    assert rank_agreement([*rows, {"method": "e", "m": {"mean": 9.0}, "n": None}], "m", "n") == pytest.approx(4 / 6)

@@ -19,7 +19,9 @@ class:
   and of the map with every layer randomised (Adebayo et al. 2018 compare absolute values: a map
   whose sign flips has not stopped showing the picture); near 0 the map depends on the model;
 * ``smooth_mprt``: the same on maps smoothed over :data:`SMOOTH_SAMPLES` noisy copies
-  (Hedström et al. 2023); ``efficient_mprt``: the relative rise of the map's entropy when every
+  (Hedström et al. 2023), for the methods whose maps come from a backward pass, whose noise it
+  averages out (``None`` for the others: they take no gradient, and smoothing would multiply their
+  cost by ten); ``efficient_mprt``: the relative rise of the map's entropy when every
   layer is randomised (higher is better); ``random_logit``: the SSIM between the map of the true
   class and of another class drawn at random (Sixt et al. 2020; near 0 the map depends on the
   class), all on the first :data:`SANITY_PICTURES`;
@@ -89,14 +91,21 @@ def sanity_scores(entry: Method, clean, data, maps: torch.Tensor, seed: int) -> 
     images, labels = data.images[: len(maps)], torch.as_tensor(data.labels[: len(maps)])
     broken = explain(entry.quiet, random_model, images, target=labels, **entry.shapes).cpu()
     others = explain(entry.quiet, clean, images, target=other_classes(labels, len(clean.labels), seed), **entry.shapes)
-    method = partial(entry.quiet, **entry.shapes)
-    smoothed = smooth_mprt(method, clean, images, labels, SMOOTH_SAMPLES, seed=seed, last_only=True, progress=False)
-    return dict(
+    scores = dict(
         sanity=_similarities(maps.abs(), broken.abs())[0],
-        smooth_mprt=smoothed.spearman[-1],
         efficient_mprt=entropy_rise(maps, broken),
         random_logit=logit_similarity(maps, others.cpu()),
     )
+    if backpropagates(entry):
+        method = partial(entry.quiet, **entry.shapes)
+        smoothed = smooth_mprt(method, clean, images, labels, SMOOTH_SAMPLES, seed=seed, last_only=True, progress=False)
+        scores["smooth_mprt"] = smoothed.spearman[-1]
+    return scores
+
+
+def backpropagates(entry: Method) -> bool:
+    """Whether the method's maps come from a backward pass (its declared cost says so)."""
+    return "backward" in entry.cost
 
 
 def measure(entry: Method, seeds=SEEDS, progress: bool = True) -> dict:
@@ -114,9 +123,12 @@ def measure(entry: Method, seeds=SEEDS, progress: bool = True) -> dict:
 def row_of(entry: Method, scores: list[dict], seeds) -> dict:
     """The row of ``entry`` from :func:`per_picture`'s scores under each of ``seeds``."""
     row = {"method": entry.name, "chapter": entry.chapter, "seeds": list(seeds)}
-    for field in SHAPES_MEASURES + VARIANTS:
-        row[field] = rounded(interval(torch.stack([s[field] for s in scores]).double().numpy()))
-    row["by_seed"] = {field: [round(s[field].nanmean().item(), 3) for s in scores] for field in SHAPES_MEASURES}
+    measured = [f for f in SHAPES_MEASURES + VARIANTS if f in scores[0]]
+    for field in SHAPES_MEASURES + VARIANTS:  # a measure not taken for this method: None
+        row[field] = (
+            rounded(interval(torch.stack([s[field] for s in scores]).double().numpy())) if field in measured else None
+        )
+    row["by_seed"] = {f: [round(s[f].nanmean().item(), 3) for s in scores] for f in SHAPES_MEASURES if f in measured}
     return row
 
 

@@ -28,8 +28,8 @@ from .photo_scores import photo_cost
 WORKERS = 2
 
 
-def main(names) -> None:
-    """Measure ``names`` (all by default) and write them into the shipped table."""
+def main(names, path: Path | None = None) -> None:
+    """Measure ``names`` (all by default) and write them into the shipped table (or ``path``)."""
     entries = [contender(n) for n in (names or [c.name for c in CONTENDERS])]
     rows = {r["method"]: r for r in (load_table() if names else [])}
     start = time.perf_counter()
@@ -53,7 +53,7 @@ def main(names) -> None:
             scores = [parts[e.name, seed] for seed in SEEDS]
             rows[e.name] = {**row_of(e, scores, SEEDS), "grid": parts[e.name, "grid"], **costs[e.name]}
             print(e.name + ": " + ", ".join(f"{f} {rows[e.name][f]['mean']:.2f}" for f in MEASURES))
-    write_table(rows.values())
+    write_table(rows.values(), path)
     print(f"{time.perf_counter() - start:.0f} s", flush=True)
 
 
@@ -71,10 +71,10 @@ def _part(name: str, seed):
     return measure_grid(contender(name)) if seed == "grid" else per_picture(contender(name), seed)
 
 
-def write_table(rows) -> None:
-    """Write ``rows`` into the shipped table, in the order of :data:`CONTENDERS`."""
+def write_table(rows, path: Path | None = None) -> None:
+    """Write ``rows`` into the shipped table (or ``path``), in the order of :data:`CONTENDERS`."""
     order = [c.name for c in CONTENDERS]
-    path = Path(__file__).with_name(TABLE)
+    path = path or Path(__file__).with_name(TABLE)
     path.write_text(json.dumps(sorted(rows, key=lambda r: order.index(r["method"])), indent=1) + "\n")
     print(f"wrote {path}")
 

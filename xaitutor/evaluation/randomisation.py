@@ -117,7 +117,10 @@ def entropy_rise(before: torch.Tensor, after: torch.Tensor, bins: int = 100) -> 
 
 
 def _spearman(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """Each pair's Spearman rank correlation (NaN where a map is constant)."""
+    """Each pair's Spearman rank correlation (NaN where a map is constant: no ranking to compare)."""
     from scipy.stats import spearmanr
 
-    return torch.tensor([spearmanr(u.ravel(), v.ravel()).statistic for u, v in zip(a.numpy(), b.numpy())]).float()
+    def rho(u, v):
+        return float("nan") if u.min() == u.max() or v.min() == v.max() else spearmanr(u.ravel(), v.ravel()).statistic
+
+    return torch.tensor([rho(u, v) for u, v in zip(a.numpy(), b.numpy())]).float()

@@ -8,16 +8,20 @@ from .uncertainty import leaders
 
 
 def show(rows: list[dict], fields=MEASURES, cost: bool = True, header: bool = True) -> str:
-    """``rows`` as a text table, one method per line, each field as ``mean (low-high)``; with
-    ``cost``, the pictures and seconds of one photo."""
-    head = f"{'method':21s} ch " + " ".join(f"{f:>16s}" for f in fields)
+    """``rows`` as a text table, one method per line, each field as ``mean (low-high)`` (a dash
+    where the method was not measured); with ``cost``, the pictures and seconds of one photo."""
+    head = f"{'method':21s} ch " + " ".join(f"{f:>18s}" for f in fields)
     head += f" {'pictures':>8s} {'s':>6s}" if cost else ""
     lines = [head] if header else []
     for r in rows:
         line = f"{r['method']:21s} {r['chapter']:2d} "
-        line += " ".join(f"{r[f]['mean']:5.2f} ({r[f]['low']:.2f}-{r[f]['high']:.2f})".rjust(16) for f in fields)
+        line += " ".join(_cell(r[f]).rjust(18) for f in fields)
         lines.append(line + (f" {r['pictures']:8d} {r['seconds']:6.2f}" if cost else ""))
     return "\n".join(lines)
+
+
+def _cell(value: dict | None) -> str:
+    return "-" if value is None else f"{value['mean']:5.2f} ({value['low']:.2f}-{value['high']:.2f})"
 
 
 def plot(rows: list[dict], fields=MEASURES, size: float = 2.3):
@@ -30,6 +34,8 @@ def plot(rows: list[dict], fields=MEASURES, size: float = 2.3):
     for ax, field in zip(axes, fields):
         best = set(leaders(rows, field, higher_is_better=field not in LOWER_IS_BETTER))
         for y, r in zip(places, rows):
+            if r[field] is None:
+                continue
             colour = "tab:red" if r["method"] in best else "0.45"
             ax.plot([r[field]["low"], r[field]["high"]], [y, y], color=colour, lw=2.5, solid_capstyle="butt")
             ax.plot(r[field]["mean"], y, "o", color=colour, ms=4)

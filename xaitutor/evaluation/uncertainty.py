@@ -39,8 +39,9 @@ def apart(a: dict, b: dict) -> bool:
 
 def leaders(rows: list[dict], field: str, higher_is_better: bool = True) -> list[str]:
     """The method with the best mean of ``field`` and every method whose interval overlaps it:
-    those the measure cannot tell apart from the best."""
+    those the measure cannot tell apart from the best (a method not measured, ``None``, is not)."""
     sign = 1 if higher_is_better else -1
+    rows = [r for r in rows if r[field] is not None]
     best = max(rows, key=lambda r: sign * r[field]["mean"])
     return [r["method"] for r in rows if not apart(r[field], best[field])]
 
@@ -49,9 +50,11 @@ def rank_agreement(rows: list[dict], first: str, second: str, lower_is_better=()
     """Kendall's tau between the methods' rankings, best first, under two measures (1: the same
     ranking; 0: unrelated; -1: reversed). A measure named in ``lower_is_better`` ranks its lowest
     mean first (``comparison.LOWER_IS_BETTER``), so that a measure where lower is better (the
-    sanity check's correlation) and one where higher is (EfficientMPRT's rise) can agree."""
+    sanity check's correlation) and one where higher is (EfficientMPRT's rise) can agree. Only the
+    methods measured by both count."""
     from scipy.stats import kendalltau
 
+    rows = [r for r in rows if r[first] is not None and r[second] is not None]
     first_means, second_means = (
         [(-1 if f in lower_is_better else 1) * r[f]["mean"] for r in rows] for f in (first, second)
     )
