@@ -9,8 +9,10 @@ from torch import nn
 
 import xaitutor as xt
 from xaitutor.attacks import results, similarity
+from xaitutor.attacks.differentiable_maps import course_map, differentiable_map
+from xaitutor.attacks.pixel_space import model_input
 from xaitutor.attacks.results.pictures import background, shapes
-from xaitutor.attacks.softplus_swap import SoftReLU6
+from xaitutor.attacks.softplus_swap import BETA, SoftReLU6
 
 
 def test_the_softplus_copy_leaves_the_model_as_it_was():
@@ -54,7 +56,7 @@ def test_a_model_without_relu_modules_is_refused():
         xt.attacks.smoothed(clf)
 
 
-@pytest.mark.parametrize("method", ["saliency", "guided_backprop", "gradcam"])
+@pytest.mark.parametrize("method", ["saliency", "guided_backprop", "gradcam", "lrp"])
 def test_the_manipulation_gives_the_model_back_exactly(method):
     clf = classifier()
     net = in_every_state(clf.model)
@@ -69,6 +71,22 @@ def test_the_manipulation_gives_the_model_back_exactly(method):
 @pytest.fixture(scope="module")
 def shapes_cnn():
     return xt.models.load("shapes_cnn")
+
+
+def test_lrp_epsilon_is_the_input_times_its_gradient_which_the_softplus_copy_differentiates(shapes_cnn):
+    # LRP-0 of a ReLU network is x * dy/dx (chapter 7); with epsilon = 1e-6 and the pooling's
+    # stabiliser it differs by 1e-4 of the largest value; the manipulation differentiates the product
+    # on the softplus copy, close to the ReLU network's map at the attack's beta and closer as it grows
+    x = model_input(shapes_cnn, shapes(4)[0])
+    targets = shapes_cnn(x).argmax(1)
+    relevance = xt.lrp(shapes_cnn, x, targets, composite="epsilon")
+    product = xt.input_x_gradient(shapes_cnn, x, targets)
+    assert (relevance - product).abs().max() <= 1e-3 * product.abs().max()
+    relu_map = course_map("lrp", shapes_cnn, x, targets)
+    for beta, least in ((BETA, 0.95), (100.0, 0.99)):
+        with differentiable_map("lrp", xt.attacks.smoothed(shapes_cnn, beta), x, targets) as (run, found):
+            assert found.requires_grad  # a graph to differentiate the map's loss through
+            assert similarity.pearson(xt.imaging.scale_01(found.detach()), relu_map).min() > least
 
 
 def test_grad_cam_of_a_shape_moves_to_the_background_and_the_answer_stays(shapes_cnn):

@@ -7,7 +7,10 @@ method's equation with the gradient's own graph recorded:
 * saliency (Simonyan et al. 2014): ``max_c |d y / d x_c|``;
 * guided backpropagation (Springenberg et al. 2015): the same with the guided rule at every
   activation (its gradient's negative part stopped);
-* Grad-CAM (Selvaraju et al. 2017): ``ReLU(sum_k alpha_k A^k)``, upsampled to the picture.
+* Grad-CAM (Selvaraju et al. 2017): ``ReLU(sum_k alpha_k A^k)``, upsampled to the picture;
+* LRP with ε on every layer (``xt.lrp(composite="epsilon")``, chapter 7), whose relevance on a ReLU
+  network is the input times its gradient (LRP-0, up to ε and the stabilisers; Ancona et al. 2018,
+  https://arxiv.org/abs/1711.06104), so its graph is that product's: ``max_c |x_c d y / d x_c|``.
 """
 
 from __future__ import annotations
@@ -22,11 +25,12 @@ from ..hooks import gradient_rule
 from ..methods.driver import forward
 from ..methods.grad_cam import channel_weights, gradcam, heatmap
 from ..methods.guided_backpropagation import guided_backprop, guided_rule
+from ..methods.relevance.layerwise import lrp
 from ..methods.saliency_maps import saliency
 from ..resolve import resolve_cam_layer
 from .softplus_swap import SoftReLU6
 
-METHODS = ("saliency", "guided_backprop", "gradcam")
+METHODS = ("saliency", "guided_backprop", "gradcam", "lrp")
 SOFT = (torch.nn.Softplus, SoftReLU6)
 
 
@@ -49,14 +53,17 @@ def differentiable_map(method: str, smooth, x: torch.Tensor, targets: torch.Tens
             raw = heatmap(activations, channel_weights(run.gradient(activations, create_graph=True)))
             yield run, F.interpolate(raw, size=x.shape[-2:], mode="bilinear", align_corners=False)
         else:
-            yield run, imaging.to_map(run.gradient(run.x, create_graph=True))
+            gradient = run.gradient(run.x, create_graph=True)
+            yield run, imaging.to_map(run.x * gradient if method == "lrp" else gradient)
 
 
 def course_map(method: str, classifier, x: torch.Tensor, target) -> torch.Tensor:
     """``method``'s map of the ReLU network as the course computes it (``xt.saliency``,
-    ``xt.guided_backprop``, ``xt.gradcam``), ``N x 1 x H x W``, each scaled to [0, 1]."""
+    ``xt.guided_backprop``, ``xt.gradcam``, ``xt.lrp`` with ε), ``N x 1 x H x W``, each scaled to [0, 1]."""
     if method == "gradcam":
         return gradcam(classifier, x, target)
+    if method == "lrp":
+        return imaging.scale_01(imaging.to_map(lrp(classifier, x, target, composite="epsilon")))
     return imaging.scale_01(
         imaging.to_map((saliency if method == "saliency" else guided_backprop)(classifier, x, target))
     )

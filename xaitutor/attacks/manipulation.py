@@ -45,7 +45,7 @@ def manipulate(
         classifier: a ``Classifier`` whose ReLU / ReLU6 are modules (swapped in a copy only).
         picture: one picture, ``1 x 3 x H x W`` in [0, 1] (or what ``classifier.preprocess`` accepts).
         target_map: the map wanted, ``H x W`` (any scale, non-negative), or ``1 x 1 x H x W``.
-        method: ``"gradcam"``, ``"saliency"`` or ``"guided_backprop"``.
+        method: ``"gradcam"``, ``"saliency"``, ``"guided_backprop"`` or ``"lrp"`` (LRP-ε).
         eps: the largest change of a pixel (8/255: eight grey levels).
         target: the class whose map is moved (``None``: the answer).
         steps, lr: Adam's steps on the change and its learning rate (``None``: eps / 5).

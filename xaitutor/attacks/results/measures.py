@@ -66,7 +66,7 @@ def manipulation(n: int = 20, steps: int = 100) -> list[dict]:
     """Each method's map of ``n`` held-out shapes pictures moved to their background, by epsilon."""
     classifier, (pixels, dataset) = shapes_cnn(), shapes(n)
     rows = []
-    for method in ("saliency", "guided_backprop", "gradcam"):
+    for method in ("saliency", "guided_backprop", "gradcam", "lrp"):
         for e in (8, 16):
             found = [
                 manipulate(
