@@ -19,10 +19,11 @@ class:
   and of the map with every layer randomised (Adebayo et al. 2018 compare absolute values: a map
   whose sign flips has not stopped showing the picture); near 0 the map depends on the model;
 * ``smooth_mprt``: the same on maps smoothed over :data:`SMOOTH_SAMPLES` noisy copies
-  (Hedström et al. 2023), for the methods whose maps come from a backward pass, whose noise it
-  averages out (``None`` for the others: they take no gradient, and smoothing would multiply their
-  cost by ten); ``efficient_mprt``: the relative rise of the map's entropy when every
-  layer is randomised (higher is better); ``random_logit``: the SSIM between the map of the true
+  (Hedström et al. 2023), for the methods whose map is one backward pass, whose noise it averages
+  out (``None`` for the others: the black boxes, occlusion and Score-CAM take no gradient, and
+  SmoothGrad and integrated gradients already average 32 gradients each); ``efficient_mprt``:
+  the relative rise of the map's entropy when every layer is randomised (higher is better);
+  ``random_logit``: the SSIM between the map of the true
   class and of another class drawn at random (Sixt et al. 2020; near 0 the map depends on the
   class), all on the first :data:`SANITY_PICTURES`;
 * ``shortcut``: how much the energy share falls when ``shapes_cnn_shortcut`` (same seed) is
@@ -96,16 +97,16 @@ def sanity_scores(entry: Method, clean, data, maps: torch.Tensor, seed: int) -> 
         efficient_mprt=entropy_rise(maps, broken),
         random_logit=logit_similarity(maps, others.cpu()),
     )
-    if backpropagates(entry):
+    if one_gradient(entry):
         method = partial(entry.quiet, **entry.shapes)
         smoothed = smooth_mprt(method, clean, images, labels, SMOOTH_SAMPLES, seed=seed, last_only=True, progress=False)
         scores["smooth_mprt"] = smoothed.spearman[-1]
     return scores
 
 
-def backpropagates(entry: Method) -> bool:
-    """Whether the method's maps come from a backward pass (its declared cost says so)."""
-    return "backward" in entry.cost
+def one_gradient(entry: Method) -> bool:
+    """Whether the method's map is one backward pass (its declaration says so)."""
+    return entry.passes is None and "backward" in entry.cost
 
 
 def measure(entry: Method, seeds=SEEDS, progress: bool = True) -> dict:
