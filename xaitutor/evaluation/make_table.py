@@ -48,12 +48,13 @@ def main(names, path: Path | None = None) -> None:
         except KeyboardInterrupt:
             pool.shutdown(wait=False, cancel_futures=True)
             print("interrupted: the table keeps the rows whose every part is done", flush=True)
-    for e in entries:
-        if all((e.name, part) in parts for part in (*SEEDS, "grid")):
-            scores = [parts[e.name, seed] for seed in SEEDS]
-            rows[e.name] = {**row_of(e, scores, SEEDS), "grid": parts[e.name, "grid"], **costs[e.name]}
-            print(e.name + ": " + ", ".join(f"{f} {rows[e.name][f]['mean']:.2f}" for f in MEASURES))
+    done = [e for e in entries if all((e.name, part) in parts for part in (*SEEDS, "grid"))]
+    for e in done:
+        scores = [parts[e.name, seed] for seed in SEEDS]
+        rows[e.name] = {**row_of(e, scores, SEEDS), "grid": parts[e.name, "grid"], **costs[e.name]}
     write_table(rows.values(), path)
+    for e in done:  # a measure not taken for a method (None) is left out
+        print(f"{e.name}: " + ", ".join(f"{f} {rows[e.name][f]['mean']:.2f}" for f in MEASURES if rows[e.name][f]))
     print(f"{time.perf_counter() - start:.0f} s", flush=True)
 
 
