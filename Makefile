@@ -65,8 +65,9 @@ gallery: $(INSTALLED)
 
 # Chapter 6's table, which method when: every method scored with chapter 5's measures on 200 shapes
 # pictures under 3 trained seeds, with 95 % intervals, and its cost; too slow for the notebook
-# (under an hour on two threads), shipped in the package (xaitutor/evaluation/which_method.json).
-# ARGS="Grad-CAM" measures one method again (about 2 minutes; RISE, the slowest, about 10).
+# (44 minutes on two CPU cores: two one-thread workers), shipped in the package
+# (xaitutor/evaluation/which_method.json). ARGS="Grad-CAM" measures one method again (about a
+# minute; RISE, the slowest, about 15).
 table: $(INSTALLED)
 	$(BIN)/python -m xaitutor.evaluation.make_table $(ARGS)
 
