@@ -22,7 +22,8 @@ def test_the_shipped_table_has_every_method_with_every_measure_and_its_interval(
                 assert field == "smooth_mprt" and not comparison.one_gradient(contender(row["method"]))
                 continue
             assert value["low"] <= value["mean"] <= value["high"], (row["method"], field)
-            assert value["high"] - value["low"] < 0.5, (row["method"], field)
+            widest = 1.0 if field == "efficient_mprt" else 0.5  # a relative rise of entropy, not a share
+            assert value["high"] - value["low"] < widest, (row["method"], field)
         assert 0 <= row["pointing"]["mean"] <= 1 and 0 <= row["energy"]["mean"] <= 1
         assert row["shortcut"]["mean"] == pytest.approx(row["energy"]["mean"] - row["share_shortcut"]["mean"], abs=2e-3)
         assert all(len(row["by_seed"][f]) == len(comparison.SEEDS) for f in comparison.SHAPES_MEASURES if row[f])
