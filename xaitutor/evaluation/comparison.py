@@ -46,7 +46,6 @@ import torch
 from ..data import shapes
 from ..methods.protocol import Method
 from ..models import load
-from ..progress_bar import interruptible
 from .class_sensitivity import logit_similarity, other_classes
 from .faithfulness import deletion, insertion
 from .localisation import energy_share, pointing_game
@@ -107,18 +106,6 @@ def sanity_scores(entry: Method, clean, data, maps: torch.Tensor, seed: int) -> 
 def one_gradient(entry: Method) -> bool:
     """Whether the method's map is one backward pass (its declaration says so)."""
     return entry.passes is None and "backward" in entry.cost
-
-
-def measure(entry: Method, seeds=SEEDS, progress: bool = True) -> dict:
-    """One row of the table, without the cost: each measure's mean over pictures and ``seeds``
-    with its 95 % interval, ``{"mean", "low", "high"}``, and in ``by_seed`` each measure's mean
-    under each seed, all rounded to 3 decimals."""
-    scores = []
-    with interruptible(len(seeds), entry.name, progress, unit="seed", partial="the row covers the seeds done") as bar:
-        for seed in seeds:
-            scores.append(per_picture(entry, seed))
-            bar.update()
-    return row_of(entry, scores, seeds[: len(scores)])
 
 
 def row_of(entry: Method, scores: list[dict], seeds) -> dict:
