@@ -145,3 +145,22 @@ def test_every_result_is_stored_and_the_shapes_showcase_is_made_again():
     assert again["kept"] and stored["kept"] and again["answer"][0] == stored["answer"][0]
     assert again["pearson after"] == pytest.approx(stored["pearson after"], abs=0.05)
     assert (pixels - picture).abs().max() <= 2 / 255  # the same pixels on the same kind of CPU
+
+
+def test_the_defence_is_also_attacked_on_its_own_smoothed_network(monkeypatch):
+    # an adaptive attacker knows the defence: each row attacks the beta-smoothed map itself too
+    from xaitutor.attacks.results import measures
+
+    betas = []
+
+    def recorded(*args, beta, **kwargs):
+        betas.append(beta)
+        return xt.attacks.manipulate(*args, beta=beta, **kwargs)
+
+    monkeypatch.setattr(measures, "manipulate", recorded)
+    rows = measures.manipulation(n=1, steps=1)
+    assert len(rows) == 8 and sorted(set(betas)) == [measures.DEFENCE_BETA, BETA]
+    assert betas.count(measures.DEFENCE_BETA) == 8  # one picture, four methods, two epsilons
+    for row in rows + results.load("manipulation"):
+        assert 0 <= row["adaptive kept"] <= row["n"]
+        assert -1 <= row["beta-smoothed adaptive"] <= 1

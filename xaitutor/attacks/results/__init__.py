@@ -22,15 +22,15 @@ import numpy as np
 import torch
 from PIL import Image
 
-from . import measures, showcase
+from . import measures, robustness, showcase
 
 THREADS = 1  # the numbers do not depend on the machine's cores
 ENTRIES = {
     "success": measures.success,
     "manipulation": measures.manipulation,
     "manipulation_photos": measures.manipulation_photos,
-    "fragility": measures.fragility_table,
-    "sensitivity": measures.sensitivity,
+    "fragility": robustness.fragility_table,
+    "sensitivity": robustness.sensitivity,
     "cat_and_coffee": showcase.cat_and_coffee,
     "shape": showcase.shape,
 }

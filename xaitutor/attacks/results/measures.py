@@ -1,21 +1,19 @@
-"""The tables of chapter 9's results, one function per entry of :data:`~xaitutor.attacks.results.ENTRIES`."""
+"""The tables of chapter 9's attacks, on the answer and on the map, one function per entry of
+:data:`~xaitutor.attacks.results.ENTRIES` (fragility and the robustness measures: :mod:`.robustness`)."""
 
 from __future__ import annotations
 
 import torch
 
 from ... import imaging
-from ...evaluation.sensitivity import local_lipschitz, max_sensitivity
-from ...methods.protocol import MAP_KINDS, declared
 from ...methods.smooth_grad import smoothgrad
 from ..differentiable_maps import smooth_map
 from ..fast_gradient_sign import fgsm
-from ..fragile_interpretations import fragility
 from ..manipulation import manipulate
 from ..pixel_space import model_input
 from ..projected_gradient_descent import pgd
 from ..similarity import pearson
-from ..softplus_swap import smoothed
+from ..softplus_swap import BETA, smoothed
 from .pictures import background, lite0, photos, shapes, shapes_cnn
 
 EPS = (2, 4, 8)  # grey levels
@@ -62,24 +60,32 @@ def defended(method, classifier, pictures, target_map, targets) -> dict:
     return found
 
 
+def manipulated(classifier, pixels, dataset, method: str, eps: int, steps: int, beta: float) -> list:
+    """Each picture's ``method`` map moved to its background at ``eps`` grey levels, through softplus ``beta``."""
+    return [
+        manipulate(
+            classifier,
+            pixels[i : i + 1],
+            background(dataset.masks[i]),
+            method,
+            eps / 255,
+            steps=steps,
+            beta=beta,
+            progress=False,
+        )
+        for i in range(len(pixels))
+    ]
+
+
 def manipulation(n: int = 20, steps: int = 100) -> list[dict]:
-    """Each method's map of ``n`` held-out shapes pictures moved to their background, by epsilon."""
+    """Each method's map of ``n`` held-out shapes pictures moved to their background, by epsilon; the
+    defended maps of those pictures; and an adaptive attack, made on the defence's own smoothed
+    network (softplus ``DEFENCE_BETA``), judged by that network's map."""
     classifier, (pixels, dataset) = shapes_cnn(), shapes(n)
     rows = []
     for method in ("saliency", "guided_backprop", "gradcam", "lrp"):
         for e in (8, 16):
-            found = [
-                manipulate(
-                    classifier,
-                    pixels[i : i + 1],
-                    background(dataset.masks[i]),
-                    method,
-                    e / 255,
-                    steps=steps,
-                    progress=False,
-                )
-                for i in range(n)
-            ]
+            found = manipulated(classifier, pixels, dataset, method, e, steps, BETA)
             row = {"method": method, "eps": e, "n": n, "kept": sum(m.kept for m in found)}
             similarities = [m.similarity() for m in found]
             row.update({k: sum(s[k] for s in similarities) / n for k in similarities[0]})
@@ -92,6 +98,11 @@ def manipulation(n: int = 20, steps: int = 100) -> list[dict]:
             ):
                 for defence, values in defended(method, classifier, picture, goals, targets).items():
                     row[f"{defence} {name}"] = sum(values) / n
+            adaptive = manipulated(classifier, pixels, dataset, method, e, steps, DEFENCE_BETA)
+            x = model_input(classifier, torch.cat([m.picture for m in adaptive]))
+            smooth = smooth_map(method, smoothed(classifier, DEFENCE_BETA), x, targets)
+            row["adaptive kept"] = sum(m.kept for m in adaptive)
+            row["beta-smoothed adaptive"] = float(pearson(smooth, goals).mean())
             rows.append(row)
     return rows
 
@@ -116,32 +127,6 @@ def manipulation_photos(steps: int = 20) -> list[dict]:
                 **found.similarity(),
                 "answer": found.answer,
                 "before": found.original_answer,
-            }
-        )
-    return rows
-
-
-def fragility_table(n: int = 12) -> list[dict]:
-    """Top-k intersection and Spearman of every declared map method under random signs and the top-k attack."""
-    return fragility(shapes_cnn(), shapes(n)[0], eps=tuple(e / 255 for e in EPS), k=64)
-
-
-def sensitivity(n: int = 8) -> list[dict]:
-    """Max-sensitivity (uniform 8/255) and local Lipschitz (Gaussian 0.05) of every declared map method, 5 samples."""
-    import functools
-
-    classifier, pixels = shapes_cnn(), shapes(n)[0]
-    rows = []
-    for method in declared(MAP_KINDS):
-        function = functools.partial(method.quiet, **method.shapes)
-        options = {"per_picture": method.starts_from_picture, "draws": 5}
-        rows.append(
-            {
-                "method": method.name,
-                "max-sensitivity": float(
-                    max_sensitivity(function, classifier, pixels, radius=8 / 255, **options).mean()
-                ),
-                "local lipschitz": float(local_lipschitz(function, classifier, pixels, sigma=0.05, **options).mean()),
             }
         )
     return rows
