@@ -1,5 +1,6 @@
 """The tables of chapter 9's attacks, on the answer and on the map, one function per entry of
-:data:`~xaitutor.attacks.results.ENTRIES` (fragility and the robustness measures: :mod:`.robustness`)."""
+:data:`~xaitutor.attacks.results.ENTRIES` (fragility and the robustness measures:
+:mod:`~xaitutor.attacks.results.robustness`)."""
 
 from __future__ import annotations
 
