@@ -50,12 +50,17 @@ def success() -> list[dict]:
     return rows
 
 
+def beta_smoothed(method, classifier, pictures, target_map, targets) -> list[float]:
+    """Pearson to the target of Dombrowski et al.'s defended map: ``method``'s map of the beta-smoothed network."""
+    x = model_input(classifier, pictures)
+    return pearson(smooth_map(method, smoothed(classifier, DEFENCE_BETA), x, targets), target_map).tolist()
+
+
 def defended(method, classifier, pictures, target_map, targets) -> dict:
     """Pearson of the defended maps (SmoothGrad for saliency, the beta-smoothed network's map) to the target."""
-    x = model_input(classifier, pictures)
-    smooth = smooth_map(method, smoothed(classifier, DEFENCE_BETA), x, targets)
-    found = {"beta-smoothed": pearson(smooth, target_map).tolist()}
+    found = {"beta-smoothed": beta_smoothed(method, classifier, pictures, target_map, targets)}
     if method == "saliency":
+        x = model_input(classifier, pictures)
         maps = imaging.to_map(smoothgrad(classifier, x, targets, samples=32, progress=False))
         found["SmoothGrad"] = pearson(maps, target_map).tolist()
     return found
@@ -100,10 +105,9 @@ def manipulation(n: int = 20, steps: int = 100) -> list[dict]:
                 for defence, values in defended(method, classifier, picture, goals, targets).items():
                     row[f"{defence} {name}"] = sum(values) / n
             adaptive = manipulated(classifier, pixels, dataset, method, e, steps, DEFENCE_BETA)
-            x = model_input(classifier, torch.cat([m.picture for m in adaptive]))
-            smooth = smooth_map(method, smoothed(classifier, DEFENCE_BETA), x, targets)
+            attacked = torch.cat([m.picture for m in adaptive])
             row["adaptive kept"] = sum(m.kept for m in adaptive)
-            row["beta-smoothed adaptive"] = float(pearson(smooth, goals).mean())
+            row["beta-smoothed adaptive"] = sum(beta_smoothed(method, classifier, attacked, goals, targets)) / n
             rows.append(row)
     return rows
 
