@@ -112,19 +112,36 @@ def test_batch_with_targets_equals_single_calls():
     assert batch.shape == (4, 3, 64, 64)
 
 
-def test_functional_relu_warns():
-    class Functional(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.conv = nn.Conv2d(3, 4, 3)
-            self.fc = nn.Linear(4, 2)
+class Functional(nn.Module):
+    """conv -> ``activation`` (a function) -> mean -> linear: no activation module to hook."""
 
-        def forward(self, x):
-            return self.fc(F.relu(self.conv(x)).mean(dim=(2, 3)))
+    def __init__(self, activation):
+        super().__init__()
+        self.conv, self.fc, self.activation = nn.Conv2d(3, 4, 3), nn.Linear(4, 2), activation
 
-    model = Functional()
-    x = torch.randn(1, 3, 8, 8)
-    with pytest.warns(UserWarning, match="functional activations"):
+    def forward(self, x):
+        return self.fc(self.activation(self.conv(x)).mean(dim=(2, 3)))
+
+
+@pytest.mark.parametrize("relu", [F.relu, torch.relu, F.relu6, lambda t: t.relu()])
+def test_a_functional_relu_is_guided_as_its_module_is(relu):
+    torch.manual_seed(0)
+    model, x = Functional(relu), torch.randn(2, 3, 8, 8)
+    twin = nn.Sequential(model.conv, nn.ReLU6() if relu is F.relu6 else nn.ReLU())  # the same ReLU, a module
+    reference = guided_reference(nn.Sequential(twin, nn.Flatten(2), Mean(), model.fc), x, [0, 1])
+    guided = xt.guided_backprop(model, x, target=[0, 1])
+    torch.testing.assert_close(guided, reference, atol=1e-6, rtol=1e-5)
+    assert not torch.allclose(guided, xt.saliency(model, x, target=[0, 1])), "the rule changed nothing"
+
+
+class Mean(nn.Module):
+    def forward(self, t):
+        return t.mean(dim=2)
+
+
+def test_a_model_without_relus_warns_and_gives_saliency():
+    model, x = Functional(F.gelu), torch.randn(1, 3, 8, 8)
+    with pytest.warns(UserWarning, match="found no ReLU"):
         guided = xt.guided_backprop(model, x)
     torch.testing.assert_close(guided, xt.saliency(model, x))
 

@@ -145,33 +145,50 @@ def counting(model):
 
 
 class GradientRule:
-    """The switch of :func:`gradient_rule`: ``active`` turns the rule on, ``calls`` counts the calls
-    of the ruled modules seen in the forward passes."""
+    """A gradient rule with its switch: ``rule(gradient)`` replaces the gradient arriving at each
+    ruled output, before the backward of the operation that made it, while ``active``; ``calls``
+    counts the ruled outputs seen in the forward passes. A ruled output is a torch function's
+    (:meth:`on_call`, an :func:`op_rules` handler: functional activations included) or a module's
+    (:func:`gradient_rule`)."""
 
-    def __init__(self, rule, active: bool):
+    def __init__(self, rule, active: bool = False):
         self.rule, self.active, self.calls = rule, active, 0
 
     def on_gradient(self, gradient: torch.Tensor):
         """The tensor hook on a ruled output: the gradient rewritten, while active."""
         return self.rule(gradient) if self.active else None
 
-    def on_output(self, module, inputs, output):
-        """The forward hook of each ruled module: rule this call's output."""
+    def rule_output(self, output: torch.Tensor) -> torch.Tensor:
+        """Rule the gradient of this call's ``output`` (a tensor hook: it lives as long as the output)."""
         self.calls += 1
         if output.requires_grad:
             output.register_hook(self.on_gradient)
+        return output
+
+    def on_call(self, call) -> torch.Tensor:
+        """The :func:`op_rules` handler: the function run (never in place), its output ruled."""
+        return self.rule_output(call.run())
+
+    def handlers(self, names) -> dict:
+        """:meth:`on_call` for each torch function named in ``names``: the ``rules`` of a pass."""
+        return dict.fromkeys(names, self.on_call)
+
+    def on_module(self, module, inputs, output):
+        """The forward hook of :func:`gradient_rule`: the module's output ruled."""
+        self.rule_output(output)
 
 
 @contextmanager
 def gradient_rule(model, kinds, rule, active: bool = False):
     """While the block runs, replace the gradient arriving at the output of every module of the
-    types ``kinds`` by ``rule(gradient)``, before that module's own backward sees it.
+    types ``kinds`` by ``rule(gradient)``, before that module's own backward sees it: for an
+    activation that is a module but several torch functions (chapter 9's softplus ReLU6, two
+    softplus calls), which a rule on the functions (:meth:`GradientRule.on_call`) would rule twice.
 
     A forward hook on each such module registers a *tensor hook* on that call's output, so a
-    module called several times in a forward (torchvision's ``BasicBlock`` calls ``self.relu``
-    twice) is ruled at every call, and an ``inplace=True`` module too (its output is its modified
-    input, whose gradient arrives before the module's backward). The user's modules are neither
-    swapped nor edited. Functional calls (``F.relu``) are not modules: no hook sees them.
+    module called several times in a forward is ruled at every call, and an ``inplace=True`` module
+    too (its output is its modified input, whose gradient arrives before the module's backward).
+    The user's modules are neither swapped nor edited.
 
     Yields:
         A :class:`GradientRule`; set ``.active`` to switch the rule on or off between backward
@@ -182,7 +199,7 @@ def gradient_rule(model, kinds, rule, active: bool = False):
     try:
         for sub in resolve_model(model).modules():
             if isinstance(sub, kinds):
-                handles.append(sub.register_forward_hook(switch.on_output))
+                handles.append(sub.register_forward_hook(switch.on_module))
         yield switch
     finally:
         for handle in handles:

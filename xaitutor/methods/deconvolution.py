@@ -10,10 +10,11 @@ Three rules for a ReLU with input ``f`` and the signal ``R`` arriving from above
     DeconvNet:                    R_in = (R > 0) * R
 
 DeconvNet forgets where the forward pass was positive: only the signal's own sign decides, so its
-maps show what excites the units above, hardly which picture came in. Guided backpropagation's rule
+maps show what excites the units above, hardly which picture came in. Both rules are rules on the
+same ReLU functions (``guided_backpropagation.RELUS``, seen by :func:`~xaitutor.hooks.op_rules`):
+module or functional, reused or in place, every ReLU and ReLU6 is ruled. Guided backpropagation's
 runs before the ReLU's own backward (a gradient rule on its output); DeconvNet's replaces that
-backward, so it is a rule on the ReLU function itself (:func:`~xaitutor.hooks.op_rules`): module or
-functional, reused or in place, every ReLU and ReLU6 is ruled.
+backward (:class:`~xaitutor.hooks.Rewritten`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import torch
 
 from ..hooks import Rewritten
 from .driver import forward
+from .guided_backpropagation import RELUS
 from .protocol import declare
 
 
@@ -31,7 +33,7 @@ def deconvnet_rule(call):
     return Rewritten.apply(lambda r: (r.clamp(min=0),), call.run, x) if x.requires_grad else call.run()
 
 
-RULES = {name: deconvnet_rule for a in ("relu", "relu6", "hardtanh") for name in (a, a + "_")}
+RULES = dict.fromkeys(RELUS, deconvnet_rule)
 
 
 @declare(

@@ -11,14 +11,16 @@ gradient ``R`` arriving from above:
     backpropagation:          R_in = (f > 0) * R
     guided backpropagation:   R_in = (f > 0) * (R > 0) * R
 
-The rule is the tensor hook of :func:`xaitutor.hooks.gradient_rule` on the output of every
-``nn.ReLU`` / ``nn.ReLU6`` module: it keeps the positive part of ``R``, and the ReLU's own backward
-then applies ``(f > 0)``. The rule sits on each call's output, so a ReLU module called twice in one
-forward (torchvision's ``BasicBlock``) or run in place is guided too. It is switched on only while
-``guide.active`` is true, so one forward can serve a plain and a guided backward (Guided Grad-CAM).
+The rule is a tensor hook (:class:`xaitutor.hooks.GradientRule`) on the output of every ReLU
+*function* the model calls (:func:`xaitutor.hooks.op_rules`, as DeconvNet's rule in chapter 7): it
+keeps the positive part of ``R``, and the ReLU's own backward then applies ``(f > 0)``. Seeing the
+functions rather than the modules, the rule meets a ReLU module called twice in one forward
+(torchvision's ``BasicBlock``), one run in place, and a functional ``F.relu`` / ``torch.relu``.
+It is switched on only while ``guide.active`` is true, so one forward can serve a plain and a guided
+backward (Guided Grad-CAM).
 
-Limit: functional activations (``F.relu(x)``, ``torch.relu``, ``x.clamp(min=0)``) are not modules,
-so no module hook sees them and they stay unguided; a warning says so when no ReLU module ran.
+Limit: an activation that is no ReLU function (``x.clamp(min=0)``, GELU, SiLU) stays unguided; a
+warning says so when no ReLU ran.
 """
 
 from __future__ import annotations
@@ -27,13 +29,14 @@ import warnings
 from contextlib import contextmanager
 
 import torch
-from torch import nn
 
-from ..hooks import gradient_rule
+from ..hooks import GradientRule
+from .driver import forward
 from .protocol import declare
-from .saliency_maps import saliency
 
-GUIDED_ACTIVATIONS = (nn.ReLU, nn.ReLU6)
+# The ReLU functions (and their in-place forms) the rules of this chapter and of DeconvNet's rewrite:
+# ``nn.ReLU`` calls ``relu``, ``nn.ReLU6`` ``hardtanh`` (clamped to [0, 6]).
+RELUS = tuple(name for a in ("relu", "relu6", "hardtanh") for name in (a, a + "_"))
 
 
 def guided_rule(gradient: torch.Tensor) -> torch.Tensor:
@@ -42,21 +45,22 @@ def guided_rule(gradient: torch.Tensor) -> torch.Tensor:
 
 
 @contextmanager
-def guided_relus(model, active: bool = False):
-    """Guide every ``nn.ReLU`` / ``nn.ReLU6`` module of ``model`` while the block runs.
+def guided_relus(active: bool = False):
+    """The guide of one guided pass: pass ``guide.handlers(RELUS)`` as the ``rules`` of
+    :func:`~xaitutor.methods.driver.forward`.
 
     Yields:
         A :class:`~xaitutor.hooks.GradientRule`, inactive unless ``active``: set
-        ``guide.active = True`` before the backward pass that must be guided. The hooks are
-        removed when the block ends, even on error.
+        ``guide.active = True`` before the backward pass that must be guided. Warns at the end of
+        the block if the forward pass called no ReLU.
     """
-    with gradient_rule(model, GUIDED_ACTIVATIONS, guided_rule, active) as guide:
-        yield guide
+    guide = GradientRule(guided_rule, active)
+    yield guide
     if guide.calls == 0:
         warnings.warn(
-            "guided backpropagation found no nn.ReLU / nn.ReLU6 module in the forward pass: "
-            "functional activations (F.relu, torch.relu) cannot be guided by module hooks, "
-            "so the result is the plain gradient (saliency)",
+            "guided backpropagation found no ReLU (F.relu, torch.relu, nn.ReLU, nn.ReLU6) in the "
+            "forward pass: other activations (GELU, SiLU, x.clamp(min=0)) are not guided, so the "
+            "result is the plain gradient (saliency)",
             stacklevel=3,
         )
 
@@ -73,8 +77,7 @@ def guided_backprop(model, x: torch.Tensor, target=None) -> torch.Tensor:
     """Guided backpropagation of each image's target score to its pixels.
 
     Args:
-        model: a ``Classifier`` or a bare ``nn.Module`` returning logits; its ReLU / ReLU6
-            activations must be modules (see the module docstring).
+        model: a ``Classifier`` or a bare ``nn.Module`` returning logits.
         x: the preprocessed batch, ``N x 3 x H x W``.
         target: ``None`` (each image's top class), an int (that class for every image) or one
             class per image.
@@ -82,5 +85,5 @@ def guided_backprop(model, x: torch.Tensor, target=None) -> torch.Tensor:
     Returns:
         The guided gradient, ``N x 3 x H x W`` (``xt.imaging.gradient_picture`` shows it).
     """
-    with guided_relus(model, active=True):
-        return saliency(model, x, target)
+    with guided_relus(active=True) as guide, forward(model, x, target, rules=guide.handlers(RELUS)) as run:
+        return run.gradient(run.x)

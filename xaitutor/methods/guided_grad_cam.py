@@ -18,7 +18,7 @@ from ..resolve import resolve_cam_layer
 from .class_activation_maps import UPSAMPLE_MODES, check_upsample, upsampled
 from .driver import forward
 from .grad_cam import channel_weights, heatmap
-from .guided_backpropagation import guided_relus
+from .guided_backpropagation import RELUS, guided_relus
 from .protocol import declare
 
 
@@ -50,7 +50,7 @@ def guided_gradcam(
     """
     check_upsample(upsample, UPSAMPLE_MODES[1:])
     name = resolve_cam_layer(model, layer)
-    with guided_relus(model) as guide, forward(model, x, target, layers=[name]) as run:
+    with guided_relus() as guide, forward(model, x, target, layers=[name], rules=guide.handlers(RELUS)) as run:
         activations = run.feature_map(name)
         gradients = run.gradient(activations, retain_graph=True)  # plain: the guide is off
         guide.active = True
