@@ -13,6 +13,7 @@ by :func:`~xaitutor.hooks.op_rules`, so functional activations and additions are
 
 from __future__ import annotations
 
+import torch
 import torch.nn.functional as F
 
 from ...hooks import Rewritten
@@ -51,7 +52,13 @@ class Propagation:
         layer.bias = None if bias is None else bias.detach()
         group = "conv" if "conv" in getattr(call.func, "__name__", "") else "linear"
         rule, self.first = self.rule_for(group, call.module, self.first), False
-        output = Rewritten.apply(tracing(rule, layer, x, self.totals), call.run, x)
+        compute = call.run
+        if getattr(rule, "reads_forward", False):  # the rule reuses this pass: keep its graph
+            leaf = x.detach().requires_grad_()
+            with torch.enable_grad():
+                layer.forward = (leaf, layer.run(leaf, layer.weight, layer.bias))
+            compute = layer.forward[1].detach
+        output = Rewritten.apply(tracing(rule, layer, x, self.totals), compute, x)
         self.last = (layer, output)
         return output
 
@@ -60,8 +67,10 @@ class Propagation:
         layer, output = self.last
         if not x.requires_grad:
             return call.run()
-        if self.canonize and fed_by(x, output):
-            merge_batch_norm(layer, call)
+        if self.canonize and fed_by(x, output) and merge_batch_norm(layer, call) and layer.forward:
+            leaf, z = layer.forward  # the merged layer's forward: this batch norm of the layer's output
+            with torch.enable_grad():
+                layer.forward = (leaf, call.run(z, *call.args[1:]))
         return Rewritten.apply(lambda relevance: (relevance,), call.run, x)
 
     def passing(self, call):

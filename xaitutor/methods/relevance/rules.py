@@ -11,6 +11,8 @@ Every rule is the same three steps (the "gradient trick" of the Overview, sec. 1
 layer with modified weights ``rho(w)`` on (modified) inputs, ``z_j = sum_i rho(x_i w_ij)``; divide
 the relevance by it, ``s_j = R_j / z_j``; send ``s`` back through the same modified layer,
 ``R_i = x_i sum_j rho(w_ij) s_j``. The weights are modified in copies: the model's are never written.
+A rule whose ``z_j`` is the layer's own output (ε; γ's sign) reads it from the forward pass
+(``reads_forward``), so LRP-ε costs what a gradient costs: one forward and one backward.
 """
 
 from __future__ import annotations
@@ -27,17 +29,20 @@ STABILIZER = 1e-6  # zennit's: keeps z_j away from 0, with z_j's sign
 
 def stabilize(z: torch.Tensor, epsilon: float = STABILIZER) -> torch.Tensor:
     """``z + epsilon * sign(z)``, the sign of 0 taken as +1 (zennit's stabilizer)."""
-    return z + epsilon * ((z == 0).to(z) + z.sign())
+    return z + torch.where(z >= 0, epsilon, -epsilon)
 
 
 @dataclass
 class Layer:
-    """A linear layer as a rule sees it: ``run(x, weight, bias)``, its weights (batch norm merged in)."""
+    """A linear layer as a rule sees it: ``run(x, weight, bias)``, its weights (batch norm merged in),
+    and for a rule that reads it (``rule.reads_forward``) the forward pass's own ``(input, output)``,
+    the output with its graph: ``z_j`` and the way back to ``x_i`` without running the layer again."""
 
     name: str
     run: Callable
     weight: torch.Tensor
     bias: torch.Tensor | None
+    forward: tuple | None = None
 
 
 def positive(t):  # (a weight, a bias or an input)^+
@@ -76,10 +81,12 @@ def epsilon(epsilon: float = STABILIZER, bias: bool = True) -> Callable:
     bias out of ``z_j`` (zennit's ``zero_params=["bias"]``)."""
 
     def rule(layer, x, relevance):
-        b = layer.bias if bias else None
-        (r,) = send_back(layer, [(x, layer.weight, b)], lambda z: [relevance / stabilize(z[0], epsilon)])
-        return r
+        leaf, z = layer.forward
+        z_j = z.detach() if bias or layer.bias is None else z.detach() - bias_only(layer.bias, z)
+        (back,) = torch.autograd.grad(z, leaf, relevance / stabilize(z_j, epsilon))  # sum_j w_ij s_j
+        return x * back
 
+    rule.reads_forward = True
     return rule
 
 
@@ -130,7 +137,7 @@ def gamma(gamma: float = 0.25, stabilizer: float = STABILIZER) -> Callable:
         bu = None if b is None else b + gamma * positive(b)
         bd = None if b is None else b + gamma * negative(b)
         terms = [(xp, up, bu), (xn, down, None), (xp, down, bd), (xn, up, None)]
-        sign = layer.run(x, w, b)
+        sign = layer.forward[1].detach()
 
         def share(z):
             pos, neg = (sign > 0) * relevance, (sign < 0) * relevance
@@ -138,4 +145,5 @@ def gamma(gamma: float = 0.25, stabilizer: float = STABILIZER) -> Callable:
 
         return sum(send_back(layer, terms, share))
 
+    rule.reads_forward = True
     return rule
