@@ -138,13 +138,13 @@ def target_scores(outputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     return outputs.gather(1, targets.to(outputs.device)[:, None])[:, 0]
 
 
-def gradient(output: torch.Tensor, inputs, retain_graph=False, unused: str = "the input", create_graph=False):
-    """``d output / d inputs`` of a scalar: one tensor, or a tuple for a sequence of ``inputs``.
-    Only the graph between the two is traversed and no ``.grad`` is written; an input the output
-    does not depend on is named (``unused``) in the error."""
+def gradient(output: torch.Tensor, inputs, retain_graph=False, unused="the input", create_graph=False, along=None):
+    """``d output / d inputs`` of a scalar, or of ``sum(output * along)`` given ``along``: one tensor,
+    or a tuple for a sequence of ``inputs``. Only the graph between the two is traversed and no
+    ``.grad`` is written; an input the output does not depend on is named (``unused``) in the error."""
     single = isinstance(inputs, torch.Tensor)
     keep = dict(retain_graph=retain_graph or create_graph, create_graph=create_graph)
-    grads = torch.autograd.grad(output, [inputs] if single else list(inputs), allow_unused=True, **keep)
+    grads = torch.autograd.grad(output, [inputs] if single else list(inputs), along, allow_unused=True, **keep)
     if any(g is None for g in grads):
         raise ValueError(f"the model's output does not depend on {unused}")
     return grads[0] if single else grads

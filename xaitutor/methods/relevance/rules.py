@@ -83,8 +83,7 @@ def epsilon(epsilon: float = STABILIZER, bias: bool = True) -> Callable:
     def rule(layer, x, relevance):
         leaf, z = layer.forward
         z_j = z.detach() if bias or layer.bias is None else z.detach() - bias_only(layer.bias, z)
-        (back,) = torch.autograd.grad(z, leaf, relevance / stabilize(z_j, epsilon))  # sum_j w_ij s_j
-        return x * back
+        return x * gradient(z, leaf, along=relevance / stabilize(z_j, epsilon))  # x_i sum_j w_ij s_j
 
     rule.reads_forward = True
     return rule
