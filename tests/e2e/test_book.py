@@ -95,7 +95,7 @@ def test_every_page_works_offline(book, browser):
         page, elsewhere, errors = open_offline(browser, book + name, book)
         try:
             try:
-                page.wait_for_function(READY, timeout=120_000, polling=500)
+                page.wait_for_function(READY, timeout=120_000, polling=100)
             except PlaywrightTimeout:
                 pytest.fail(f"{name} did not finish rendering: {page.evaluate(STATE)}")
             state = page.evaluate(STATE)
