@@ -295,7 +295,7 @@ def rss_growth(names, warmup: int | None = None, calls: int = 8) -> dict[str, fl
 
     for name in names:
         call = CALLS[name](clf)
-        for _ in range(warmup or (8 if "explorer" in name else 3)):
+        for _ in range((8 if "explorer" in name else 3) if warmup is None else warmup):
             call()
         before = rss()
         for _ in range(calls):

@@ -50,17 +50,17 @@ def success() -> list[dict]:
     return rows
 
 
-def beta_smoothed(method, classifier, pictures, target_map, targets) -> list[float]:
-    """Pearson to the target of Dombrowski et al.'s defended map: ``method``'s map of the beta-smoothed network."""
-    x = model_input(classifier, pictures)
+def beta_smoothed(method, classifier, x, target_map, targets) -> list[float]:
+    """Pearson to the target of Dombrowski et al.'s defended map: ``method``'s map of the beta-smoothed
+    network, on the model's input ``x``."""
     return pearson(smooth_map(method, smoothed(classifier, DEFENCE_BETA), x, targets), target_map).tolist()
 
 
 def defended(method, classifier, pictures, target_map, targets) -> dict:
     """Pearson of the defended maps (SmoothGrad for saliency, the beta-smoothed network's map) to the target."""
-    found = {"beta-smoothed": beta_smoothed(method, classifier, pictures, target_map, targets)}
+    x = model_input(classifier, pictures)
+    found = {"beta-smoothed": beta_smoothed(method, classifier, x, target_map, targets)}
     if method == "saliency":
-        x = model_input(classifier, pictures)
         maps = imaging.to_map(smoothgrad(classifier, x, targets, samples=32, progress=False))
         found["SmoothGrad"] = pearson(maps, target_map).tolist()
     return found
@@ -105,7 +105,7 @@ def manipulation(n: int = 20, steps: int = 100) -> list[dict]:
                 for defence, values in defended(method, classifier, picture, goals, targets).items():
                     row[f"{defence} {name}"] = sum(values) / n
             adaptive = manipulated(classifier, pixels, dataset, method, e, steps, DEFENCE_BETA)
-            attacked = torch.cat([m.picture for m in adaptive])
+            attacked = model_input(classifier, torch.cat([m.picture for m in adaptive]))
             row["adaptive kept"] = sum(m.kept for m in adaptive)
             row["beta-smoothed adaptive"] = sum(beta_smoothed(method, classifier, attacked, goals, targets)) / n
             rows.append(row)

@@ -67,8 +67,9 @@ class Propagation:
         layer, output = self.last
         if not x.requires_grad:
             return call.run()
-        if self.canonize and fed_by(x, output) and merge_batch_norm(layer, call) and layer.forward:
-            leaf, z = layer.forward  # the merged layer's forward: this batch norm of the layer's output
+        merged = self.canonize and fed_by(x, output) and merge_batch_norm(layer, call)
+        if merged and layer.forward:  # the merged layer's forward: this batch norm of the layer's output
+            leaf, z = layer.forward
             with torch.enable_grad():
                 layer.forward = (leaf, call.run(z, *call.args[1:]))
         return Rewritten.apply(lambda relevance: (relevance,), call.run, x)
